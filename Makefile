@@ -1,0 +1,51 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install lint format lock demo bench loadtest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+## Start the site on SQLite with the curriculum and the demo district loaded.
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_curriculum
+	$(MANAGE) create_demo_district
+	$(MANAGE) runserver $(HOST)
+
+## Run the whole test suite (unit, integration and browser tests).
+test: install
+	@$(BIN)/python -m tests.browser.preflight
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+## Re-resolve the lock from pyproject.toml's pins.
+lock: | $(BIN)/python
+	$(PYTHON) -m venv --clear /tmp/tandem-lock
+	/tmp/tandem-lock/bin/pip install --quiet . $$(sed -n '/^dev = \[/,/^\]/p' pyproject.toml | grep -o '"[^"]*"' | tr -d '"')
+	/tmp/tandem-lock/bin/pip freeze --exclude tandem > requirements.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media static_root

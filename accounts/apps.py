@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def create_staff_groups(sender, **kwargs) -> None:
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+
+    for name in roles.STAFF_GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        post_migrate.connect(create_staff_groups, sender=self)

@@ -1,0 +1,70 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+
+
+class User(AbstractUser):
+    """A person: a para, a teacher, or a member of staff who works in the admin.
+
+    Email is the usual way in, so it is unique when given; staff who have no
+    address sign in with their username.
+    """
+
+    email = models.EmailField(_("email address"), blank=True)
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=roles.LearnerRole.choices,
+        blank=True,
+        help_text=_("Paras and teachers see the modules written for them."),
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="unique_email_when_given",
+                violation_error_message=_("Someone already uses this email address."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def group_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_para(self) -> bool:
+        return self.role == roles.LearnerRole.PARA
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role == roles.LearnerRole.TEACHER
+
+    @property
+    def is_district_admin(self) -> bool:
+        return self.is_active and (
+            self.is_superuser or roles.DISTRICT_ADMINISTRATORS in self.group_names
+        )
+
+    @property
+    def is_school_admin(self) -> bool:
+        return self.is_active and roles.SCHOOL_ADMINISTRATORS in self.group_names
+
+    @property
+    def is_editor(self) -> bool:
+        return self.is_active and (self.is_superuser or roles.EDITORS in self.group_names)
+
+    @property
+    def works_in_admin(self) -> bool:
+        """Administrators and editors: the people who must use MFA in production."""
+        return self.is_superuser or bool(self.group_names & set(roles.STAFF_GROUPS))

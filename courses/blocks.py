@@ -1,0 +1,251 @@
+"""StreamField blocks for modules: the body, the quiz questions and the try-tomorrow actions.
+
+Quiz blocks hold which answer is correct; their templates never render that
+part, and the module page shows the quiz through a form built from the blocks
+(see ``courses.grading``), so the answer only reaches the browser after an
+attempt is submitted.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks import StructBlockValidationError
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageBlock
+
+# Body -----------------------------------------------------------------------
+
+
+class CalloutBlock(blocks.StructBlock):
+    style = blocks.ChoiceBlock(
+        choices=[("why", _("Why it matters")), ("tip", _("Tip")), ("caution", _("Caution"))],
+        default="why",
+    )
+    title = blocks.CharBlock(required=False, max_length=120)
+    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul", "ol"])
+
+    class Meta:
+        icon = "help"
+        template = "components/blocks/callout_block.html"
+        preview_value = {
+            "style": "why",
+            "title": "Why it matters",
+            "text": "<p>Students notice when the adults around them agree.</p>",
+        }
+
+
+class RoleRowBlock(blocks.StructBlock):
+    task = blocks.CharBlock(max_length=120)
+    teacher = blocks.TextBlock(label=_("Special educator's role"))
+    para = blocks.TextBlock(label=_("Para's role"))
+
+    class Meta:
+        icon = "user"
+
+
+class RolesTableBlock(blocks.StructBlock):
+    caption = blocks.CharBlock(required=False, max_length=160)
+    rows = blocks.ListBlock(RoleRowBlock(), min_num=1)
+
+    class Meta:
+        icon = "table"
+        template = "components/blocks/roles_table_block.html"
+        preview_value = {
+            "caption": "Who does what",
+            "rows": [
+                {
+                    "task": "Data collection",
+                    "teacher": "Decides what to collect and builds the tools.",
+                    "para": "Records data accurately, as it happens.",
+                }
+            ],
+        }
+
+
+class DosDontsBlock(blocks.StructBlock):
+    dos = blocks.ListBlock(blocks.CharBlock(max_length=200), label=_("Do"), min_num=1)
+    donts = blocks.ListBlock(blocks.CharBlock(max_length=200), label=_("Don't"), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = "components/blocks/dos_donts_block.html"
+        preview_value = {
+            "dos": ["Ask when an instruction is unclear."],
+            "donts": ["Correct your partner in front of students."],
+        }
+
+
+class ResearchNoteBlock(blocks.StructBlock):
+    authors = blocks.CharBlock(max_length=200)
+    year = blocks.IntegerBlock(min_value=1900, max_value=2100)
+    title = blocks.CharBlock(max_length=300)
+    journal = blocks.CharBlock(max_length=200)
+    link = blocks.URLBlock(required=False)
+    summary = blocks.RichTextBlock(features=["bold", "italic", "link"])
+
+    class Meta:
+        icon = "doc-full"
+        template = "components/blocks/research_note_block.html"
+        preview_value = {
+            "authors": "Powers, R., & Mandal, A.",
+            "year": 2016,
+            "title": "Impact of Paraprofessional Collaboration on Student Outcomes",
+            "journal": "The Journal of the American Academy of Special Education Professionals",
+            "link": "https://files.eric.ed.gov/fulltext/EJ1117458.pdf",
+            "summary": "<p>Students grew more when paras were part of planning.</p>",
+        }
+
+
+class ScenarioBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=120)
+    situation = blocks.RichTextBlock(features=["bold", "italic", "ul"])
+    prompt = blocks.TextBlock(help_text=_("A question for the reader to think about."))
+
+    class Meta:
+        icon = "openquote"
+        template = "components/blocks/scenario_block.html"
+        preview_value = {
+            "title": "The noisy transition",
+            "situation": "<p>Two adults use two different cues for the same transition.</p>",
+            "prompt": "Which cue would you agree on, and who tells the class?",
+        }
+
+
+MODULE_BODY_BLOCKS = [
+    ("text", blocks.RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])),
+    ("callout", CalloutBlock()),
+    ("roles_table", RolesTableBlock()),
+    ("dos_donts", DosDontsBlock()),
+    ("research_note", ResearchNoteBlock()),
+    ("scenario", ScenarioBlock()),
+    ("image", ImageBlock()),
+    ("video", EmbedBlock(icon="media", max_width=800)),
+]
+
+# Quiz -----------------------------------------------------------------------
+
+
+class AnswerChoiceBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=300)
+    correct = blocks.BooleanBlock(required=False)
+    feedback = blocks.TextBlock(help_text=_("Shown to a learner who picked this choice."))
+
+    class Meta:
+        icon = "radio-full"
+
+
+class QuestionBlock(blocks.StructBlock):
+    """What every question has: a prompt and an explanation shown after answering."""
+
+    prompt = blocks.TextBlock()
+    explanation = blocks.TextBlock(help_text=_("Shown after the learner answers."))
+
+    class Meta:
+        template = "components/blocks/question_block.html"
+
+
+class ChoiceQuestionBlock(QuestionBlock):
+    choices = blocks.ListBlock(AnswerChoiceBlock(), min_num=2)
+
+    def clean(self, value):
+        value = super().clean(value)
+        correct = sum(1 for choice in value["choices"] if choice["correct"])
+        if correct < self.meta.min_correct or (
+            self.meta.max_correct and correct > self.meta.max_correct
+        ):
+            raise StructBlockValidationError(
+                block_errors={"choices": ValidationError(self.meta.correct_count_message)}
+            )
+        return value
+
+    class Meta:
+        min_correct = 1
+        max_correct = None
+        correct_count_message = _("Mark at least one choice as correct.")
+
+
+class SingleChoiceQuestionBlock(ChoiceQuestionBlock):
+    class Meta:
+        icon = "radio-full"
+        label = _("Single choice")
+        min_correct = 1
+        max_correct = 1
+        correct_count_message = _("Mark exactly one choice as correct.")
+        preview_value = {
+            "prompt": "Who decides which data to collect?",
+            "choices": [
+                {"text": "The special educator", "correct": True, "feedback": "Yes."},
+                {"text": "The para", "correct": False, "feedback": "The para records it."},
+            ],
+            "explanation": "The special educator designs the tools; the para uses them.",
+        }
+
+
+class MultipleSelectQuestionBlock(ChoiceQuestionBlock):
+    class Meta:
+        icon = "tasks"
+        label = _("Multiple select")
+        min_correct = 1
+        max_correct = None
+        correct_count_message = _("Mark at least one choice as correct.")
+
+
+class TrueFalseQuestionBlock(QuestionBlock):
+    answer = blocks.BooleanBlock(required=False, help_text=_("Tick if the statement is true."))
+    feedback_true = blocks.TextBlock(help_text=_("Shown to a learner who answered true."))
+    feedback_false = blocks.TextBlock(help_text=_("Shown to a learner who answered false."))
+
+    class Meta:
+        icon = "tick-inverse"
+        label = _("True or false")
+
+
+class WhoDoesThisQuestionBlock(QuestionBlock):
+    """A task from the role table, placed with the special educator, the para, or both."""
+
+    answer = blocks.ChoiceBlock(
+        choices=[("teacher", _("Special educator")), ("para", _("Para")), ("both", _("Both"))]
+    )
+    feedback_teacher = blocks.TextBlock()
+    feedback_para = blocks.TextBlock()
+    feedback_both = blocks.TextBlock()
+
+    class Meta:
+        icon = "group"
+        label = _("Who does this?")
+
+
+QUIZ_BLOCKS = [
+    ("single_choice", SingleChoiceQuestionBlock()),
+    ("multiple_select", MultipleSelectQuestionBlock()),
+    ("true_false", TrueFalseQuestionBlock()),
+    ("who_does_this", WhoDoesThisQuestionBlock()),
+]
+
+# Try-tomorrow actions --------------------------------------------------------
+
+ACTION_WHO_CHOICES = [
+    ("together", _("Together")),
+    ("teacher", _("Special educator")),
+    ("para", _("Para")),
+]
+
+
+class TryTomorrowBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("What to do"))
+    who = blocks.ChoiceBlock(choices=ACTION_WHO_CHOICES, default="together")
+    records_data = blocks.BooleanBlock(
+        required=False, help_text=_("Ask the pair to note what happened and whether it helped.")
+    )
+
+    class Meta:
+        icon = "date"
+        template = "components/blocks/try_tomorrow_block.html"
+        preview_value = {
+            "text": "Meet for five minutes before the first bell and agree on one priority.",
+            "who": "together",
+            "records_data": False,
+        }
+
+
+ACTION_BLOCKS = [("try_tomorrow", TryTomorrowBlock())]

@@ -1,0 +1,20 @@
+from courses.models.learning import (
+    Assignment,
+    Certificate,
+    ModuleProgress,
+    QuizAttempt,
+    ReminderLog,
+)
+from courses.models.pages import AUDIENCE_CHOICES, CourseIndexPage, CoursePage, ModulePage
+
+__all__ = [
+    "AUDIENCE_CHOICES",
+    "Assignment",
+    "Certificate",
+    "CourseIndexPage",
+    "CoursePage",
+    "ModulePage",
+    "ModuleProgress",
+    "QuizAttempt",
+    "ReminderLog",
+]

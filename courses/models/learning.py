@@ -1,0 +1,165 @@
+"""Learner state: assignments, progress, quiz attempts and certificates.
+
+Definitions live on the pages (versioned with their revisions); what people do
+is stored here as plain rows, one rule per database constraint.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Assignment(models.Model):
+    """A course or module an administrator asked one person to complete by a date."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("A course or a module."),
+    )
+    due_on = models.DateField(_("due on"))
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page"], name="one_assignment_per_person"),
+        ]
+        indexes = [models.Index(fields=["due_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.page.title} for {self.user} by {self.due_on:%Y-%m-%d}"
+
+
+class ModuleProgress(models.Model):
+    """Where one person is in one module. Completion is recorded here, once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress"
+    )
+    module = models.ForeignKey(
+        "courses.ModulePage", on_delete=models.CASCADE, related_name="progress"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "module progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="one_progress_per_module"),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(read_at__isnull=False),
+                name="completed_modules_were_read",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "completed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.module_id}"
+
+
+class QuizAttempt(models.Model):
+    """One submitted quiz. Attempts are never changed or deleted by a re-take."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    module = models.ForeignKey(
+        "courses.ModulePage", on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answers = models.JSONField(default=dict)
+    score = models.FloatField()
+    passed = models.BooleanField()
+    # The token printed in the form: a second submit of the same form is the same attempt.
+    form_token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "form_token"], name="one_attempt_per_form"),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="score_0_to_1"),
+        ]
+        indexes = [models.Index(fields=["user", "module"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.module_id}: {self.score:.0%}"
+
+
+def new_verification_code() -> str:
+    return secrets.token_hex(6).upper()
+
+
+class Certificate(models.Model):
+    """Issued once when a person completes a course. It stands even if the course grows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage", on_delete=models.PROTECT, related_name="certificates"
+    )
+    # Copied at issue time so the certificate says what was true when it was earned.
+    recipient_name = models.CharField(max_length=300)
+    course_title = models.CharField(max_length=255)
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    issued_at = models.DateTimeField(default=timezone.now)
+    verification_code = models.CharField(max_length=16, unique=True, default=new_verification_code)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="one_certificate_per_course"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_title} for {self.recipient_name}"
+
+
+class ReminderLog(models.Model):
+    """A reminder that was sent, so the daily command never sends it twice."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Due soon")
+        OVERDUE = "overdue", _("Overdue")
+        ASSIGNED = "assigned", _("Newly assigned")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # The due date the reminder was about: moving the date earns a fresh reminder.
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "kind", "due_on"], name="one_reminder_per_due_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for assignment {self.assignment_id}"

@@ -1,0 +1,113 @@
+"""Course and module pages: the content editors write in Wagtail."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import ACTION_BLOCKS, MODULE_BODY_BLOCKS, QUIZ_BLOCKS
+
+AUDIENCE_CHOICES = [
+    ("paras", _("Paras")),
+    ("teachers", _("Teachers")),
+    ("pairs", _("Paras and teachers")),
+    ("administrators", _("Administrators")),
+]
+
+
+class CourseIndexPage(Page):
+    """The catalogue: every course, in tree order."""
+
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    max_count = 1
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["courses"] = CoursePage.objects.child_of(self).live().public().specific()
+        return context
+
+
+class CoursePage(Page):
+    intro = RichTextField(blank=True)
+    audience = models.CharField(max_length=20, choices=AUDIENCE_CHOICES, default="pairs")
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("audience")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    def modules(self):
+        """The course's published modules, in the order editors set in the tree."""
+        return ModulePage.objects.child_of(self).live().public().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = self.modules()
+        return context
+
+
+class ModulePage(RoutablePageMixin, Page):
+    summary = models.TextField(max_length=500)
+    objectives = StreamField(
+        [("objective", blocks.CharBlock(max_length=200))],
+        blank=True,
+        help_text=_("Two to four things the learner will be able to do."),
+    )
+    minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
+    pd_hours = models.DecimalField(
+        _("PD hours"),
+        max_digits=4,
+        decimal_places=2,
+        default=0.25,
+        validators=[MinValueValidator(0)],
+    )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    body = StreamField(MODULE_BODY_BLOCKS)
+    quiz = StreamField(QUIZ_BLOCKS, blank=True)
+    actions = StreamField(ACTION_BLOCKS, blank=True, verbose_name=_("try-tomorrow actions"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("objectives"),
+        MultiFieldPanel(
+            [FieldPanel("minutes"), FieldPanel("pd_hours"), FieldPanel("pass_mark")],
+            heading=_("Time and credit"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("quiz"),
+        FieldPanel("actions"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("quiz"),
+        index.SearchField("actions"),
+    ]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    @property
+    def has_quiz(self) -> bool:
+        return len(self.quiz) > 0
+
+    @property
+    def course(self) -> CoursePage:
+        return CoursePage.objects.get(pk=self.get_parent().pk) if self.pk else None

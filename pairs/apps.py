@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def grant_administrator_permissions(sender, **kwargs) -> None:
+    from accounts import roles
+    from accounts.groups import ensure_permissions, grant
+    from pairs.models import Pair, School
+
+    ensure_permissions(sender, using=kwargs.get("using", "default"))
+    everything = ["add", "change", "delete", "view"]
+    grant(roles.DISTRICT_ADMINISTRATORS, {School: everything, Pair: everything})
+    grant(roles.SCHOOL_ADMINISTRATORS, {School: ["view"], Pair: everything})
+
+
+class PairsConfig(AppConfig):
+    name = "pairs"
+    verbose_name = "Schools and pairs"
+
+    def ready(self) -> None:
+        post_migrate.connect(grant_administrator_permissions, sender=self)

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pairs.scoping import schools_administered_by
+
+
+class SchoolQuerySet(models.QuerySet):
+    def for_user(self, user) -> SchoolQuerySet:
+        """Schools this person administers (all of them for a district administrator)."""
+        return self.filter(pk__in=schools_administered_by(user))
+
+
+class School(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="schools",
+        blank=True,
+        verbose_name=_("paras and teachers"),
+    )
+    administrators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="administered_schools",
+        blank=True,
+        verbose_name=_("school administrators"),
+    )
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PairQuerySet(models.QuerySet):
+    def for_user(self, user) -> PairQuerySet:
+        """The one choke point for pair records: the pairs this person may see.
+
+        A partner sees their own pairs; an administrator also sees every pair in
+        the schools they administer. Everyone else sees nothing, so views that
+        go through here answer 404 for pairs that are not theirs.
+        """
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        own = Q(teacher=user) | Q(para=user)
+        if user.is_district_admin:
+            return self.all()
+        if user.is_school_admin:
+            return self.filter(own | Q(school__in=schools_administered_by(user)))
+        return self.filter(own)
+
+    def active(self) -> PairQuerySet:
+        return self.filter(ended_on__isnull=True)
+
+    def of_member(self, user) -> PairQuerySet:
+        return self.filter(Q(teacher=user) | Q(para=user))
+
+
+class Pair(models.Model):
+    """A special educator and the para who works beside them, in one school."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="pairs", verbose_name=_("school")
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="pairs_as_teacher",
+        verbose_name=_("special educator"),
+    )
+    para = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="pairs_as_para",
+        verbose_name=_("paraprofessional"),
+    )
+    started_on = models.DateField(_("started on"), default=datetime.date.today)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    objects = PairQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school__name", "teacher__last_name", "para__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["teacher", "para"],
+                condition=Q(ended_on__isnull=True),
+                name="one_active_pair_per_couple",
+                violation_error_message=_("These two people already work together as a pair."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(teacher=models.F("para")),
+                name="pair_of_two_people",
+                violation_error_message=_("A pair needs two different people."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="pair_ends_after_it_starts",
+                violation_error_message=_("A pair cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} & {self.para}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+    def members(self) -> tuple:
+        return (self.teacher, self.para)
+
+    def partner_of(self, user):
+        return self.para if user.pk == self.teacher_id else self.teacher
+
+    def is_member(self, user) -> bool:
+        return user.pk in (self.teacher_id, self.para_id)
+
+    def covers(self, day: datetime.date) -> bool:
+        """Whether ``day`` falls within the pair's working period."""
+        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
+    def today(self) -> datetime.date:
+        return timezone.localdate()

@@ -1,0 +1,42 @@
+"""Who may see what. Every view that shows a pair, a person or a report asks here.
+
+``Pair.objects.for_user`` and ``School.objects.for_user`` are built on these;
+the functions take plain users so reports and admin views share one rule.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+
+
+def schools_administered_by(user) -> QuerySet:
+    """Ids of the schools whose records this person may read as an administrator."""
+    from pairs.models import School
+
+    if not (user.is_authenticated and user.is_active):
+        return School.objects.none().values("pk")
+    if user.is_district_admin:
+        return School.objects.values("pk")
+    if user.is_school_admin:
+        return School.objects.filter(administrators=user).values("pk")
+    return School.objects.none().values("pk")
+
+
+def people_for_user(user) -> QuerySet:
+    """The people an administrator may manage and report on: their schools' members."""
+    User = get_user_model()
+    if not (user.is_authenticated and user.is_active):
+        return User.objects.none()
+    if user.is_district_admin:
+        return User.objects.all()
+    schools = schools_administered_by(user)
+    return User.objects.filter(
+        Q(schools__in=schools)
+        | Q(pairs_as_para__school__in=schools)
+        | Q(pairs_as_teacher__school__in=schools)
+    ).distinct()
+
+
+def administers_school(user, school_id: int) -> bool:
+    return schools_administered_by(user).filter(pk=school_id).exists()

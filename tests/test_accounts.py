@@ -1,0 +1,105 @@
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from accounts import roles
+from tests.factories import PASSWORD, ParaFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, login, password=PASSWORD):
+    return client.post(reverse("account_login"), {"login": login, "password": password})
+
+
+def test_para_signs_in_by_email_and_lands_on_my_learning(client):
+    para = ParaFactory(email="gabe@example.org")
+    response = sign_in(client, "gabe@example.org")
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get(response.url, follow=True).redirect_chain[-1][0] == reverse("my_learning")
+    assert int(client.session["_auth_user_id"]) == para.pk
+
+
+def test_staff_without_email_signs_in_by_username_and_lands_in_admin(client):
+    UserFactory(username="pdlead", email="", groups=[roles.EDITORS])
+    response = sign_in(client, "pdlead")
+    final = client.get(response.url, follow=True)
+    assert final.redirect_chain[-1][0] == reverse("wagtailadmin_home")
+    assert final.status_code == HTTPStatus.OK
+
+
+def test_wrong_password_does_not_say_whether_the_account_exists(client):
+    ParaFactory(email="known@example.org")
+    known = sign_in(client, "known@example.org", "not-the-password")
+    unknown = sign_in(client, "nobody@example.org", "not-the-password")
+    assert known.status_code == unknown.status_code == HTTPStatus.OK
+    assert known.context["form"].errors == unknown.context["form"].errors
+    assert "not correct" in str(known.context["form"].errors)
+
+
+def test_there_is_no_open_sign_up(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "new@example.org",
+            "username": "new",
+            "password1": "x" * 12,
+            "password2": "x" * 12,
+        },
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "closed" in response.content.decode().lower()
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username="new").exists()
+
+
+def test_sixth_failed_log_in_within_five_minutes_is_refused(client):
+    ParaFactory(email="target@example.org")
+    for _ in range(5):
+        assert sign_in(client, "target@example.org", "wrong").status_code == HTTPStatus.OK
+    sixth = sign_in(client, "target@example.org", PASSWORD)
+    assert (
+        sixth.status_code == HTTPStatus.TOO_MANY_REQUESTS or "_auth_user_id" not in client.session
+    )
+
+
+def test_wagtail_admin_log_in_goes_through_allauth(client):
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_email_is_unique_case_insensitively(db):
+    from django.db import IntegrityError, transaction
+
+    UserFactory(email="Same@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UserFactory(email="same@EXAMPLE.org")
+    # Staff without an address do not collide with each other.
+    UserFactory(email="")
+    UserFactory(email="")
+
+
+@pytest.mark.parametrize(
+    "settings_override, expect_redirect",
+    [(True, True), (False, False)],
+)
+def test_staff_need_mfa_before_the_admin_when_required(
+    client, settings, settings_override, expect_redirect
+):
+    settings.TANDEM_REQUIRE_STAFF_MFA = settings_override
+    admin = UserFactory(groups=[roles.SCHOOL_ADMINISTRATORS])
+    client.force_login(admin)
+    response = client.get(reverse("wagtailadmin_home"))
+    if expect_redirect:
+        assert response.status_code == HTTPStatus.FOUND
+        assert response.url.startswith(reverse("mfa_activate_totp"))
+    else:
+        assert response.status_code == HTTPStatus.OK
+
+
+def test_signed_in_pages_are_not_cached(client):
+    client.force_login(ParaFactory())
+    assert client.get(reverse("my_learning"))["Cache-Control"] == "no-store"
