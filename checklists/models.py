@@ -140,3 +140,23 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.happened_on:%Y-%m-%d}"
+
+
+class AdminDigest(models.Model):
+    """A weekly digest that went to one administrator, so it is sent once a week."""
+
+    administrator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    week_of = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["administrator", "week_of"], name="one_digest_per_admin_per_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.administrator_id}, week of {self.week_of:%Y-%m-%d}"
