@@ -41,11 +41,14 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates
 
-## Re-resolve the lock from pyproject.toml's pins.
-lock: | $(BIN)/python
+## Re-resolve the lock from pyproject.toml's pins (runtime and dev).
+lock:
 	$(PYTHON) -m venv --clear /tmp/tandem-lock
-	/tmp/tandem-lock/bin/pip install --quiet . $$(sed -n '/^dev = \[/,/^\]/p' pyproject.toml | grep -o '"[^"]*"' | tr -d '"')
-	/tmp/tandem-lock/bin/pip freeze --exclude tandem > requirements.lock
+	$(PYTHON) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb')); \
+		print('\\n'.join(p['project']['dependencies'] + p['dependency-groups']['dev']))" \
+		> /tmp/tandem-lock/direct.txt
+	/tmp/tandem-lock/bin/pip install --quiet -r /tmp/tandem-lock/direct.txt
+	/tmp/tandem-lock/bin/pip freeze > requirements.lock
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media static_root
