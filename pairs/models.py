@@ -58,6 +58,11 @@ class PairQuerySet(models.QuerySet):
             return self.filter(own | Q(school__in=schools_administered_by(user)))
         return self.filter(own)
 
+    def administered_by(self, user) -> PairQuerySet:
+        """The pairs the admin screens manage: those in the schools this person
+        administers. Narrower than ``for_user``, which also holds their own pairs."""
+        return self.for_user(user).filter(school__in=schools_administered_by(user))
+
     def active(self) -> PairQuerySet:
         return self.filter(ended_on__isnull=True)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
+from accounts import roles
+
 
 def schools_administered_by(user) -> QuerySet:
     """Ids of the schools whose records this person may read as an administrator."""
@@ -36,6 +38,20 @@ def people_for_user(user) -> QuerySet:
         | Q(pairs_as_para__school__in=schools)
         | Q(pairs_as_teacher__school__in=schools)
     ).distinct()
+
+
+def people_managed_by(user) -> QuerySet:
+    """The people an administrator may add, edit or import over: ``people_for_user``
+    less staff accounts.
+
+    Administrators and editors are managed under Settings → Users; letting a school
+    administrator change a staff account's email would let them reset its password.
+    """
+    return without_staff(people_for_user(user))
+
+
+def without_staff(people: QuerySet) -> QuerySet:
+    return people.exclude(is_superuser=True).exclude(groups__name__in=roles.STAFF_GROUPS)
 
 
 def administers_school(user, school_id: int) -> bool:

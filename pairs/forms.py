@@ -1,0 +1,194 @@
+"""Admin forms for schools, pairs and people, and the CSV import's two steps.
+
+The model forms receive the signed-in administrator as ``for_user`` (Wagtail
+passes it to every ``WagtailAdminModelForm``) and offer only what that person
+administers: a choice outside it fails validation like any invalid choice.
+"""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.validators import FileExtensionValidator
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from accounts import roles
+from pairs.models import Pair, School
+from pairs.scoping import people_managed_by
+
+MAX_IMPORT_BYTES = 1_000_000
+IMPORT_SIGNING_SALT = "pairs.import"
+# How long a previewed file may wait for its "Import" button.
+IMPORT_MAX_AGE_SECONDS = 60 * 60
+
+
+class SchoolForm(WagtailAdminModelForm):
+    class Meta:
+        model = School
+        fields = ["name", "administrators"]
+        widgets = {"administrators": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["administrators"].queryset = get_user_model().objects.filter(
+            groups__name=roles.SCHOOL_ADMINISTRATORS, is_active=True
+        )
+        self.fields["administrators"].help_text = _(
+            "Members of the “School administrators” group who manage this school."
+        )
+
+
+class PairForm(WagtailAdminModelForm):
+    class Meta:
+        model = Pair
+        fields = ["school", "teacher", "para", "started_on", "ended_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A deactivated person stays choosable in the pair they are in, so it can be ended.
+        current = [self.instance.teacher_id, self.instance.para_id]
+        people = people_managed_by(self.for_user).filter(Q(is_active=True) | Q(pk__in=current))
+        self.fields["school"].queryset = School.objects.for_user(self.for_user)
+        self.fields["teacher"].queryset = people.filter(role=roles.LearnerRole.TEACHER)
+        self.fields["para"].queryset = people.filter(role=roles.LearnerRole.PARA)
+        self.fields["ended_on"].help_text = _(
+            "Leave empty while the pair works together. An ended pair keeps its records."
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        school = cleaned_data.get("school")
+        for name in ("teacher", "para"):
+            person = cleaned_data.get(name)
+            if school and person and not school.members.filter(pk=person.pk).exists():
+                self.add_error(
+                    name,
+                    _("%(person)s is not a member of %(school)s; add them on the People screen.")
+                    % {"person": person, "school": school},
+                )
+        return cleaned_data
+
+
+class PersonForm(WagtailAdminModelForm):
+    """A para or teacher. Staff groups and superuser status are not fields here:
+    a school administrator can never grant them."""
+
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=[
+            (roles.LearnerRole.PARA.value, roles.LearnerRole.PARA.label),
+            (roles.LearnerRole.TEACHER.value, roles.LearnerRole.TEACHER.label),
+        ],
+    )
+    schools = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Schools"),
+        queryset=School.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("The schools, among those you administer, they work in."),
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields = ["first_name", "last_name", "email", "username", "role", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schools_in_scope = School.objects.for_user(self.for_user)
+        self.fields["schools"].queryset = self.schools_in_scope
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _(
+            "New people are sent a link at this address to set their own password."
+        )
+        if self.instance.pk:
+            self.initial["schools"] = self.instance.schools.filter(pk__in=self.schools_in_scope)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        # The database refuses a duplicate too, but this gives the message in place.
+        others = get_user_model().objects.exclude(pk=self.instance.pk)
+        if others.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Someone already uses this email address."))
+        return email
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=False)
+        if user._state.adding:
+            user.set_unusable_password()
+        if commit:
+            user.save()
+            self._save_m2m()
+        return user
+
+    def _save_m2m(self) -> None:
+        super()._save_m2m()
+        user = self.instance
+        chosen = self.cleaned_data["schools"]
+        # Memberships in schools this administrator cannot see are left alone.
+        user.schools.remove(*self.schools_in_scope.exclude(pk__in=chosen))
+        user.schools.add(*chosen)
+        if "email" in self.changed_data:
+            # allauth signs people in by any address it holds for them: drop the old one.
+            EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        validators=[FileExtensionValidator(["csv"])],
+        help_text=gettext_lazy("A .csv file of at most %(size)s, saved as UTF-8.")
+        % {"size": filesizeformat(MAX_IMPORT_BYTES)},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s; split it into smaller files.")
+                % {"size": filesizeformat(MAX_IMPORT_BYTES)}
+            )
+        return upload
+
+
+class ImportCommitForm(forms.Form):
+    """Carries the previewed file back, signed so it cannot be altered in between,
+    and tied to the administrator who previewed it."""
+
+    payload = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_upload(cls, user, name: str, data: bytes) -> ImportCommitForm:
+        payload = signing.dumps(
+            {"user": user.pk, "name": name, "csv": data.decode("utf-8-sig")},
+            salt=IMPORT_SIGNING_SALT,
+            compress=True,
+        )
+        return cls(user=user, initial={"payload": payload})
+
+    def clean_payload(self) -> dict:
+        try:
+            payload = signing.loads(
+                self.cleaned_data["payload"],
+                salt=IMPORT_SIGNING_SALT,
+                max_age=IMPORT_MAX_AGE_SECONDS,
+            )
+        except signing.SignatureExpired as error:
+            raise forms.ValidationError(
+                _("This preview is more than an hour old; upload the file again.")
+            ) from error
+        except signing.BadSignature:
+            payload = None
+        # Tied to who previewed it: the preview showed what *their* scope allows.
+        if not payload or payload.get("user") != self.user.pk:
+            raise forms.ValidationError(_("The file could not be read back; upload it again."))
+        return payload

@@ -1,0 +1,349 @@
+"""Admin views for schools, pairs and people, scoped to what each administrator runs,
+and the CSV import.
+
+Wagtail's model permissions say what someone may do to a kind of record; which
+records is decided here. Every view narrows its queryset through
+``pairs.scoping`` (the viewset passes the rule in as ``queryset_for_user``), so
+another school's record answers 404 wherever its id is typed.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, router
+from django.db.models import Prefetch, Q
+from django.db.models.deletion import Collector
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import View
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
+from wagtail.permission_policies.base import BasePermissionPolicy
+
+from accounts import roles
+from pairs.forms import ImportCommitForm, ImportUploadForm
+from pairs.importing import (
+    COLUMN_HELP,
+    ImportPlan,
+    ImportScope,
+    apply_import,
+    check_file,
+    check_text,
+)
+from pairs.invitations import invite_after_commit
+from pairs.models import Pair, School
+
+
+def is_administrator(user) -> bool:
+    return user.is_authenticated and (user.is_district_admin or user.is_school_admin)
+
+
+# ---------------------------------------------------------------------------
+# Scoping the generic views
+
+
+class ScopedIndexView(generic.IndexView):
+    queryset_for_user = None
+
+    def get_base_queryset(self):
+        return self.queryset_for_user(self.request.user)
+
+
+class ScopedEditView(generic.EditView):
+    queryset_for_user = None
+
+    def get_queryset(self):
+        return self.queryset_for_user(self.request.user)
+
+
+class ScopedDeleteView(generic.DeleteView):
+    queryset_for_user = None
+
+    def get_queryset(self):
+        return self.queryset_for_user(self.request.user)
+
+
+class PairDeleteView(ScopedDeleteView):
+    """A pair's plans, check-ins and actions would go with it: a pair that has any
+    is ended instead, which keeps them."""
+
+    def form_valid(self, form):
+        if has_dependent_records(self.object):
+            messages.error(
+                self.request,
+                _("%(pair)s has records of their work together: set an end date instead.")
+                % {"pair": self.object},
+            )
+            return redirect(self.edit_url_name, self.object.pk)
+        return super().form_valid(form)
+
+
+def has_dependent_records(instance) -> bool:
+    """Whether deleting ``instance`` would cascade to any other row."""
+    collector = Collector(using=router.db_for_write(type(instance)))
+    collector.collect([instance])
+    cascaded = any(model is not type(instance) and objs for model, objs in collector.data.items())
+    return cascaded or any(queryset.exists() for queryset in collector.fast_deletes)
+
+
+class ScopedHistoryView(HistoryView):
+    queryset_for_user = None
+
+    def get_base_object_queryset(self):
+        return self.queryset_for_user(self.request.user)
+
+
+class ScopedUsageView(UsageView):
+    queryset_for_user = None
+
+    def get_base_object_queryset(self):
+        return self.queryset_for_user(self.request.user)
+
+
+class ScopedInspectView(generic.InspectView):
+    queryset_for_user = None
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.queryset_for_user(self.request.user), pk=self.pk)
+
+
+class PairFilterSet(WagtailFilterSet):
+    school = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("School"),
+        queryset=lambda request: School.objects.for_user(request.user),
+    )
+    active = django_filters.BooleanFilter(
+        label=gettext_lazy("Active"),
+        field_name="ended_on",
+        lookup_expr="isnull",
+    )
+
+    class Meta:
+        model = Pair
+        fields = []
+
+
+# ---------------------------------------------------------------------------
+# People
+
+
+class AdministratorPolicy(BasePermissionPolicy):
+    """School and district administrators may list, add and edit people; nobody
+    deletes a person here (deactivate them instead: their records stay).
+
+    Django's own "change user" permission is not used: it would also open Wagtail's
+    Users screen, where groups and superuser status are granted.
+    """
+
+    def user_has_permission(self, user, action) -> bool:
+        return action in {"add", "change", "view"} and is_administrator(user)
+
+    def user_has_any_permission(self, user, actions) -> bool:
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        User = get_user_model()
+        if not set(actions) & {"add", "change", "view"}:
+            return User.objects.none()
+        administrators = Q(
+            groups__name__in=[roles.SCHOOL_ADMINISTRATORS, roles.DISTRICT_ADMINISTRATORS]
+        ) | Q(is_superuser=True)
+        return User.objects.filter(administrators, is_active=True).distinct()
+
+
+people_policy = AdministratorPolicy(get_user_model())
+
+
+class PeopleFilterSet(WagtailFilterSet):
+    role = django_filters.ChoiceFilter(
+        label=gettext_lazy("Role"),
+        choices=[
+            (roles.LearnerRole.PARA.value, roles.LearnerRole.PARA.label),
+            (roles.LearnerRole.TEACHER.value, roles.LearnerRole.TEACHER.label),
+        ],
+    )
+    school = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("School"),
+        field_name="schools",
+        queryset=lambda request: School.objects.for_user(request.user),
+    )
+    is_active = django_filters.BooleanFilter(label=gettext_lazy("Active"))
+
+    class Meta:
+        model = get_user_model()
+        fields = []
+
+
+class PeopleLabelsMixin:
+    """Wagtail names these screens after the model ("Users"); here they are "People"."""
+
+    permission_policy = people_policy
+    verbose_name = gettext_lazy("person")
+    verbose_name_plural = gettext_lazy("people")
+
+    def get_breadcrumbs_items(self):
+        index_url = reverse("people:index")
+        return [
+            {**item, "label": _("People")} if item.get("url") == index_url else item
+            for item in super().get_breadcrumbs_items()
+        ]
+
+
+class PeoplePaginator(WagtailPaginator):
+    verbose_name = gettext_lazy("person")
+    verbose_name_plural = gettext_lazy("people")
+
+
+class PeopleIndexView(PeopleLabelsMixin, ScopedIndexView):
+    page_title = gettext_lazy("People")
+    add_item_label = gettext_lazy("Add a person")
+    paginator_class = PeoplePaginator
+
+    def get_base_queryset(self):
+        # Only the schools this administrator runs are shown beside each person.
+        visible = Prefetch(
+            "schools",
+            queryset=School.objects.for_user(self.request.user),
+            to_attr="visible_schools",
+        )
+        return super().get_base_queryset().prefetch_related(visible)
+
+
+class PeopleCreateView(PeopleLabelsMixin, generic.CreateView):
+    page_subtitle = gettext_lazy("Person")
+    error_message = gettext_lazy("The person could not be added: see the errors below.")
+
+    def save_instance(self):
+        person = super().save_instance()
+        invite_after_commit([person])
+        return person
+
+    def get_success_message(self, instance):
+        return _("%(person)s was added and sent a link to set their password.") % {
+            "person": instance
+        }
+
+
+class PeopleEditView(PeopleLabelsMixin, ScopedEditView):
+    success_message = gettext_lazy("%(object)s was updated.")
+    error_message = gettext_lazy("The person could not be saved: see the errors below.")
+
+
+class PeopleDeleteView(PeopleLabelsMixin, ScopedDeleteView):
+    pass
+
+
+class PeopleHistoryView(PeopleLabelsMixin, ScopedHistoryView):
+    pass
+
+
+class PeopleUsageView(PeopleLabelsMixin, ScopedUsageView):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# CSV import
+
+
+class AdministratorsOnlyMixin:
+    """The import is for school and district administrators; a hidden menu item
+    protects nothing, so the view itself refuses everyone else."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportPeopleView(AdministratorsOnlyMixin, WagtailAdminTemplateMixin, View):
+    """Upload a file (POST), see what it would do, then confirm on the commit view."""
+
+    page_title = gettext_lazy("Import people")
+    header_icon = "upload"
+    template_name = "pairs/admin/import_upload.html"
+    preview_template_name = "pairs/admin/import_preview.html"
+    commit_url_name = "import_people:commit"
+
+    def get(self, request):
+        return self.render(self.template_name, form=ImportUploadForm())
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(self.template_name, form=form)
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        plan = check_file(data, ImportScope.for_user(request.user))
+        commit_form = None
+        if plan.is_valid:
+            commit_form = ImportCommitForm.for_upload(request.user, upload.name, data)
+        return self.render_preview(plan, upload.name, commit_form)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": _("Import people")}]
+
+    def render_preview(self, plan: ImportPlan, name: str, commit_form) -> TemplateResponse:
+        return self.render(
+            self.preview_template_name,
+            plan=plan,
+            file_name=name,
+            commit_form=commit_form,
+            commit_url=reverse(self.commit_url_name),
+        )
+
+    def render(self, template_name: str, **context) -> TemplateResponse:
+        context = self.get_context_data(
+            upload_url=reverse("import_people:upload"), columns=COLUMN_HELP, **context
+        )
+        return TemplateResponse(self.request, template_name, context)
+
+
+class CommitImportView(ImportPeopleView):
+    """Write a previewed file, checked again first: the database may have changed
+    since the preview."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = ImportCommitForm(request.POST, user=request.user)
+        if not form.is_valid():
+            for error in form.errors.get("payload", []):
+                messages.error(request, error)
+            return redirect("import_people:upload")
+        payload = form.cleaned_data["payload"]
+        plan = check_text(payload["csv"], ImportScope.for_user(request.user))
+        if not plan.is_valid:
+            messages.error(request, _("The file no longer imports cleanly; nothing was imported."))
+            return self.render_preview(plan, payload["name"], None)
+        try:
+            result = apply_import(plan, by=request.user, source=payload["name"])
+        except IntegrityError:
+            # Someone else wrote the same people in the moment between check and write.
+            messages.error(
+                request, _("The import clashed with another change; nothing was imported.")
+            )
+            return redirect("import_people:upload")
+        messages.success(
+            request,
+            _(
+                "Imported %(file)s: %(created)d people added, %(updated)d updated, "
+                "%(pairs)d pairs created."
+            )
+            % {
+                "file": payload["name"],
+                "created": result.created,
+                "updated": result.updated,
+                "pairs": result.pairs_created,
+            },
+        )
+        return redirect("import_people:upload")

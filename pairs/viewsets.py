@@ -1,0 +1,190 @@
+"""The "District" menu of the Wagtail admin: schools, pairs, people, and the CSV import.
+
+Each viewset hands its views the one scoping rule for its model
+(``queryset_for_user``); the views in ``pairs.views`` apply it everywhere a
+record is listed or looked up.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from pairs import views
+from pairs.forms import PairForm, PersonForm, SchoolForm
+from pairs.models import Pair, School
+from pairs.scoping import people_managed_by
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """A ModelViewSet whose every view sees only ``queryset_for_user(user)``."""
+
+    index_view_class = views.ScopedIndexView
+    edit_view_class = views.ScopedEditView
+    delete_view_class = views.ScopedDeleteView
+    history_view_class = views.ScopedHistoryView
+    usage_view_class = views.ScopedUsageView
+    inspect_view_class = views.ScopedInspectView
+    # Copying would open any record's values in a new form, whoever's it is.
+    copy_view_enabled = False
+    form_class = None
+
+    @staticmethod
+    def queryset_for_user(user):
+        raise NotImplementedError
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(queryset_for_user=self.queryset_for_user, **kwargs)
+
+    def get_form_class(self, for_update=False):
+        return self.form_class
+
+
+class SchoolViewSet(ScopedModelViewSet):
+    """District administrators add and edit schools; a school administrator sees
+    their own, read-only (they hold only the "view" permission)."""
+
+    model = School
+    form_class = SchoolForm
+    icon = "home"
+    menu_label = _("Schools")
+    inspect_view_enabled = True
+    inspect_view_fields = ["name", "administrators"]
+    list_display = ["name", Column("pair_count", label=_("Active pairs"))]
+    search_fields = ["name"]
+
+    @staticmethod
+    def queryset_for_user(user):
+        return School.objects.for_user(user).annotate(
+            pair_count=Count("pairs", filter=Q(pairs__ended_on__isnull=True))
+        )
+
+
+class PairViewSet(ScopedModelViewSet):
+    model = Pair
+    form_class = PairForm
+    delete_view_class = views.PairDeleteView
+    icon = "group"
+    menu_label = _("Pairs")
+    filterset_class = views.PairFilterSet
+    search_fields = [
+        "teacher__first_name",
+        "teacher__last_name",
+        "para__first_name",
+        "para__last_name",
+    ]
+    list_display = [
+        "__str__",
+        "school",
+        "started_on",
+        StatusTagColumn(
+            "status",
+            label=_("Status"),
+            accessor=lambda pair: _("Active") if pair.is_active else _("Ended"),
+            primary=lambda pair: pair.is_active,
+        ),
+    ]
+
+    @staticmethod
+    def queryset_for_user(user):
+        return Pair.objects.administered_by(user).select_related("school", "teacher", "para")
+
+
+class PeopleViewSet(ScopedModelViewSet):
+    """Paras and teachers of the administrator's schools. Staff accounts are not
+    here: they are managed under Settings → Users."""
+
+    model = get_user_model()
+    form_class = PersonForm
+    icon = "user"
+    menu_label = _("People")
+    add_to_reference_index = False
+    index_view_class = views.PeopleIndexView
+    add_view_class = views.PeopleCreateView
+    edit_view_class = views.PeopleEditView
+    delete_view_class = views.PeopleDeleteView
+    history_view_class = views.PeopleHistoryView
+    usage_view_class = views.PeopleUsageView
+    filterset_class = views.PeopleFilterSet
+    search_fields = ["first_name", "last_name", "email", "username"]
+    ordering = ["last_name", "first_name"]
+    list_display = [
+        TitleColumn(
+            "name",
+            label=_("Name"),
+            accessor=str,
+            sort_key="last_name",
+            get_url=lambda person: reverse("people:edit", args=[person.pk]),
+        ),
+        "email",
+        "role",
+        Column(
+            "schools",
+            label=_("Schools"),
+            accessor=lambda person: ", ".join(s.name for s in person.visible_schools),
+        ),
+        StatusTagColumn(
+            "is_active",
+            label=_("Account"),
+            accessor=lambda person: _("Active") if person.is_active else _("Deactivated"),
+            primary=lambda person: person.is_active,
+        ),
+    ]
+
+    @staticmethod
+    def queryset_for_user(user):
+        return people_managed_by(user)
+
+    @cached_property
+    def menu_item_class(self):
+        return AdministratorsMenuItem
+
+    # Wagtail's own Users viewset already registers the user permissions and the
+    # admin URL finder for the user model; registering them again would send every
+    # "edit this user" link in the admin here.
+    def register_permissions(self):
+        pass
+
+    def register_admin_url_finder(self):
+        pass
+
+
+class AdministratorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.is_administrator(request.user)
+
+
+class ImportPeopleViewSet(ViewSet):
+    icon = "upload"
+    menu_label = _("Import people")
+
+    def get_urlpatterns(self):
+        return [
+            path("", views.ImportPeopleView.as_view(), name="upload"),
+            path("commit/", views.CommitImportView.as_view(), name="commit"),
+        ]
+
+    @cached_property
+    def menu_item_class(self):
+        return AdministratorsMenuItem
+
+
+class DistrictViewSetGroup(ModelViewSetGroup):
+    menu_label = _("District")
+    menu_icon = "clipboard-list"
+    menu_order = 150
+    # Other apps may add their district screens (assignments, reports) to this menu.
+    submenu_hook = "register_district_menu_item"
+    items = (
+        SchoolViewSet("schools"),
+        PairViewSet("pairs"),
+        PeopleViewSet("people"),
+        ImportPeopleViewSet("import_people", url_prefix="import-people"),
+    )

@@ -1,0 +1,54 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+
+from pairs import importing
+from pairs.viewsets import DistrictViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_district_viewsets():
+    return DistrictViewSetGroup()
+
+
+class ImportedRowFormatter(LogFormatter):
+    template = ""
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return self.template % {"line": data.get("line", "?"), "file": data.get("source", "")}
+
+
+@hooks.register("register_log_actions")
+def register_import_log_actions(actions):
+    @actions.register_action(importing.LOG_PERSON_CREATED)
+    class PersonCreated(ImportedRowFormatter):
+        label = gettext_lazy("Import: add person")
+        template = gettext_lazy("Added from line %(line)s of %(file)s")
+
+    @actions.register_action(importing.LOG_PERSON_UPDATED)
+    class PersonUpdated(ImportedRowFormatter):
+        label = gettext_lazy("Import: update person")
+        template = gettext_lazy("Updated from line %(line)s of %(file)s")
+
+    @actions.register_action(importing.LOG_PAIR_CREATED)
+    class PairCreated(ImportedRowFormatter):
+        label = gettext_lazy("Import: create pair")
+        template = gettext_lazy("Created from line %(line)s of %(file)s")
+
+    @actions.register_action(importing.LOG_IMPORT)
+    class SchoolImported(LogFormatter):
+        label = gettext_lazy("Import people")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _(
+                "Imported %(file)s: %(created)s people added, %(updated)s updated, "
+                "%(pairs)s pairs created"
+            ) % {
+                "file": data.get("source", ""),
+                "created": data.get("created", 0),
+                "updated": data.get("updated", 0),
+                "pairs": data.get("pairs_created", 0),
+            }
