@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "modelsearch",
     "allauth",
     "allauth.account",
     "allauth.mfa",
