@@ -1,6 +1,41 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def grant_editor_permissions(sender, **kwargs) -> None:
+    """Editors write and publish courses; people and groups stay with administrators.
+
+    Wagtail's own migration gives its "Editors" group add and change on the page
+    tree and the use of images and documents; publishing is added here.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import GroupPagePermission, Page
+
+    from accounts import roles
+    from accounts.groups import ensure_permissions, grant
+
+    using = kwargs.get("using", "default")
+    ensure_permissions(sender, using=using)
+    editors = grant(roles.EDITORS, {})
+    root = Page.get_first_root_node()
+    if root is not None:
+        for codename in ("add_page", "change_page", "publish_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=editors,
+                page=root,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+    people = ContentType.objects.get_for_models(get_user_model(), Group).values()
+    editors.permissions.remove(*Permission.objects.filter(content_type__in=people))
 
 
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = "Courses and learning"
+
+    def ready(self) -> None:
+        post_migrate.connect(grant_editor_permissions, sender=self)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from courses.models import ModuleProgress
+from django.db.models.functions import Length, Substr
+
+from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -42,3 +45,146 @@ def module_statuses(
         )
         for user_id, module_id, started_at, completed_at in rows
     }
+
+
+# Course progress --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleStep:
+    """One module of a course as one person stands in it."""
+
+    module: ModulePage
+    read: bool = False
+    passed: bool = False
+    completed_at: datetime.datetime | None = None
+    started: bool = False
+    # A module added after the person finished the course (and earned its certificate).
+    is_new: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return self.completed_at is not None
+
+    @property
+    def state(self) -> str:
+        if self.complete:
+            return COMPLETE
+        return IN_PROGRESS if self.started else NOT_STARTED
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def next_action(self) -> str | None:
+        """What to do next here: "read" the module, take its "quiz", or nothing."""
+        if self.complete:
+            return None
+        if not self.read:
+            return "read"
+        return "quiz" if self.module.has_quiz and not self.passed else None
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    course: CoursePage
+    steps: tuple[ModuleStep, ...]
+    certificate: Certificate | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for step in self.steps if step.complete)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def started(self) -> bool:
+        return any(step.started for step in self.steps)
+
+    @property
+    def complete(self) -> bool:
+        """Finished: every module done, or a certificate already issued (a module
+        added since then shows as new, it does not take the course away)."""
+        return self.certificate is not None or (
+            self.total > 0 and all(step.complete for step in self.steps)
+        )
+
+    @property
+    def new_steps(self) -> list[ModuleStep]:
+        return [step for step in self.steps if step.is_new]
+
+    @property
+    def next_step(self) -> ModuleStep | None:
+        """The first module, in course order, that is not complete."""
+        return next((step for step in self.steps if not step.complete), None)
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((step.module.pd_hours for step in self.steps), Decimal(0))
+
+
+def parent_path(page) -> str:
+    return page.path[: -page.steplen]
+
+
+def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[ModulePage]]:
+    """The published modules of each course, in tree order, in one query."""
+    course_ids_by_path = {course.path: course.pk for course in courses}
+    if not course_ids_by_path:
+        return {}
+    modules = (
+        ModulePage.objects.live()
+        .public()
+        .annotate(parent_path=Substr("path", 1, Length("path") - ModulePage.steplen))
+        .filter(parent_path__in=list(course_ids_by_path))
+        .defer("body", "actions", "objectives")
+        .order_by("path")
+    )
+    by_course: dict[int, list[ModulePage]] = {pk: [] for pk in course_ids_by_path.values()}
+    for module in modules:
+        by_course[course_ids_by_path[module.parent_path]].append(module)
+    return by_course
+
+
+def course_progress(user, courses: Iterable[CoursePage]) -> dict[int, CourseProgress]:
+    """Each course's progress for one person, keyed by course id, in a fixed
+    number of queries however many courses, modules or attempts there are."""
+    courses = list(courses)
+    modules_by_course = live_modules_by_course(courses)
+    module_ids = [module.pk for modules in modules_by_course.values() for module in modules]
+    rows = {
+        row.module_id: row
+        for row in ModuleProgress.objects.filter(user=user, module_id__in=module_ids)
+    }
+    certificates = {
+        certificate.course_id: certificate
+        for certificate in Certificate.objects.filter(
+            user=user, course_id__in=[course.pk for course in courses]
+        )
+    }
+    result = {}
+    for course in courses:
+        certificate = certificates.get(course.pk)
+        steps = []
+        for module in modules_by_course.get(course.pk, []):
+            row = rows.get(module.pk)
+            completed_at = row.completed_at if row else None
+            steps.append(
+                ModuleStep(
+                    module=module,
+                    read=bool(row and row.read_at),
+                    passed=bool(row and row.passed_at),
+                    completed_at=completed_at,
+                    started=row is not None,
+                    is_new=certificate is not None and completed_at is None,
+                )
+            )
+        result[course.pk] = CourseProgress(course, tuple(steps), certificate)
+    return result

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -54,8 +55,15 @@ class CoursePage(Page):
         return ModulePage.objects.child_of(self).live().public().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
+        # courses.progress imports these models: import it when a page is served.
+        from courses.progress import course_progress
+
         context = super().get_context(request, *args, **kwargs)
         context["modules"] = self.modules()
+        # The signed-in learner's place in the course: context["progress"].steps are
+        # ModuleSteps (label, is_new, next_action), one per published module.
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            context["progress"] = course_progress(request.user, [self])[self.pk]
         return context
 
 
@@ -109,5 +117,39 @@ class ModulePage(RoutablePageMixin, Page):
         return len(self.quiz) > 0
 
     @property
-    def course(self) -> CoursePage:
-        return CoursePage.objects.get(pk=self.get_parent().pk) if self.pk else None
+    def course(self) -> CoursePage | None:
+        if not self.pk:
+            return None
+        return CoursePage.objects.filter(path=self.path[: -self.steplen]).first()
+
+    # Learners take modules signed in: the page, its quiz and its actions all record
+    # progress for someone. Wagtail previews go through serve_preview, not here.
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import views  # views import these models: import when served
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(views.module_page_context(request, self))
+        return context
+
+    @path("read/", name="mark_read")
+    def mark_read(self, request):
+        from courses import views
+
+        return views.mark_module_read(request, self)
+
+    @path("quiz/", name="quiz")
+    def quiz_form(self, request):
+        from courses import views
+
+        return views.module_quiz(request, self)
+
+    @path("quiz/attempts/<int:attempt_id>/", name="quiz_result")
+    def quiz_result(self, request, attempt_id):
+        from courses import views
+
+        return views.module_quiz_result(request, self, attempt_id)

@@ -1,0 +1,188 @@
+"""Write a parsed curriculum into Wagtail as published course and module pages.
+
+Pages are matched by slug under their parent, so a re-run updates rather than
+duplicates. A page whose live content already equals its file is left alone,
+which keeps a second run free of new revisions; a changed file gets exactly one
+new published revision. Block ids are carried over by position so records that
+point at a quiz question or a try-tomorrow action survive an edited file.
+
+The files seed the site; once an editor has published a page in Wagtail, the
+editor's version stands (``make run`` imports on every start) unless the import
+is asked to overwrite it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from wagtail.fields import StreamField
+from wagtail.log_actions import log
+from wagtail.models import Page
+
+from content.curriculum import Block, Course, Module
+from content.models import HomePage
+from courses.models import CourseIndexPage, CoursePage, ModulePage
+
+CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
+
+
+@dataclass
+class ImportSummary:
+    """How many pages of each kind were created, updated or left unchanged."""
+
+    overwrite: bool = False
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, model: type[Page], outcome: str) -> None:
+        self.counts[(model, outcome)] += 1
+
+    def count(self, outcome: str, model: type[Page] | None = None) -> int:
+        return sum(
+            n
+            for (kind, done), n in self.counts.items()
+            if done == outcome and model in (None, kind)
+        )
+
+
+def import_curriculum(courses: Sequence[Course], overwrite: bool = False) -> ImportSummary:
+    """Create or update every course and module page, in one transaction.
+
+    A page an editor has published since is kept as it is, unless ``overwrite``.
+    """
+    summary = ImportSummary(overwrite=overwrite)
+    with transaction.atomic():
+        # Locking the home page keeps two deploys running the import at once in turn.
+        home = HomePage.objects.select_for_update().get()
+        index = _course_index(home, summary)
+        course_pages = []
+        for course in courses:
+            course_page = _publish(index, CoursePage, course.slug, _course_fields(course), summary)
+            module_pages = [
+                _publish(course_page, ModulePage, module.slug, _module_fields(module), summary)
+                for module in course.modules
+            ]
+            _keep_order(module_pages)
+            course_pages.append(course_page)
+        _keep_order(course_pages)
+    return summary
+
+
+def _course_index(home: HomePage, summary: ImportSummary) -> CourseIndexPage:
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = _publish(home, CourseIndexPage, "courses", {"title": "Courses"}, summary)
+    return index
+
+
+def _course_fields(course: Course) -> dict[str, Any]:
+    return {"title": course.title, "intro": course.intro, "audience": course.audience}
+
+
+def _module_fields(module: Module) -> dict[str, Any]:
+    return {
+        "title": module.title,
+        "summary": module.summary,
+        "objectives": [("objective", objective) for objective in module.objectives],
+        "minutes": module.minutes,
+        "pd_hours": module.pd_hours,
+        "pass_mark": module.pass_mark,
+        "body": _stream(module.body),
+        "quiz": _stream(module.quiz),
+        "actions": _stream(module.actions),
+    }
+
+
+def _stream(blocks: Sequence[Block]) -> list[tuple[str, Any]]:
+    return [(block.kind, block.value) for block in blocks]
+
+
+def _publish(parent: Page, model: type[Page], slug: str, fields: dict, summary) -> Page:
+    """The child of ``parent`` with ``slug``, live with ``fields``; one revision if changed."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    streams = {name for name in fields if isinstance(model._meta.get_field(name), StreamField)}
+    for name in streams:
+        fields[name] = _stream_data(model, name, fields[name])
+    if page is None:
+        page = model(slug=slug, live=False, **fields)
+        parent.add_child(instance=page)
+        log(instance=page, action="wagtail.create")
+        outcome = CREATED
+    elif page.live and _same_content(page, fields, streams):
+        summary.add(model, UNCHANGED)
+        return page
+    elif _published_by_an_editor(page) and not summary.overwrite:
+        summary.add(model, KEPT)
+        return page
+    else:
+        for name in streams:
+            _carry_ids(fields[name], _stream_data(model, name, getattr(page, name)))
+        for name, value in fields.items():
+            setattr(page, name, value)
+        outcome = UPDATED
+    page.save_revision(log_action=True).publish()
+    summary.add(model, outcome)
+    return page
+
+
+def _published_by_an_editor(page: Page) -> bool:
+    # The importer publishes as nobody; a person's name on the live revision means
+    # someone changed the page in Wagtail after it was imported.
+    return page.live and page.live_revision is not None and page.live_revision.user_id is not None
+
+
+def _stream_data(model: type[Page], name: str, value) -> list[dict]:
+    """A StreamField value as the JSON it is stored as (ids included)."""
+    stream_block = model._meta.get_field(name).stream_block
+    return [child.get_prep_value() for child in stream_block.normalize(value)]
+
+
+def _same_content(page: Page, fields: dict, streams: set[str]) -> bool:
+    for name, value in fields.items():
+        live = getattr(page, name)
+        if name in streams:
+            value = _without_ids(value)
+            live = _without_ids(_stream_data(type(page), name, live))
+        if live != value:
+            return False
+    return True
+
+
+def _without_ids(data):
+    if isinstance(data, list):
+        return [_without_ids(item) for item in data]
+    if isinstance(data, dict):
+        return {key: _without_ids(value) for key, value in data.items() if key != "id"}
+    return data
+
+
+def _carry_ids(new, old) -> None:
+    """Give blocks the ids their predecessors in the same place had, at every level."""
+    if isinstance(new, list) and isinstance(old, list):
+        for new_item, old_item in zip(new, old, strict=False):
+            if (
+                isinstance(new_item, dict)
+                and isinstance(old_item, dict)
+                and new_item.get("type") == old_item.get("type")
+                and "id" in old_item
+            ):
+                new_item["id"] = old_item["id"]
+                _carry_ids(new_item.get("value"), old_item.get("value"))
+    elif isinstance(new, dict) and isinstance(old, dict):
+        for key, value in new.items():
+            _carry_ids(value, old.get(key))
+
+
+def _keep_order(pages: Sequence[Page]) -> None:
+    """Put sibling pages in the curriculum's order, moving only when it differs."""
+    ids = [page.pk for page in pages]
+    if not ids:
+        return
+    current = list(Page.objects.filter(pk__in=ids).order_by("path").values_list("pk", flat=True))
+    if current == ids:
+        return
+    for previous, page in zip(ids, ids[1:], strict=False):
+        Page.objects.get(pk=page).move(Page.objects.get(pk=previous), pos="right")

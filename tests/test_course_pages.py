@@ -1,0 +1,382 @@
+"""Course pages in Wagtail: the tree rules, what editors can do, and what people see."""
+
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import GroupPagePermission, Page
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import (
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
+
+from accounts import roles
+from content.models import HomePage, StandardPage
+from courses.blocks import MODULE_BODY_BLOCKS
+from courses.models import CourseIndexPage, CoursePage, ModulePage
+from courses.templatetags.catalogue_tags import duration, hours
+from tests.page_factories import home_page, make_course, make_module
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def wagtail(client):
+    """Wagtail's page assertions, driven by pytest's client."""
+    case = WagtailPageTestCase()
+    case.client = client
+    return case
+
+
+@pytest.fixture
+def course():
+    return make_course(modules=2)
+
+
+# The tree ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("parent", "children"),
+    [
+        (HomePage, {CourseIndexPage, StandardPage}),
+        (CourseIndexPage, {CoursePage}),
+        (CoursePage, {ModulePage}),
+        (ModulePage, set()),
+    ],
+)
+def test_each_page_type_takes_only_its_children(wagtail, parent, children):
+    wagtail.assertAllowedSubpageTypes(parent, children)
+
+
+@pytest.mark.parametrize(
+    ("child", "parents"),
+    [
+        (CourseIndexPage, {HomePage}),
+        (CoursePage, {CourseIndexPage}),
+        (ModulePage, {CoursePage}),
+    ],
+)
+def test_each_page_type_lives_only_under_its_parent(wagtail, child, parents):
+    wagtail.assertAllowedParentPageTypes(child, parents)
+
+
+def test_there_is_one_course_index():
+    assert CourseIndexPage.max_count == 1
+
+
+# Editors ---------------------------------------------------------------------------
+
+
+def test_an_editor_can_write_and_publish_a_module(wagtail, client, district, course):
+    client.force_login(district.editor)
+    data = nested_form_data(
+        {
+            "title": "Boundaries",
+            "summary": "What stays in the classroom.",
+            "minutes": 15,
+            "pd_hours": "0.25",
+            "pass_mark": 80,
+            "objectives": streamfield([("objective", "Name what you may share, and with whom.")]),
+            "body": streamfield([("text", rich_text("<p>Confidentiality protects students.</p>"))]),
+            "quiz": streamfield([]),
+            "actions": streamfield(
+                [
+                    (
+                        "try_tomorrow",
+                        {"text": "Agree on one phrase for nosy questions.", "who": "together"},
+                    )
+                ]
+            ),
+        }
+    )
+
+    wagtail.assertCanCreate(course, ModulePage, data)
+
+    module = ModulePage.objects.child_of(course).get(slug="boundaries")
+    assert module.live
+    assert module.actions[0].value["text"] == "Agree on one phrase for nosy questions."
+
+
+def test_editors_may_publish_pages_but_not_manage_people(district):
+    editors = Group.objects.get(name=roles.EDITORS)
+    granted = set(
+        GroupPagePermission.objects.filter(group=editors).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    assert {"add_page", "change_page", "publish_page"} <= granted
+    assert district.editor.has_perm("wagtailimages.choose_image")
+    assert not any(
+        district.editor.has_perm(f"{app}.{action}_{model}")
+        for app, model in (("accounts", "user"), ("auth", "group"))
+        for action in ("add", "change", "delete", "view")
+    )
+
+
+@pytest.mark.parametrize("url_name", ["wagtailusers_users:index", "wagtailusers_groups:index"])
+def test_editors_cannot_open_the_people_screens(client, district, url_name):
+    client.force_login(district.editor)
+
+    response = client.get(reverse(url_name))
+
+    assert response.status_code != HTTPStatus.OK
+
+
+def list_block(items):
+    """ListBlock form data, the way ``streamfield`` builds StreamField form data."""
+    data = {
+        str(index): {"value": item, "deleted": "", "order": str(index), "id": ""}
+        for index, item in enumerate(items)
+    }
+    data["count"] = str(len(items))
+    return data
+
+
+def module_form(title: str) -> dict:
+    """What the module edit form posts, for a module with a block of each family."""
+    choices = [
+        {"text": "The special educator", "correct": "on", "feedback": "Right."},
+        {"text": "The para", "feedback": "The para records it."},
+    ]
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": "previewed",
+            "summary": "Who does what.",
+            "minutes": 15,
+            "pd_hours": "0.25",
+            "pass_mark": 80,
+            "objectives": streamfield([("objective", "Name who plans.")]),
+            "body": streamfield(
+                [
+                    ("text", rich_text("<p>Clear roles make a calm classroom.</p>")),
+                    ("callout", {"style": "tip", "title": "", "text": rich_text("<p>Ask.</p>")}),
+                ]
+            ),
+            "quiz": streamfield(
+                [
+                    (
+                        "single_choice",
+                        {
+                            "prompt": "Who decides which data to collect?",
+                            "choices": list_block(choices),
+                            "explanation": "The teacher designs; the para records.",
+                        },
+                    )
+                ]
+            ),
+            "actions": streamfield([("try_tomorrow", {"text": "Meet early.", "who": "together"})]),
+        }
+    )
+
+
+def test_an_editor_can_edit_and_preview_a_module(client, district, course):
+    module = course.modules().first()
+    client.force_login(district.editor)
+
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[module.pk]))
+    assert edit.status_code == HTTPStatus.OK
+
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[module.pk])
+    check = client.post(preview_url, module_form("A previewed title"))
+    assert check.json() == {"is_valid": True, "is_available": True}
+    preview = client.get(preview_url)
+    assert preview.status_code == HTTPStatus.OK
+    html = preview.content.decode()
+    assert "A previewed title" in html
+    assert "Clear roles make a calm classroom." in html
+    # Previewing saves nothing.
+    assert ModulePage.objects.get(pk=module.pk).title == module.title
+
+
+PREVIEWED_BLOCKS = [
+    (stream, name)
+    for stream in ("body", "quiz", "actions")
+    for name, block in ModulePage._meta.get_field(stream).stream_block.child_blocks.items()
+    if block.is_previewable
+]
+
+
+def test_the_blocks_with_a_sample_value_have_previews():
+    assert {name for _stream, name in PREVIEWED_BLOCKS} >= {
+        "callout",
+        "roles_table",
+        "dos_donts",
+        "research_note",
+        "scenario",
+        "single_choice",
+        "try_tomorrow",
+    }
+
+
+@pytest.mark.parametrize(("stream", "name"), PREVIEWED_BLOCKS)
+def test_an_editor_previews_a_block_in_the_site_style(client, district, stream, name):
+    block = ModulePage._meta.get_field(stream).stream_block.child_blocks[name]
+    client.force_login(district.editor)
+
+    response = client.get(reverse("wagtailadmin_block_preview"), {"id": block.definition_prefix})
+
+    assert response.status_code == HTTPStatus.OK
+    assert "css/tandem.css" in response.content.decode()
+
+
+# Blocks ------------------------------------------------------------------------------
+
+
+def body_block_values() -> dict[str, tuple]:
+    """A value for every body block, and text a reader would see when it renders."""
+    values = {
+        name: (block.get_preview_value(), None)
+        for name, block in MODULE_BODY_BLOCKS
+        if getattr(block.meta, "preview_value", None)
+    }
+    values["callout"] = (values["callout"][0], "Students notice when the adults")
+    values["roles_table"] = (values["roles_table"][0], "Records data accurately")
+    values["dos_donts"] = (values["dos_donts"][0], "Ask when an instruction is unclear.")
+    values["research_note"] = (values["research_note"][0], "Powers, R., &amp; Mandal, A.")
+    values["scenario"] = (values["scenario"][0], "Which cue would you agree on")
+    values["text"] = ("<p>Plain words <b>in bold</b>.</p>", "<b>in bold</b>")
+    values["image"] = ("image", 'alt="Two adults planning"')
+    values["video"] = ("https://www.youtube.com/watch?v=tandem", "Tandem video")
+    return values
+
+
+BODY_BLOCKS = [name for name, _block in MODULE_BODY_BLOCKS]
+
+
+def test_every_body_block_has_a_sample():
+    assert set(body_block_values()) == set(BODY_BLOCKS)
+
+
+@pytest.mark.parametrize("name", BODY_BLOCKS)
+def test_every_body_block_renders_on_a_module(client, settings, tmp_path, course, para, name):
+    settings.MEDIA_ROOT = tmp_path
+    value, shown = body_block_values()[name]
+    if name == "image":
+        image = Image.objects.create(title="Planning", file=get_test_image_file())
+        value = {"image": image, "alt_text": "Two adults planning", "decorative": False}
+    if name == "video":
+        # Stored as if fetched once, so the test needs no network.
+        Embed.objects.create(
+            url=value,
+            max_width=800,
+            hash=get_embed_hash(value, 800),
+            type="video",
+            html='<iframe title="Tandem video" src="https://www.youtube.com/embed/tandem"></iframe>',
+        )
+    module = make_module(course, title="Every block", body=[(name, value)])
+    client.force_login(para)
+
+    response = client.get(module.url)
+
+    assert response.status_code == HTTPStatus.OK
+    assert shown in response.content.decode()
+
+
+# The imported curriculum -----------------------------------------------------------
+
+
+def test_every_imported_page_answers(client, para):
+    home_page()
+    call_command("load_curriculum", verbosity=0)
+    client.force_login(para)
+    pages = Page.objects.type(CourseIndexPage, CoursePage, ModulePage).live()
+    assert pages.count() == 1 + 2 + 12
+
+    for page in pages:
+        assert client.get(page.url).status_code == HTTPStatus.OK, page.url
+
+
+def test_the_catalogue_lists_each_course_with_its_size(client):
+    home_page()
+    call_command("load_curriculum", verbosity=0)
+    index = CourseIndexPage.objects.get()
+
+    html = client.get(index.url).content.decode()
+
+    for course in CoursePage.objects.live():
+        modules = course.modules()
+        assert course.title in html
+        assert f"<dd>{modules.count()}</dd>" in html
+        assert f"About {duration(sum(m.minutes for m in modules))}" in html
+    assert "For paras and teachers" in html
+    assert "For administrators" in html
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [(15, "15 minutes"), (60, "1 hour"), (130, "2 hours 10 minutes"), (0, "0 minutes")],
+)
+def test_time_reads_as_hours_and_minutes(minutes, words):
+    assert duration(minutes) == words
+
+
+@pytest.mark.parametrize(("value", "shown"), [("2.50", "2.5"), ("1.00", "1"), ("10", "10")])
+def test_pd_hours_drop_trailing_zeros(value, shown):
+    assert hours(Decimal(value)) == shown
+
+
+def test_a_course_page_lists_its_modules_in_order(client, course):
+    modules = list(course.modules())
+
+    html = client.get(course.url).content.decode()
+
+    positions = [html.index(module.title) for module in modules]
+    assert positions == sorted(positions)
+    assert modules[0].summary in html
+    assert "About 15 minutes" in html
+    assert "About 30 minutes" in html  # the whole course
+
+
+def test_a_signed_in_learner_sees_where_they_are_in_a_course(client, course, para):
+    client.force_login(para)
+
+    html = client.get(course.url).content.decode()
+
+    assert "0 of 2 modules complete" in html
+    assert "Not started" in html
+
+
+@pytest.mark.parametrize("courses", [1, 6])
+def test_the_catalogue_takes_the_same_queries_however_many_courses(
+    client, django_assert_max_num_queries, courses
+):
+    for number in range(courses):
+        make_course(title=f"Course {number}", modules=3)
+    index = CourseIndexPage.objects.get()
+
+    with django_assert_max_num_queries(12):
+        response = client.get(index.url)
+
+    assert response.content.decode().count('class="card course-card"') == courses
+
+
+# Search ------------------------------------------------------------------------------
+
+
+def test_search_finds_a_module_by_a_word_in_its_body(course):
+    module = make_module(
+        course, title="Quiet signals", body=[("text", "<p>Use the zebra card.</p>")]
+    )
+
+    assert list(ModulePage.objects.live().search("zebra")) == [module]
+    assert not ModulePage.objects.live().search("giraffe")
+
+
+def test_search_finds_an_imported_module():
+    home_page()
+    call_command("load_curriculum", verbosity=0)
+
+    found = [page.slug for page in Page.objects.live().search("friction")]
+
+    assert "clarifying-roles" in found
