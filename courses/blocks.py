@@ -112,7 +112,13 @@ class ScenarioBlock(blocks.StructBlock):
 
 
 MODULE_BODY_BLOCKS = [
-    ("text", blocks.RichTextBlock(features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])),
+    (
+        "text",
+        blocks.RichTextBlock(
+            features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+            preview_value="<p>Short paragraphs in plain words read well on a phone.</p>",
+        ),
+    ),
     ("callout", CalloutBlock()),
     ("roles_table", RolesTableBlock()),
     ("dos_donts", DosDontsBlock()),
@@ -188,6 +194,15 @@ class MultipleSelectQuestionBlock(ChoiceQuestionBlock):
         min_correct = 1
         max_correct = None
         correct_count_message = _("Mark at least one choice as correct.")
+        preview_value = {
+            "prompt": "Which belong in the weekly plan?",
+            "choices": [
+                {"text": "Priority goals", "correct": True, "feedback": "Yes."},
+                {"text": "A data collection plan", "correct": True, "feedback": "Yes."},
+                {"text": "Students' full names", "correct": False, "feedback": "Initials only."},
+            ],
+            "explanation": "The plan holds goals and methods, and students only by initials.",
+        }
 
 
 class TrueFalseQuestionBlock(QuestionBlock):
@@ -198,6 +213,13 @@ class TrueFalseQuestionBlock(QuestionBlock):
     class Meta:
         icon = "tick-inverse"
         label = _("True or false")
+        preview_value = {
+            "prompt": "A para may change a lesson plan on the spot if students seem bored.",
+            "answer": False,
+            "feedback_true": "Changes to the plan go through the special educator.",
+            "feedback_false": "Right: raise it with the special educator instead.",
+            "explanation": "Program changes are the special educator's call.",
+        }
 
 
 class WhoDoesThisQuestionBlock(QuestionBlock):
@@ -213,6 +235,14 @@ class WhoDoesThisQuestionBlock(QuestionBlock):
     class Meta:
         icon = "group"
         label = _("Who does this?")
+        preview_value = {
+            "prompt": "Records behavior data during the lesson on the sheet provided.",
+            "answer": "para",
+            "feedback_teacher": "The special educator designs the sheet; recording is the para's.",
+            "feedback_para": "Yes: accurately and promptly.",
+            "feedback_both": "The special educator designs it; the para records.",
+            "explanation": "The teacher decides what to collect; the para records it.",
+        }
 
 
 QUIZ_BLOCKS = [

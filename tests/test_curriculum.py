@@ -130,12 +130,12 @@ def test_the_shipped_files_import_as_two_courses_of_eight_and_four_modules():
     )
     courses = CoursePage.objects.child_of(index).live().order_by("path")
     assert [(course.slug, course.modules().count()) for course in courses] == [
-        ("leading-collaborative-teams", 4),
         ("stronger-together", 8),
+        ("leading-collaborative-teams", 4),
     ]
     modules = ModulePage.objects.child_of(courses.get(slug="stronger-together")).order_by("path")
     assert [module.slug for module in modules] == [
-        path.stem[3:] for path in sorted((CURRICULUM_DIR / "stronger-together").glob("0*.md"))
+        path.stem[3:] for path in sorted((CURRICULUM_DIR / "1-stronger-together").glob("0*.md"))
     ]
     assert all(module.live and not module.has_unpublished_changes for module in modules)
 
@@ -205,7 +205,7 @@ def test_a_changed_file_makes_exactly_one_new_revision(curriculum):
     quiz_ids = [block.id for block in module.quiz]
     action_ids = [block.id for block in module.actions]
     revisions = Revision.objects.count()
-    path = curriculum / "stronger-together" / "02-clarifying-roles.md"
+    path = curriculum / "1-stronger-together" / "02-clarifying-roles.md"
     path.write_text(path.read_text().replace("fuzzy expectations", "unclear expectations"))
 
     load(curriculum)
@@ -221,7 +221,7 @@ def test_a_changed_file_makes_exactly_one_new_revision(curriculum):
 
 def test_a_renumbered_module_moves_to_its_new_place(curriculum):
     load(curriculum)
-    folder = curriculum / "leading-collaborative-teams"
+    folder = curriculum / "2-leading-collaborative-teams"
     (folder / "01-protected-planning-time.md").rename(folder / "09-protected-planning-time.md")
 
     load(curriculum)
@@ -246,7 +246,7 @@ def test_a_module_an_editor_published_is_kept_unless_asked(curriculum, district,
     module = ModulePage.objects.get(slug="clarifying-roles")
     module.title = "Clarifying our roles"
     module.save_revision(user=district.editor).publish(user=district.editor)
-    path = curriculum / "stronger-together" / "02-clarifying-roles.md"
+    path = curriculum / "1-stronger-together" / "02-clarifying-roles.md"
     path.write_text(path.read_text().replace("fuzzy expectations", "unclear expectations"))
 
     call_command("load_curriculum", "--path", str(curriculum))
