@@ -10,6 +10,7 @@ def navigation(request) -> dict:
     links = []
     if user.role:
         links.append((_("My learning"), reverse("my_learning")))
+        links.append((_("My pairs"), reverse("my_pairs")))
         links.append((_("Transcript"), reverse("transcript")))
     if user.works_in_admin:
         links.append((_("Admin"), reverse("wagtailadmin_home")))

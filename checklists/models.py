@@ -17,10 +17,35 @@ from django.utils.translation import gettext_lazy as _
 from courses.blocks import ACTION_WHO_CHOICES
 from pairs.models import Pair
 
+PARA, TEACHER, TOGETHER = "para", "teacher", "together"
+# Which timestamp records each partner's key; the roles are a pair's, not a person's.
+DONE_FIELDS = {PARA: "para_done_at", TEACHER: "teacher_done_at"}
+
 
 class PairScopedQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(pair__in=Pair.objects.for_user(user))
+
+
+def needs_confirmation(role: str) -> Q:
+    """Actions still missing ``role``'s confirmation (among those meant for them)."""
+    return Q(who__in=[TOGETHER, role], **{f"{DONE_FIELDS[role]}__isnull": True})
+
+
+# ``PairAction.is_done`` as a query: nobody it concerns still has a key to turn.
+DONE = ~(needs_confirmation(PARA) | needs_confirmation(TEACHER))
+
+
+class PairActionQuerySet(PairScopedQuerySet):
+    def done(self):
+        return self.filter(DONE)
+
+    def open(self):
+        return self.exclude(DONE)
+
+    def waiting_on(self, role: str, today: datetime.date):
+        """Actions whose day has passed and that still need ``role`` to confirm."""
+        return self.filter(needs_confirmation(role), planned_for__lt=today)
 
 
 class PairAction(models.Model):
@@ -54,10 +79,11 @@ class PairAction(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = PairScopedQuerySet.as_manager()
+    objects = PairActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["planned_for", "pk"]
+        indexes = [models.Index(fields=["pair", "planned_for"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["pair", "module", "block_id"],
@@ -79,6 +105,23 @@ class PairAction(models.Model):
 
     def is_waiting(self, today: datetime.date) -> bool:
         return not self.is_done and self.planned_for < today
+
+    def concerns(self, role: str) -> bool:
+        """Whether the partner in ``role`` has a key to turn for this action."""
+        return self.who in (TOGETHER, role)
+
+    def confirmed_by(self, role: str) -> bool:
+        return getattr(self, DONE_FIELDS[role]) is not None
+
+    def missing_roles(self) -> tuple[str, ...]:
+        """The partners whose confirmation the action still needs, para first."""
+        return tuple(
+            role for role in (PARA, TEACHER) if self.concerns(role) and not self.confirmed_by(role)
+        )
+
+
+# The toolkit's planning template, in its order.
+PLAN_FIELDS = ("students", "priority_goals", "strategies", "data_collection", "communication")
 
 
 class WeeklyPlan(models.Model):
@@ -160,3 +203,69 @@ class AdminDigest(models.Model):
 
     def __str__(self) -> str:
         return f"Digest for {self.administrator_id}, week of {self.week_of:%Y-%m-%d}"
+
+
+class AccessRecordQuerySet(models.QuerySet):
+    """Access records are written once and never changed or removed by the application."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Access records cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Access records cannot be deleted.")
+
+    def pseudonymise(self, user_id: int, pseudonym_id: int) -> int:
+        """The one change allowed: erasing a person points their records at a
+        pseudonym (see ``checklists.personal_data``), keeping the record itself."""
+        return models.QuerySet.update(self.filter(user_id=user_id), user_id=pseudonym_id)
+
+
+class AccessRecord(models.Model):
+    """Who viewed, changed or exported a pair's plan, checklist or check-ins, and when.
+
+    The pair and the person are kept as ids without a database constraint: the
+    record outlives a deleted pair or person (``DO_NOTHING``), and deleting them
+    never cascades into the log.
+    """
+
+    class Part(models.TextChoices):
+        WORKSPACE = "workspace", _("Pair page")
+        CHECKLIST = "checklist", _("Checklist")
+        PLAN = "plan", _("Weekly plan")
+        CHECK_INS = "check_ins", _("Check-in log")
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        CHANGED = "changed", _("Changed")
+        EXPORTED = "exported", _("Exported")
+
+    pair = models.ForeignKey(
+        Pair, on_delete=models.DO_NOTHING, db_constraint=False, related_name="access_records"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    role = models.CharField(max_length=32)
+    part = models.CharField(max_length=16, choices=Part.choices)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["pair", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.get_part_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Access records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access records cannot be deleted.")

@@ -4,16 +4,21 @@ Markdown is turned into HTML, then bleach keeps only an allow-list of tags and
 attributes. bleach's own protocol check lets ``javascript:`` followed by digits
 through, so every URL attribute is also parsed with :mod:`urllib.parse` and
 dropped unless its scheme is on the list.
+
+Links are made inside the cleaner (``LinkifyFilter``) rather than by a second
+``Linker`` pass: re-parsing cleaned HTML escaped the text of ``<code>`` and
+``<pre>`` twice, so a note about ``a < b`` showed ``a &lt; b``.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from functools import partial
 from urllib.parse import urlsplit
 
 import bleach
 import markdown as markdown_lib
-from bleach.linkifier import Linker
+from bleach.linkifier import LinkifyFilter
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = frozenset(
@@ -52,7 +57,8 @@ def _filter_attribute(tag: str, name: str, value: str) -> bool:
 
 def _harden_link(attrs: dict, new: bool = False) -> dict | None:
     href = attrs.get((None, "href"), "")
-    if not is_safe_url(href):
+    # An anchor whose unsafe href was stripped becomes plain text.
+    if not href or not is_safe_url(href):
         return None
     attrs[(None, "rel")] = "nofollow noopener"
     return attrs
@@ -64,11 +70,11 @@ _cleaner = bleach.Cleaner(
     protocols=ALLOWED_SCHEMES,
     strip=True,
     strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_harden_link], skip_tags={"pre", "code"})],
 )
-_linker = Linker(callbacks=[_harden_link], skip_tags={"pre", "code"})
 
 
 def render_markdown(text: str) -> SafeString:
     """Render what a person wrote as safe HTML."""
     html = markdown_lib.markdown(text or "", extensions=["sane_lists", "nl2br"])
-    return mark_safe(_linker.linkify(_cleaner.clean(html)))  # noqa: S308 - sanitised above
+    return mark_safe(_cleaner.clean(html))  # noqa: S308 - sanitised above

@@ -1,0 +1,72 @@
+"""``{% load checklist_tags %}{% add_to_checklist page %}`` on a module page."""
+
+import datetime
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from checklists.models import PARA, PLAN_FIELDS, TEACHER, PairAction, WeeklyPlan
+from pairs.models import Pair
+
+register = template.Library()
+
+ROLE_LABELS = {PARA: _("para"), TEACHER: _("special educator")}
+
+
+@register.inclusion_tag("checklists/tags/add_to_checklist.html", takes_context=True)
+def add_to_checklist(context, page) -> dict:
+    """A small form that puts the module's actions on one of the person's active
+    pairs' checklists, for a day (tomorrow unless they pick another).
+
+    Nothing is shown to someone with no active pair, or for a module without
+    actions. With several pairs, each gets its own submit button (``formaction``),
+    so choosing a pair needs no JavaScript. Two queries.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not page.actions:
+        return {"show": False}
+    pairs = list(
+        Pair.objects.for_user(user).of_member(user).active().select_related("teacher", "para")
+    )
+    if not pairs:
+        return {"show": False}
+    added = set(
+        PairAction.objects.for_user(user)
+        .filter(pair__in=pairs, module=page)
+        .order_by()
+        .values_list("pair_id", flat=True)
+        .distinct()
+    )
+    return {
+        "show": True,
+        "page": page,
+        "choices": [
+            {"pair": pair, "partner": pair.partner_of(user), "added": pair.pk in added}
+            for pair in pairs
+        ],
+        "tomorrow": pairs[0].today() + datetime.timedelta(days=1),
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def plan_items(plan) -> list[tuple[str, str]]:
+    """``(label, text)`` for each field of the planning template, in its order."""
+    return [
+        (WeeklyPlan._meta.get_field(name).verbose_name.capitalize(), getattr(plan, name))
+        for name in PLAN_FIELDS
+    ]
+
+
+@register.filter
+def partner_label(role: str) -> str:
+    """What the pair calls the partner in ``role``: "para" or "special educator"."""
+    return ROLE_LABELS.get(role, "")
+
+
+@register.filter
+def waiting_on(health, role: str) -> int:
+    """``{{ health|waiting_on:role }}``: actions past their day still needing ``role``."""
+    return health.waiting_on(role)

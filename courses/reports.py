@@ -1,0 +1,569 @@
+"""Completion reports for administrators: by person and by module.
+
+Every number is computed in the database, as annotations on one queryset, so a
+report's page and its export run the same fixed number of queries however many
+rows there are, and the export streams rows from the database cursor. The rows
+an administrator sees are always built from ``pairs.scoping``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Length, Round, Substr
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn, StatusTagColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.models import Page
+
+from courses.grading import Answers, Question, grade, questions_from_quiz
+from courses.models import (
+    Assignment,
+    Certificate,
+    CoursePage,
+    ModulePage,
+    ModuleProgress,
+    QuizAttempt,
+)
+from courses.progress import COMPLETE, IN_PROGRESS, NOT_STARTED
+from pairs.models import Pair, School
+from pairs.scoping import people_for_user, schools_administered_by
+from pairs.views import is_administrator
+
+OVERDUE = "overdue"
+STATUS_CHOICES = [
+    (NOT_STARTED, _("Not started")),
+    (IN_PROGRESS, _("In progress")),
+    (COMPLETE, _("Complete")),
+    (OVERDUE, _("Overdue")),
+]
+STATUS_LABELS = dict(STATUS_CHOICES)
+MOST_MISSED_SHOWN = 3
+Membership = School.members.through
+
+
+class SubqueryCount(Subquery):
+    """``COUNT(*)`` of a correlated subquery: a count per row inside the one query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+# Scope ------------------------------------------------------------------------
+
+
+def memberships(school_ref, person_ref) -> Q:
+    """Whether ``person_ref`` belongs to ``school_ref``: as a member or through a
+    pair, the ways ``pairs.scoping.people_for_user`` counts someone in.
+
+    Written as EXISTS tests, not joins: joining a school to its members and its
+    pairs at once multiplies thousands of rows by thousands.
+    """
+    member = Membership.objects.filter(school=school_ref, user=person_ref)
+    partner = Pair.objects.filter(Q(para=person_ref) | Q(teacher=person_ref), school=school_ref)
+    return Q(Exists(member)) | Q(Exists(partner))
+
+
+def belongs_to_school(school: School, person_ref) -> Q:
+    return memberships(school.pk, person_ref)
+
+
+def school_name_of(admin, person_ref: OuterRef) -> Subquery:
+    """The first, by name, of the person's schools that ``admin`` administers."""
+    return Subquery(
+        School.objects.filter(
+            memberships(OuterRef("pk"), OuterRef(person_ref)),
+            pk__in=schools_administered_by(admin),
+        )
+        .order_by("name")
+        .values("name")[:1]
+    )
+
+
+def people_in_scope(admin, school: School | None = None) -> QuerySet:
+    """The people ``admin`` may report on, narrowed to one of their schools if given."""
+    people = people_for_user(admin)
+    if school is None:
+        return people
+    return get_user_model().objects.filter(
+        belongs_to_school(school, OuterRef("pk")), pk__in=people.values("pk")
+    )
+
+
+def scoped_assignments(admin) -> QuerySet[Assignment]:
+    """The assignments of the people this administrator may report on."""
+    return Assignment.objects.filter(user__in=people_for_user(admin).values("pk"))
+
+
+# Completion of each assignment -------------------------------------------------
+
+
+def with_completion(assignments: QuerySet[Assignment], today: datetime.date) -> QuerySet:
+    """Annotate where each person stands in what they were assigned.
+
+    ``module_count`` and ``completed_count`` count the live modules at or under
+    the assigned page (a course's modules, or the module itself); ``percent``
+    is their ratio; ``last_activity_at`` the latest progress or quiz attempt;
+    ``status`` one of ``STATUS_CHOICES``. A course with a certificate stays
+    complete when a module is added later, as on the learner's own pages.
+    """
+    under_page = {"module__live": True, "module__path__startswith": OuterRef("page__path")}
+    progress = ModuleProgress.objects.filter(user=OuterRef("user"), **under_page)
+    attempts = QuizAttempt.objects.filter(user=OuterRef("user"), **under_page)
+    modules = ModulePage.objects.filter(live=True, path__startswith=OuterRef("page__path"))
+    return assignments.alias(
+        started=Exists(progress),
+        certified=Exists(
+            Certificate.objects.filter(user=OuterRef("user"), course=OuterRef("page"))
+        ),
+        last_progress_at=Subquery(
+            progress.annotate(at=Coalesce("completed_at", "read_at", "started_at"))
+            .order_by("-at")
+            .values("at")[:1]
+        ),
+        last_attempt_at=Subquery(attempts.order_by("-created_at").values("created_at")[:1]),
+    ).annotate(
+        module_count=SubqueryCount(modules.values("pk")),
+        completed_count=SubqueryCount(progress.filter(completed_at__isnull=False).values("pk")),
+        # GREATEST ignores NULLs on PostgreSQL but not on SQLite: coalesce both ways.
+        last_activity_at=Greatest(
+            Coalesce("last_progress_at", "last_attempt_at"),
+            Coalesce("last_attempt_at", "last_progress_at"),
+        ),
+        status=Case(
+            When(
+                Q(certified=True) | Q(module_count__gt=0, completed_count__gte=F("module_count")),
+                then=Value(COMPLETE),
+            ),
+            When(due_on__lt=today, then=Value(OVERDUE)),
+            When(started=True, then=Value(IN_PROGRESS)),
+            default=Value(NOT_STARTED),
+        ),
+        percent=Case(
+            When(module_count=0, then=Value(0)),
+            default=Cast(
+                Round(Cast("completed_count", FloatField()) * 100 / F("module_count")),
+                IntegerField(),
+            ),
+        ),
+    )
+
+
+def completion_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
+    """One row per assignment of the people ``admin`` may see, with its completion."""
+    return (
+        with_completion(scoped_assignments(admin), today)
+        .select_related("user", "page")
+        .annotate(school_name=school_name_of(admin, OuterRef("user")))
+        .order_by("due_on", "user__last_name", "user__first_name", "pk")
+    )
+
+
+def overdue_count(admin, today: datetime.date) -> int:
+    return completion_rows(admin, today).filter(status=OVERDUE).count()
+
+
+@dataclass(frozen=True)
+class SchoolCompletion:
+    name: str
+    complete: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.total) if self.total else 0
+
+
+def completion_by_school(admin, today: datetime.date) -> list[SchoolCompletion]:
+    """Assignments complete out of assigned, for each school ``admin`` administers,
+    in one query. A person in two schools counts under the one the completion
+    report shows them in, so the dashboard and the report agree."""
+    rows = completion_rows(admin, today).order_by().filter(school_name=OuterRef("name"))
+    schools = School.objects.for_user(admin).annotate(
+        total=SubqueryCount(rows.values("pk")),
+        complete=SubqueryCount(rows.filter(status=COMPLETE).values("pk")),
+    )
+    return [SchoolCompletion(school.name, school.complete, school.total) for school in schools]
+
+
+# Quiz statistics per module -----------------------------------------------------
+
+
+def missed_questions(questions: Sequence[Question], answers: Answers) -> list[str]:
+    """Ids of the questions an attempt got wrong, graded against today's quiz.
+
+    Answers naming a question or choice the quiz no longer has came from an
+    older revision and say nothing about today's wording, so they are left out.
+    """
+    by_id = {question.id: question for question in questions}
+    comparable = {
+        question_id: list(chosen)
+        for question_id, chosen in answers.items()
+        if (question := by_id.get(question_id))
+        and set(chosen) <= question.choice_ids
+        and (question.multiple or len(set(chosen)) <= 1)
+    }
+    asked = [question for question in questions if question.id in comparable]
+    return [item.question.id for item in grade(asked, comparable).feedback if not item.correct]
+
+
+@dataclass
+class QuizStats:
+    questions: Sequence[Question] = ()
+    passes: int = 0
+    attempts_to_pass: int = 0
+    misses: Counter = field(default_factory=Counter)
+
+    @property
+    def average_attempts_to_pass(self) -> float | None:
+        return round(self.attempts_to_pass / self.passes, 1) if self.passes else None
+
+    def most_missed(self, limit: int = MOST_MISSED_SHOWN) -> list[tuple[Question, int]]:
+        by_id = {question.id: question for question in self.questions}
+        return [(by_id[qid], count) for qid, count in self.misses.most_common(limit)]
+
+    @property
+    def most_missed_text(self) -> str:
+        return "; ".join(
+            _("%(prompt)s (missed %(count)s times)") % {"prompt": q.prompt, "count": count}
+            for q, count in self.most_missed()
+        )
+
+
+def quiz_stats(modules: Iterable[ModulePage], people: QuerySet) -> dict[int, QuizStats]:
+    """Average attempts to pass and most-missed questions of each module.
+
+    One query, streamed: attempts arrive ordered by module, person and time, so
+    attempts-to-pass counts each person's tries up to their first pass, and
+    memory holds one counter per module however many attempts there are.
+    """
+    stats = {module.pk: QuizStats(questions_from_quiz(module.quiz)) for module in modules}
+    attempts = (
+        QuizAttempt.objects.filter(module_id__in=list(stats), user__in=people.values("pk"))
+        .order_by("module_id", "user_id", "created_at", "pk")
+        .values_list("module_id", "user_id", "answers", "passed")
+    )
+    current, tries, has_passed = None, 0, False
+    for module_id, user_id, answers, passed in attempts.iterator(chunk_size=2000):
+        if (module_id, user_id) != current:
+            current, tries, has_passed = (module_id, user_id), 0, False
+        tries += 1
+        module_stats = stats[module_id]
+        if passed and not has_passed:
+            has_passed = True
+            module_stats.passes += 1
+            module_stats.attempts_to_pass += tries
+        module_stats.misses.update(missed_questions(module_stats.questions, answers or {}))
+    return stats
+
+
+def covers_module() -> Q:
+    """On ``Assignment``: assignments of the outer module, or of its course."""
+    return Q(page=OuterRef("pk")) | Q(page__path=OuterRef("parent_path"))
+
+
+def module_status_exists(status: str, people: QuerySet, today: datetime.date) -> Exists:
+    """On ``ModulePage`` (annotated with ``parent_path``): whether any of ``people``
+    stands at ``status`` in the module."""
+    people_ids = people.values("pk")
+    progress = ModuleProgress.objects.filter(module=OuterRef("pk"), user__in=people_ids)
+    own_progress = ModuleProgress.objects.filter(
+        user=OuterRef("user"), module=OuterRef(OuterRef("pk"))
+    )
+    assigned = Assignment.objects.filter(covers_module(), user__in=people_ids)
+    if status == COMPLETE:
+        return Exists(progress.filter(completed_at__isnull=False))
+    if status == IN_PROGRESS:
+        return Exists(progress.filter(completed_at__isnull=True))
+    if status == NOT_STARTED:
+        return Exists(assigned.filter(~Exists(own_progress)))
+    return Exists(
+        assigned.filter(~Exists(own_progress.filter(completed_at__isnull=False)), due_on__lt=today)
+    )
+
+
+def module_rows(people: QuerySet) -> QuerySet[ModulePage]:
+    """Live modules, each with how many of ``people`` started and completed it."""
+    progress = ModuleProgress.objects.filter(module=OuterRef("pk"), user__in=people.values("pk"))
+    return (
+        ModulePage.objects.live()
+        .defer("body", "actions", "objectives")
+        .annotate(
+            parent_path=Substr("path", 1, Length("path") - ModulePage.steplen),
+            course_title=Subquery(
+                Page.objects.filter(path=OuterRef("parent_path")).values("title")[:1]
+            ),
+            started_count=SubqueryCount(progress.values("pk")),
+            completed_count=SubqueryCount(progress.filter(completed_at__isnull=False).values("pk")),
+        )
+        .order_by("path")
+    )
+
+
+# Admin report views ---------------------------------------------------------------
+
+
+def local_date(value: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(value).date() if value else None
+
+
+def status_label(row) -> str:
+    return str(STATUS_LABELS[row.status])
+
+
+def school_choices(request) -> QuerySet[School]:
+    return School.objects.for_user(request.user).order_by("name")
+
+
+def course_choices(request) -> QuerySet[CoursePage]:
+    return CoursePage.objects.live().order_by("path")
+
+
+class AdministratorReportView(ReportView):
+    """A report for school and district administrators, over their own schools.
+
+    A filter value outside what the filter offers (another school's id typed
+    into the URL) answers 404 rather than quietly showing everything. An export
+    holds exactly the rows the screen would, streamed from the database cursor:
+    Wagtail's own export streams the CSV but first counts the rows by loading
+    them all, which is what ``get`` sidesteps here.
+    """
+
+    paginate_by = 50
+    export_filename = "report"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def today(self) -> datetime.date:
+        return timezone.localdate()
+
+    def filter_value(self, name: str):
+        return self.filters.form.cleaned_data.get(name) if self.filters else None
+
+    def get_filtered_queryset(self):
+        if self.filters is not None and not self.filters.is_valid():
+            raise Http404("A filter names something outside this administrator's schools.")
+        return super().get_filtered_queryset()
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            rows = self.export_rows(self.get_filtered_queryset())
+            return self.as_spreadsheet(rows, request.GET.get("export"))
+        return super().get(request, *args, **kwargs)
+
+    def export_rows(self, queryset: QuerySet) -> Iterator:
+        return queryset.iterator(chunk_size=2000)
+
+    def write_xlsx_response(self, rows):
+        # Wagtail builds the workbook in memory; a temporary file keeps memory flat
+        # (openpyxl's write-only mode already spools each sheet to disk). The
+        # response closes the file once it is sent.
+        output = tempfile.TemporaryFile()  # noqa: SIM115
+        self.write_xlsx(rows, output)
+        output.seek(0)
+        return FileResponse(
+            output,
+            as_attachment=True,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=f"{self.get_filename()}.xlsx",
+        )
+
+    def get_filename(self) -> str:
+        return f"{self.export_filename}-{self.today:%Y-%m-%d}"
+
+
+class CompletionFilterSet(WagtailFilterSet):
+    school = django_filters.ModelChoiceFilter(
+        label=_("School"),
+        queryset=school_choices,
+        empty_label=_("All my schools"),
+        method="filter_school",
+    )
+    course = django_filters.ModelChoiceFilter(
+        label=_("Course"),
+        queryset=course_choices,
+        empty_label=_("All courses"),
+        method="filter_course",
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, empty_label=_("Any status")
+    )
+
+    class Meta:
+        model = Assignment
+        fields: list[str] = []
+
+    def filter_school(self, queryset, name, school):
+        return queryset.filter(belongs_to_school(school, OuterRef("user")))
+
+    def filter_course(self, queryset, name, course):
+        return queryset.filter(page__path__startswith=course.path)
+
+
+class CompletionByPersonReport(AdministratorReportView):
+    page_title = _("Completion by person")
+    header_icon = "user"
+    index_url_name = "course_reports:completion"
+    index_results_url_name = "course_reports:completion_results"
+    filterset_class = CompletionFilterSet
+    export_filename = "completion-by-person"
+    columns = [
+        Column("user", label=_("Person")),
+        Column("school_name", label=_("School")),
+        Column("assignment", label=_("Assignment"), accessor="page.title"),
+        Column("due_on", label=_("Due")),
+        StatusTagColumn(
+            "status",
+            label=_("Status"),
+            accessor=status_label,
+            primary=lambda row: row.status == OVERDUE,
+        ),
+        Column("percent", label=_("Progress"), accessor=lambda row: f"{row.percent}%"),
+        DateColumn("last_activity_at", label=_("Last activity")),
+    ]
+    list_export = [
+        "user",
+        "school_name",
+        "page.title",
+        "due_on",
+        "status",
+        "percent",
+        "last_activity_at",
+    ]
+    export_headings = {
+        "user": _("Person"),
+        "school_name": _("School"),
+        "page.title": _("Assignment"),
+        "due_on": _("Due"),
+        "status": _("Status"),
+        "percent": _("Progress (% of modules complete)"),
+        "last_activity_at": _("Last activity"),
+    }
+    custom_field_preprocess = {
+        "status": {fmt: lambda value: str(STATUS_LABELS[value]) for fmt in ReportView.FORMATS},
+        "last_activity_at": {fmt: local_date for fmt in ReportView.FORMATS},
+    }
+
+    def get_base_queryset(self):
+        return completion_rows(self.request.user, self.today)
+
+
+class ModuleFilterSet(WagtailFilterSet):
+    # The school narrows whose numbers are counted, not which modules are listed:
+    # ``ModuleReport.get_base_queryset`` reads it.
+    school = django_filters.ModelChoiceFilter(
+        label=_("School"),
+        queryset=school_choices,
+        empty_label=_("All my schools"),
+        method="count_only",
+    )
+    course = django_filters.ModelChoiceFilter(
+        label=_("Course"),
+        queryset=course_choices,
+        empty_label=_("All courses"),
+        method="filter_course",
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Someone is"),
+        choices=STATUS_CHOICES,
+        empty_label=_("Any status"),
+        method="filter_status",
+    )
+
+    class Meta:
+        model = ModulePage
+        fields: list[str] = []
+
+    def count_only(self, queryset, name, value):
+        return queryset
+
+    def filter_course(self, queryset, name, course):
+        return queryset.filter(path__startswith=course.path)
+
+    def filter_status(self, queryset, name, status):
+        people = people_in_scope(self.request.user, self.form.cleaned_data.get("school"))
+        return queryset.filter(module_status_exists(status, people, timezone.localdate()))
+
+
+class ModuleReport(AdministratorReportView):
+    page_title = _("Completion by module")
+    header_icon = "doc-full"
+    index_url_name = "course_reports:modules"
+    index_results_url_name = "course_reports:modules_results"
+    filterset_class = ModuleFilterSet
+    export_filename = "completion-by-module"
+    columns = [
+        Column("title", label=_("Module")),
+        Column("course_title", label=_("Course")),
+        NumberColumn("started_count", label=_("Started")),
+        NumberColumn("completed_count", label=_("Completed")),
+        Column(
+            "average_attempts_to_pass",
+            label=_("Average attempts to pass"),
+            accessor="stats.average_attempts_to_pass",
+        ),
+        Column("most_missed", label=_("Most missed questions"), accessor="stats.most_missed_text"),
+    ]
+    list_export = [
+        "title",
+        "course_title",
+        "started_count",
+        "completed_count",
+        "stats.average_attempts_to_pass",
+        "stats.most_missed_text",
+    ]
+    export_headings = {
+        "title": _("Module"),
+        "course_title": _("Course"),
+        "started_count": _("Started"),
+        "completed_count": _("Completed"),
+        "stats.average_attempts_to_pass": _("Average attempts to pass"),
+        "stats.most_missed_text": _("Most missed questions"),
+    }
+
+    @cached_property
+    def people(self) -> QuerySet:
+        return people_in_scope(self.request.user, self.filter_value("school"))
+
+    def get_base_queryset(self):
+        return module_rows(self.people)
+
+    def decorate_paginated_queryset(self, modules):
+        # Iterating the page fills its result cache, so the table sees these same rows.
+        modules = list(modules)
+        stats = quiz_stats(modules, self.people)
+        for module in modules:
+            module.stats = stats[module.pk]
+        return modules
+
+    def export_rows(self, queryset):
+        # Modules are few (the curriculum's size); their attempts are streamed.
+        return self.decorate_paginated_queryset(queryset)

@@ -1,0 +1,379 @@
+"""The administrators' reports: what each shows, to whom, their CSV exports, and
+how many queries they cost as the district grows."""
+
+import csv
+import datetime
+import io
+import itertools
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from checklists.models import CheckIn, PairAction, WeeklyPlan
+from checklists.plans import monday_of
+from courses.grading import questions_from_quiz
+from courses.models import Assignment, ModuleProgress, QuizAttempt
+from pairs.models import Pair
+from tests.page_factories import make_course
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+
+REPORTS = [
+    "course_reports:completion",
+    "course_reports:modules",
+    "pair_reports:by_pair",
+    "pair_reports:health",
+]
+
+
+# Data --------------------------------------------------------------------------------
+
+
+def complete(user, module):
+    now = timezone.now()
+    ModuleProgress.objects.update_or_create(
+        user=user, module=module, defaults={"read_at": now, "passed_at": now, "completed_at": now}
+    )
+
+
+def attempt(user, module, wrong=(), passed=None):
+    """A quiz attempt answering right, except the questions at the ``wrong`` indexes."""
+    questions = questions_from_quiz(module.quiz)
+    answers = {
+        q.id: sorted(
+            q.correct_ids if i not in wrong else {next(iter(q.choice_ids - q.correct_ids))}
+        )
+        for i, q in enumerate(questions)
+    }
+    score = (len(questions) - len(wrong)) / len(questions)
+    QuizAttempt.objects.create(
+        user=user,
+        module=module,
+        answers=answers,
+        score=score,
+        passed=score >= 0.8 if passed is None else passed,
+        form_token=f"{user.pk}-{QuizAttempt.objects.count()}",
+    )
+
+
+@pytest.fixture
+def learning(district):
+    """Maple: the pair's para is overdue, its teacher complete, the other pair's para
+    in progress on one module. Riverside: far_pair's para not started, its teacher
+    overdue halfway."""
+    course = make_course("Stronger Together", modules=2)
+    first, second = course.modules()
+    d = district
+    Assignment.objects.create(user=d.para, page=course, due_on=TODAY - 5 * DAY)
+    Assignment.objects.create(user=d.teacher, page=course, due_on=TODAY + 10 * DAY)
+    Assignment.objects.create(user=d.other_pair.para, page=first, due_on=TODAY + 10 * DAY)
+    Assignment.objects.create(user=d.far_pair.para, page=course, due_on=TODAY + 10 * DAY)
+    Assignment.objects.create(user=d.far_pair.teacher, page=course, due_on=TODAY - DAY)
+    complete(d.teacher, first)
+    complete(d.teacher, second)
+    ModuleProgress.objects.create(user=d.other_pair.para, module=first)
+    complete(d.far_pair.teacher, first)
+    # The teacher needed two tries at the first module; its first question tripped
+    # them and the other pair's para.
+    attempt(d.teacher, first, wrong=(0, 1))
+    attempt(d.teacher, first)
+    attempt(d.teacher, second)
+    attempt(d.other_pair.para, first, wrong=(0, 2))
+    attempt(d.far_pair.teacher, first)
+    # The pair: one action done by both, one waiting on the teacher since yesterday.
+    now = timezone.now()
+    PairAction.objects.create(
+        pair=d.pair,
+        module=first,
+        block_id="a1",
+        text="Meet",
+        planned_for=TODAY - 3 * DAY,
+        para_done_at=now,
+        teacher_done_at=now,
+    )
+    PairAction.objects.create(
+        pair=d.pair,
+        module=first,
+        block_id="a2",
+        text="Try a prompt",
+        planned_for=TODAY - DAY,
+        para_done_at=now,
+    )
+    CheckIn.objects.create(pair=d.pair, author=d.para, happened_on=TODAY - 2 * DAY, minutes=15)
+    WeeklyPlan.objects.create(pair=d.pair, week_of=monday_of(TODAY), priority_goals="Routines")
+    return course
+
+
+def export_csv(client, url_name, **params) -> list[dict]:
+    response = client.get(reverse(url_name), {**params, "export": "csv"})
+    assert response.status_code == HTTPStatus.OK
+    assert response.streaming, "the CSV export streams"
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def rows_by(rows: list[dict], *columns) -> dict:
+    return {tuple(row[c] for c in columns[:-1]): row[columns[-1]] for row in rows}
+
+
+# Who may see them ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", REPORTS)
+@pytest.mark.parametrize("who", ["para", "teacher", "editor"])
+def test_only_administrators_reach_a_report_or_its_export(client, district, url_name, who):
+    client.force_login(getattr(district, who))
+    for params in ({}, {"export": "csv"}):
+        response = client.get(reverse(url_name), params)
+        assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
+        assert "csv" not in response.get("Content-Type", "")
+
+
+@pytest.mark.parametrize("url_name", REPORTS)
+def test_another_schools_id_answers_404_and_exports_nothing(client, district, learning, url_name):
+    client.force_login(district.school_admin)
+    other = district.other_school.pk
+    assert client.get(reverse(url_name), {"school": other}).status_code == HTTPStatus.NOT_FOUND
+    # The results-only view Wagtail's filters refresh the table from.
+    results = reverse(f"{url_name}_results")
+    assert client.get(results, {"school": district.school.pk}).status_code == HTTPStatus.OK
+    assert client.get(results, {"school": other}).status_code == HTTPStatus.NOT_FOUND
+    response = client.get(reverse(url_name), {"school": other, "export": "csv"})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "csv" not in response.get("Content-Type", "")
+
+
+def test_the_reports_menu_lists_them_for_administrators_only(client, district):
+    names = ["Completion by person", "Completion by module", "Assigned work by pair", "Pair health"]
+    client.force_login(district.school_admin)
+    page = client.get(reverse("wagtailadmin_home")).text
+    assert all(name in page for name in names)
+    client.force_login(district.editor)
+    page = client.get(reverse("wagtailadmin_home")).text
+    assert not any(name in page for name in names)
+
+
+# Completion by person -------------------------------------------------------------------
+
+
+def test_completion_by_person_for_two_school_admins_does_not_mix(client, district, learning):
+    d = district
+    client.force_login(d.school_admin)
+    maple = rows_by(
+        export_csv(client, "course_reports:completion"), "Person", "Assignment", "Status"
+    )
+    assert maple == {
+        (str(d.para), "Stronger Together"): "Overdue",
+        (str(d.teacher), "Stronger Together"): "Complete",
+        (str(d.other_pair.para), "Stronger Together: module 1"): "In progress",
+    }
+    client.force_login(d.other_school_admin)
+    riverside = export_csv(client, "course_reports:completion")
+    assert rows_by(riverside, "Person", "Progress (% of modules complete)") == {
+        (str(d.far_pair.para),): "0",
+        (str(d.far_pair.teacher),): "50",
+    }
+    assert {row["School"] for row in riverside} == {"Riverside"}
+
+
+def test_the_district_admin_sees_every_school_and_filters_them(client, district, learning):
+    client.force_login(district.district_admin)
+    everyone = export_csv(client, "course_reports:completion")
+    assert len(everyone) == 5
+    assert {row["School"] for row in everyone} == {"Maple", "Riverside"}
+    overdue = export_csv(client, "course_reports:completion", status="overdue")
+    assert {row["Person"] for row in overdue} == {
+        str(district.para),
+        str(district.far_pair.teacher),
+    }
+    riverside = export_csv(client, "course_reports:completion", school=district.other_school.pk)
+    assert {row["School"] for row in riverside} == {"Riverside"}
+    first_module = learning.get_children().first()
+    by_course = export_csv(client, "course_reports:completion", course=learning.pk)
+    assert len(by_course) == 5  # a module of the course counts under the course
+    assert first_module.title in {row["Assignment"] for row in by_course}
+
+
+def test_the_completion_page_shows_status_words_and_last_activity(client, district, learning):
+    client.force_login(district.school_admin)
+    response = client.get(reverse("course_reports:completion"))
+    assert response.status_code == HTTPStatus.OK
+    page = response.text
+    for word in ("Overdue", "Complete", "In progress", str(district.para)):
+        assert word in page
+    assert str(district.far_pair.para) not in page
+    export = export_csv(client, "course_reports:completion")
+    teacher = next(row for row in export if row["Person"] == str(district.teacher))
+    assert teacher["Last activity"] == TODAY.isoformat()
+    assert next(row for row in export if row["Person"] == str(district.para))["Last activity"] == ""
+
+
+def test_the_xlsx_export_holds_the_same_rows(client, district, learning):
+    from openpyxl import load_workbook
+
+    client.force_login(district.school_admin)
+    response = client.get(reverse("course_reports:completion"), {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    people = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert people == {str(district.para), str(district.teacher), str(district.other_pair.para)}
+
+
+# By module -----------------------------------------------------------------------------
+
+
+def test_the_module_report_counts_attempts_and_the_most_missed_question(client, district, learning):
+    first, second = learning.modules()
+    prompts = [q.prompt for q in questions_from_quiz(first.quiz)]
+    client.force_login(district.school_admin)
+    rows = {row["Module"]: row for row in export_csv(client, "course_reports:modules")}
+    row = rows[first.title]
+    assert (row["Started"], row["Completed"]) == ("2", "1")
+    # The teacher passed on the second try; the other pair's para has not passed.
+    assert row["Average attempts to pass"] == "2.0"
+    assert row["Most missed questions"].startswith(f"{prompts[0]} (missed 2 times)")
+    assert rows[second.title]["Average attempts to pass"] == "1.0"
+    page = client.get(reverse("course_reports:modules")).text
+    assert "2.0" in page and f"{prompts[0]} (missed 2 times)" in page
+    # Riverside's numbers are not Maple's.
+    client.force_login(district.other_school_admin)
+    rows = {row["Module"]: row for row in export_csv(client, "course_reports:modules")}
+    assert (rows[first.title]["Started"], rows[first.title]["Completed"]) == ("1", "1")
+    assert rows[first.title]["Most missed questions"] == ""
+
+
+def test_the_module_report_filters_by_learner_status(client, district, learning):
+    first, second = learning.modules()
+    client.force_login(district.school_admin)
+    in_progress = export_csv(client, "course_reports:modules", status="in_progress")
+    assert [row["Module"] for row in in_progress] == [first.title]
+    overdue = export_csv(client, "course_reports:modules", status="overdue")
+    assert [row["Module"] for row in overdue] == [first.title, second.title]
+
+
+# By pair ----------------------------------------------------------------------------------
+
+
+def test_the_pair_report_puts_both_partners_side_by_side(client, district, learning):
+    d = district
+    client.force_login(d.school_admin)
+    rows = export_csv(client, "pair_reports:by_pair")
+    by_para = {row["Para"]: row for row in rows}
+    assert set(by_para) == {str(d.para), str(d.other_pair.para)}  # Maple only
+    row = by_para[str(d.para)]
+    assert (row["Assignment"], row["Para's status"], row["Teacher's status"]) == (
+        "Stronger Together",
+        "Overdue",
+        "Complete",
+    )
+    assert (row["Actions done"], row["Actions"]) == ("1", "2")
+    assert row["Last check-in"] == (TODAY - 2 * DAY).isoformat()
+    assert row["Plan this week"] == "Yes"
+    page = client.get(reverse("pair_reports:by_pair")).text
+    assert "1 of 2" in page and "Not assigned" in page
+    other = by_para[str(d.other_pair.para)]
+    assert (other["Para's status"], other["Teacher's status"]) == ("In progress", "Not assigned")
+    assert other["Plan this week"] == "No"
+
+
+def test_a_teacher_only_assignment_shows_once_for_each_of_their_pairs(client, district, learning):
+    second_pair = Pair.objects.create(
+        school=district.school, teacher=district.teacher, para=district.other_pair.para
+    )
+    client.force_login(district.school_admin)
+    rows = export_csv(client, "pair_reports:by_pair", status="complete")
+    assert sorted((row["Para"], row["Teacher's status"]) for row in rows) == sorted(
+        [(str(district.para), "Complete"), (str(second_pair.para), "Complete")]
+    )
+
+
+# Pair health ---------------------------------------------------------------------------
+
+
+def test_pair_health_names_what_needs_attention(client, district, learning):
+    d = district
+    client.force_login(d.school_admin)
+    rows = {row["Para"]: row for row in export_csv(client, "pair_reports:health")}
+    assert set(rows) == {str(d.para), str(d.other_pair.para)}
+    assert rows[str(d.para)]["Needs attention"] == "1 waiting on the teacher"
+    assert rows[str(d.other_pair.para)]["Needs attention"] == (
+        "No check-in for two weeks; No plan this week"
+    )
+    assert "1 waiting on the teacher" in client.get(reverse("pair_reports:health")).text
+    quiet = export_csv(client, "pair_reports:health", status="quiet")
+    assert [row["Para"] for row in quiet] == [str(d.other_pair.para)]
+    client.force_login(d.other_school_admin)
+    rows = export_csv(client, "pair_reports:health", course=learning.pk)
+    assert [row["Para"] for row in rows] == [str(d.far_pair.para)]
+
+
+# Queries and memory as the district grows ---------------------------------------------
+
+
+def grow(district, course, pairs: int) -> None:
+    """``pairs`` more pairs in Maple, both partners assigned the course, with progress,
+    attempts, actions and check-ins: about eight rows of learner state a pair."""
+    first = course.modules()[0]
+    start = User.objects.count()
+    people = User.objects.bulk_create(
+        User(username=f"bulk{start + i}", role="para" if i % 2 else "teacher")
+        for i in range(2 * pairs)
+    )
+    teachers, paras = people[0::2], people[1::2]
+    made = Pair.objects.bulk_create(
+        Pair(school=district.school, teacher=t, para=p, started_on=datetime.date(2026, 8, 1))
+        for t, p in zip(teachers, paras, strict=True)
+    )
+    district.school.members.add(*people)
+    Assignment.objects.bulk_create(
+        Assignment(user=person, page=course, due_on=TODAY + (i % 7 - 3) * DAY)
+        for i, person in enumerate(people)
+    )
+    now = timezone.now()
+    ModuleProgress.objects.bulk_create(
+        ModuleProgress(user=p, module=first, read_at=now, completed_at=now if i % 2 else None)
+        for i, p in enumerate(paras)
+    )
+    questions = questions_from_quiz(first.quiz)
+    right = {q.id: sorted(q.correct_ids) for q in questions}
+    QuizAttempt.objects.bulk_create(
+        QuizAttempt(user=p, module=first, answers=right, score=1, passed=True, form_token=str(i))
+        for i, p in enumerate(paras)
+    )
+    PairAction.objects.bulk_create(
+        PairAction(pair=pair, module=first, block_id="b", text="Meet", planned_for=TODAY - DAY)
+        for pair in made
+    )
+    CheckIn.objects.bulk_create(
+        CheckIn(pair=pair, happened_on=TODAY - (i % 20) * DAY, minutes=10)
+        for i, pair in enumerate(made)
+    )
+
+
+def count_queries(client, django_assert_max_num_queries, url_name, limit, **params):
+    with django_assert_max_num_queries(limit):
+        assert client.get(reverse(url_name), params).status_code == HTTPStatus.OK
+    with django_assert_max_num_queries(limit):
+        response = client.get(reverse(url_name), {**params, "export": "csv"})
+        rows = sum(1 for _ in itertools.islice(response.streaming_content, 1, None))
+    return rows
+
+
+@pytest.mark.parametrize("url_name", REPORTS)
+def test_report_queries_do_not_grow_with_the_district(
+    client, district, learning, django_assert_max_num_queries, url_name
+):
+    client.force_login(district.district_admin)
+    # Session, user, permissions and menus, the filters' choices, the rows (and pairs).
+    limit = 18
+    small = count_queries(client, django_assert_max_num_queries, url_name, limit)
+    grow(district, learning, pairs=1500)
+    large = count_queries(client, django_assert_max_num_queries, url_name, limit)
+    if url_name != "course_reports:modules":
+        assert large > small + 1000
