@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
+from django.db.models import Q
 from django.http import HttpRequest
 
 
@@ -8,3 +11,27 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
+        """Count failed log-ins per account, not per spelling of it.
+
+        allauth keys ACCOUNT_RATE_LIMITS["login_failed"] on the typed login, so
+        one account signed into by email or by username would get five tries
+        under each. An unknown login keeps allauth's key, so a refusal says
+        nothing about whether the account exists. (A private hook: allauth's
+        pre_authenticate and password-reset clean-up both call it;
+        tests/test_security_auth.py fails if they stop.)
+        """
+        login = credentials.get("email") or credentials.get("username") or ""
+        account = (
+            get_user_model()
+            .objects.filter(Q(email__iexact=login) | Q(username__iexact=login))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+            if login
+            else None
+        )
+        if account is None:
+            return super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{get_current_site(request).domain}:account:{account}"

@@ -16,4 +16,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+
+        from accounts.mfa import count_totp_activation_as_mfa
+
         post_migrate.connect(create_staff_groups, sender=self)
+        authenticator_added.connect(count_totp_activation_as_mfa)

@@ -1,39 +1,141 @@
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
-from django.shortcuts import redirect
-from django.urls import reverse
+"""The site's security middleware: one way in, MFA for staff, idle staff sessions
+ending, no caching of signed-in pages, and the Content-Security-Policy.
 
-# Paths a password-only staff session may still reach: setting up MFA and leaving.
-MFA_SETUP_PATHS = ("/accounts/2fa/", "/accounts/logout/", "/accounts/reauthenticate/")
-# Paths that show records of many people, and so need MFA for staff.
-STAFF_ONLY_PREFIXES = ("/admin/", "/reports/")
+Paths are compared with ``request.path`` against ``reverse()``: both carry the
+script prefix, so the checks hold when the site is served under a sub-path.
+"""
+
+import time
+from urllib.parse import urlencode
+
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.utils import is_mfa_enabled
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+# Wagtail's own log-in forms: they sign in through Django's LoginView, past
+# allauth's rate limits and MFA step, so they send people to allauth's instead.
+WAGTAIL_LOG_IN_VIEWS = ("wagtailadmin_login", "wagtailcore_login")
+# Where a signed-in person may always go: away.
+LOG_OUT_VIEWS = ("account_logout", "wagtailadmin_logout")
+IDLE_SESSION_KEY = "tandem_staff_last_seen"
+# Recording every request would write the session on every request; a minute's
+# slack in a half-hour timeout is not worth a write per click.
+IDLE_RECORD_INTERVAL = 60
+
+
+def url_with_next(view_name: str, next_url: str) -> str:
+    url = reverse(view_name)
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def has_staff_access(user) -> bool:
+    """Administrators and editors, and anyone else who can open the Wagtail
+    admin (a group made there, a permission given directly)."""
+    return user.is_authenticated and user.can_open_admin
+
+
+def session_passed_mfa(request: HttpRequest) -> bool:
+    """Whether this session, not just the account, has shown a second factor."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
+def mfa_step_for(request: HttpRequest) -> str | None:
+    """The MFA view a staff session must visit before anything else, or None.
+
+    A staff member without MFA may reach only the MFA pages (to set it up),
+    reauthentication (which setting it up may ask for) and sign-out. One who
+    has MFA but whose session has not used it (signed in by some other route)
+    may reach only the page that asks for the code, and sign-out: not the MFA
+    pages, where a password alone could remove the factor and enrol a new one.
+    """
+    user = request.user
+    if not has_staff_access(user):
+        return None
+    path = request.path
+    if path in {reverse(name) for name in LOG_OUT_VIEWS}:
+        return None
+    if is_mfa_enabled(user):
+        if session_passed_mfa(request):
+            return None
+        step = "mfa_reauthenticate"
+        if path == reverse(step):
+            return None
+        return step
+    if path.startswith((reverse("mfa_index"), reverse("account_reauthenticate"))):
+        return None
+    return "mfa_activate_totp"
+
+
+class OneWayInMiddleware:
+    """allauth's log-in is the only one: Wagtail's admin and front-end log-in
+    URLs answer with a redirect to it, for GET and POST alike."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path in {reverse(name) for name in WAGTAIL_LOG_IN_VIEWS}:
+            return HttpResponseRedirect(url_with_next("account_login", request.GET.get("next", "")))
+        return self.get_response(request)
+
+
+class StaffIdleTimeoutMiddleware:
+    """A staff session ends after TANDEM_STAFF_IDLE_TIMEOUT seconds without a
+    request: staff sessions open everyone's records, and are left open on
+    shared school computers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = settings.TANDEM_STAFF_IDLE_TIMEOUT
+        if timeout and has_staff_access(request.user):
+            now = time.time()
+            last_seen = request.session.get(IDLE_SESSION_KEY)
+            if last_seen is not None and now - last_seen > timeout:
+                logout(request)
+                # Someone signing in again goes on, now as a visitor.
+                if request.path != reverse("account_login"):
+                    messages.info(
+                        request,
+                        _(
+                            "You were signed out after a time without activity. "
+                            "Please sign in again."
+                        ),
+                    )
+                    return HttpResponseRedirect(
+                        url_with_next("account_login", request.get_full_path())
+                    )
+            elif last_seen is None or now - last_seen >= IDLE_RECORD_INTERVAL:
+                request.session[IDLE_SESSION_KEY] = now
+        return self.get_response(request)
 
 
 class RequireStaffMFAMiddleware:
     """Under production settings, administrators and editors must have MFA.
 
-    allauth has no "require MFA" switch; this sends a password-only staff
-    session to set it up before it reaches the admin or any export.
+    allauth has no "require MFA" switch. Every page, not only the admin, is
+    held back: school administrators read pairs' records on the front end too.
+    The check is on the session, so a password-only session of an account that
+    has MFA (from any other way in) is asked for the code as well.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.TANDEM_REQUIRE_STAFF_MFA and self._must_set_up_mfa(request):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+        if settings.TANDEM_REQUIRE_STAFF_MFA:
+            step = mfa_step_for(request)
+            if step is not None:
+                return HttpResponseRedirect(url_with_next(step, request.get_full_path()))
         return self.get_response(request)
-
-    @staticmethod
-    def _must_set_up_mfa(request) -> bool:
-        user = request.user
-        if not (user.is_authenticated and user.works_in_admin):
-            return False
-        if request.path.startswith(MFA_SETUP_PATHS):
-            return False
-        if not request.path.startswith(STAFF_ONLY_PREFIXES):
-            return False
-        return not is_mfa_enabled(user)
 
 
 class NoStoreForSignedInMiddleware:
@@ -47,3 +149,22 @@ class NoStoreForSignedInMiddleware:
         if request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp with two policies: CONTENT_SECURITY_POLICY for the front end,
+    and TANDEM_ADMIN_CONTENT_SECURITY_POLICY for Wagtail's admin, whose own
+    templates still carry inline scripts and styles."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        # A view's own @csp decorator still wins over the admin default.
+        if (
+            not report_only
+            and parts.config is None
+            and request.path.startswith(reverse("wagtailadmin_home"))
+        ):
+            parts.config = settings.TANDEM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        return parts

@@ -13,8 +13,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.certificates import issue_certificate
@@ -262,18 +264,39 @@ def next_module(module: ModulePage, course: CoursePage | None) -> ModulePage | N
     return siblings[position] if 0 < position < len(siblings) else None
 
 
+def _attempts_and_certificate(user, module: ModulePage, course: CoursePage | None) -> dict:
+    """The person's attempts at the module (count, best score, latest id) and
+    whether they hold the course's certificate, in one query (on the user row,
+    which always exists, so a learner with no attempts still gets an answer)."""
+    attempts = QuizAttempt.objects.filter(user=OuterRef("pk"), module=module).order_by()
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            count=Coalesce(
+                Subquery(attempts.values("user").annotate(n=Count("pk")).values("n")), 0
+            ),
+            best=Subquery(attempts.values("user").annotate(m=Max("score")).values("m")),
+            last=Subquery(attempts.values("user").annotate(m=Max("pk")).values("m")),
+            certified=Exists(
+                Certificate.objects.filter(
+                    user=OuterRef("pk"), course_id=getattr(course, "pk", None)
+                )
+            ),
+        )
+        .values("count", "best", "last", "certified")
+        .get()
+    )
+
+
 def module_state(user, module: ModulePage) -> ModuleState:
     """In a fixed number of queries, however many attempts or sibling modules."""
     course = module.course
     siblings, position = _siblings(module, course)
     following = siblings[position] if 0 < position < len(siblings) else None
     row = ModuleProgress.objects.filter(user=user, module=module).first()
-    summary = QuizAttempt.objects.filter(user=user, module=module).aggregate(
-        count=Count("pk"), best=Max("score"), last=Max("pk")
-    )
-    certificate_exists = (
-        course is not None and Certificate.objects.filter(user=user, course=course).exists()
-    )
+    summary = _attempts_and_certificate(user, module, course)
+    certificate_exists = summary["certified"]
     step = ModuleStep(
         module=module,
         read=bool(row and row.read_at),
