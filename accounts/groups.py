@@ -25,8 +25,13 @@ def ensure_permissions(app_config: AppConfig, using: str = "default") -> None:
 def grant(group_name: str, model_permissions: dict[type, list[str]]) -> Group:
     """Give ``group_name`` the listed actions ("add", "change", …) on each model."""
     group, _ = Group.objects.get_or_create(name=group_name)
-    admin_access = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
+    # Wagtail creates this permission in a migration, not in post_migrate, so a
+    # database flush (transactional tests) removes it; recreate it the same way.
+    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    admin_access, _ = Permission.objects.get_or_create(
+        content_type=admin_type,
+        codename="access_admin",
+        defaults={"name": "Can access Wagtail admin"},
     )
     group.permissions.add(admin_access)
     for model, actions in model_permissions.items():

@@ -16,6 +16,22 @@ from tests.factories import (
 )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test also restores the database as migrations left it.
+
+    A transactional test ends by emptying every table; without a serialised
+    rollback the home page, the Site and Wagtail's locale would be gone for the
+    tests that follow it in the same worker.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
+            "serialized_rollback"
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 @dataclass
 class District:
     """Two schools; pair and other_pair in school, far_pair in other_school."""

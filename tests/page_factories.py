@@ -3,7 +3,8 @@ never depend on what a migration left in the tree."""
 
 import factory
 import wagtail_factories
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from content.models import HomePage
 from courses.models import CourseIndexPage, CoursePage, ModulePage
@@ -13,7 +14,10 @@ def home_page() -> HomePage:
     """The site's home page (created by a migration), with the default Site on it."""
     home = HomePage.objects.first()
     if home is None:
-        home = Page.get_first_root_node().add_child(instance=HomePage(title="Home", slug="home"))
+        # A transactional test may have emptied the tables the migrations filled.
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant("en"))
+        root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root"))
+        home = root.add_child(instance=HomePage(title="Home", slug="home"))
     Site.objects.update_or_create(
         is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
     )

@@ -55,9 +55,15 @@ def sign_in_with_mfa(client, user, secret: str):
 
 def production_env() -> dict:
     """The environment a deployment gives config.settings.production (a secret
-    key of 50+ random characters, the host), with a throwaway database."""
+    key of 50+ random characters, the host), with a throwaway database.
+
+    The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (set in this process when they
+    share a worker) is left out: a deployment never sets it, and check --deploy
+    warns about it.
+    """
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": PRODUCTION_HOST,
