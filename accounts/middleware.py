@@ -161,10 +161,12 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         # A view's own @csp decorator still wins over the admin default.
-        if (
-            not report_only
-            and parts.config is None
-            and request.path.startswith(reverse("wagtailadmin_home"))
-        ):
+        # Wagtail renders a preview as a dummy request for the page's public
+        # address; it is shown inside the admin, so it takes the admin's policy
+        # (the front end's frame-ancestors 'none' would blank the preview panel).
+        in_admin = request.path.startswith(reverse("wagtailadmin_home")) or getattr(
+            request, "is_dummy", False
+        )
+        if not report_only and parts.config is None and in_admin:
             parts.config = settings.TANDEM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         return parts

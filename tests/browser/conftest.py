@@ -3,23 +3,33 @@
 Nothing is downloaded: Chromium comes from the system (``apt-get install
 chromium``). Without it these tests skip with one line saying so, except under
 CI, where a missing browser fails the run. A failing test leaves a screenshot
-and the page's HTML in ``test-artifacts/`` for reading.
+and the page's HTML of every page it opened in ``test-artifacts/`` for reading.
+
+These tests share a worker with the rest of the suite (``pytest -n 2 --dist
+loadfile``), so they leave it as they found it: Playwright runs one module at a
+time (``browser``), and the database is put back as the migrations made it after
+each module (``leave_the_database_as_migrated``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.db import connections
+from django.test import Client
+from playwright.sync_api import expect, sync_playwright
 
+from tests.browser.helpers import LAPTOP, PHONE
 from tests.browser.preflight import INSTALL_HINT, find_chromium
+from tests.browser.scenario import load_world
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the
-# tests make around it are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", "test-artifacts"))
 # Flags that keep Chromium off the network it cannot reach and quiet in a container.
 LAUNCH_ARGS = [
@@ -31,14 +41,30 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
-LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+# Playwright's assertions wait as long as its actions do: a loaded CI machine is slow.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(config, items):
+    unsafe = []
     for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.browser)
+        if "tests/browser/" not in str(item.fspath).replace(os.sep, "/"):
+            continue
+        item.add_marker(pytest.mark.browser)
+        mark = item.get_closest_marker("django_db")
+        if "live_server" in item.fixturenames and not (
+            mark and mark.kwargs.get("transaction") and mark.kwargs.get("serialized_rollback")
+        ):
+            unsafe.append(item.nodeid)
+    if unsafe:
+        # Without them the live server sees no data, or the flush after the test
+        # deletes the migrations' home page and groups for every test after it.
+        raise pytest.UsageError(
+            "Browser tests need pytest.mark.django_db(transaction=True, "
+            "serialized_rollback=True): " + ", ".join(unsafe)
+        )
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -59,16 +85,73 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
+@contextmanager
+def django_beside_playwright():
+    """Let the test's own ORM calls run while Playwright's sync API is active.
 
-    with sync_playwright() as playwright:
+    Between its calls, Playwright leaves its event loop marked as running in the
+    test thread. Django then takes the ORM calls for async code: it refuses them
+    (unless DJANGO_ALLOW_ASYNC_UNSAFE is set; they are synchronous and safe here),
+    and its connection handler (an asgiref thread-critical Local) looks up a second,
+    async-only set of connections, without the test database's serialized contents,
+    so ``serialized_rollback`` would neither restore the migrations' data nor keep
+    the flush from emitting ``post_migrate``. Both are undone on the way out, so the
+    rest of the suite (and ``manage.py check --deploy`` run by it) never sees them.
+    """
+    storage = getattr(connections._connections, "_storage", None)
+    if not isinstance(storage, threading.local):
+        raise RuntimeError("asgiref's Local changed: revisit django_beside_playwright().")
+    saved_env = os.environ.get(ASYNC_UNSAFE)
+    had_store, async_store = hasattr(storage, "cvar"), getattr(storage, "cvar", None)
+    os.environ[ASYNC_UNSAFE] = "true"
+    storage.cvar = storage  # the async lookup finds the thread's own connections
+    try:
+        yield
+    finally:
+        if had_store:
+            storage.cvar = async_store
+        else:
+            del storage.cvar
+        if saved_env is None:
+            del os.environ[ASYNC_UNSAFE]
+        else:
+            os.environ[ASYNC_UNSAFE] = saved_env
+
+
+# One Playwright per test module, not per session: while it runs, its loop counts as
+# running in this thread, and the other test files this worker runs must not see that.
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    with sync_playwright() as playwright, django_beside_playwright():
         browser = playwright.chromium.launch(
             executable_path=chromium_path, args=LAUNCH_ARGS, headless=True
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def leave_the_database_as_migrated(request):
+    """After a module of live-server tests, put back what the migrations made.
+
+    ``serialized_rollback`` restores it at the start of each such test, but the
+    flush at its end leaves the database empty for whatever this worker runs next
+    (``--dist loadfile`` hands out whole files, so that is often a plain ``db``
+    test needing the groups and the home page).
+    """
+    uses_database = any(
+        "live_server" in item.fixturenames
+        for item in request.session.items
+        if item.path == request.path
+    )
+    blocker = request.getfixturevalue("django_db_blocker") if uses_database else None
+    yield
+    if blocker is not None:
+        with blocker.unblock():
+            for alias in connections:
+                contents = getattr(connections[alias], "_test_serialized_contents", None)
+                if contents:
+                    connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture
@@ -102,6 +185,35 @@ def save_artifacts(test_name: str, contexts) -> None:
                 (ARTIFACTS / f"{name}.html").write_text(page.content(), encoding="utf-8")
             except Exception as error:  # noqa: BLE001 - a closed page must not hide the failure
                 (ARTIFACTS / f"{name}.txt").write_text(f"Could not save: {error}")
+
+
+@pytest.fixture
+def signed_in(new_context, live_server):
+    """A new browser context already signed in as ``user``: for tests about a page,
+    not about signing in (the journeys sign in by typing)."""
+
+    def open_signed_in(user, **options):
+        client = Client()
+        client.force_login(user)
+        context = new_context(**(options or LAPTOP))
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+        )
+        return context
+
+    return open_signed_in
+
+
+@pytest.fixture
+def world():
+    """The shipped curriculum and the demo district (``tests.browser.scenario``).
+
+    Needs the module's ``django_db(transaction=True, serialized_rollback=True)``
+    mark: the live server reads committed rows, and the rollback restores the
+    home page, groups and locale the migrations made.
+    """
+    return load_world()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.helpers import scrolls_sideways, serious_accessibility_violations, sign_in
+from tests.browser.helpers import scrolls_sideways, sign_in
 from tests.factories import PASSWORD, ParaFactory
 from tests.page_factories import home_page
 
@@ -18,10 +18,3 @@ def test_para_signs_in_on_a_phone_and_reaches_my_learning(phone_page):
     sign_in(phone_page, "gabe@example.org", PASSWORD)
     assert phone_page.url.endswith("/learning/")
     assert phone_page.get_by_role("heading", name="My learning").is_visible()
-
-
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/password/reset/"])
-def test_public_pages_have_no_serious_accessibility_violations(page, path):
-    home_page()
-    page.goto(path)
-    assert serious_accessibility_violations(page) == []
