@@ -50,5 +50,15 @@ lock:
 	/tmp/tandem-lock/bin/pip install --quiet -r /tmp/tandem-lock/direct.txt
 	/tmp/tandem-lock/bin/pip freeze > requirements.lock
 
+## Build synthetic districts at scale 1 and 5, measure pages, reports, exports and
+## served throughput; print the table and write bench/results.json.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## Load test: a synthetic district on PostgreSQL (127.0.0.1), gunicorn with production
+## settings, 60 Locust users; prints the figures and fails past the thresholds.
+loadtest: install
+	$(BIN)/python -m loadtest.run $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media static_root

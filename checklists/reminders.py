@@ -35,17 +35,31 @@ DUE_SOON_DAYS = 3
 DIGEST_LISTED = 25
 
 
+# How long a newly assigned notice that could not be sent keeps being retried.
+ASSIGNED_NOTICE_DAYS = 7
+
+
 def learner_reminders(today: datetime.date) -> list[tuple[int, str, datetime.date]]:
     """``(assignment id, kind, due date)`` of every learner reminder not sent yet.
 
     Due-soon covers the three days before the due date (so a day cron missed is
-    caught up), overdue any day after it; complete work gets neither.
+    caught up), overdue any day after it; complete work gets neither. A
+    newly-assigned notice that failed to send is retried for a week.
     """
     open_work = with_completion(
         Assignment.objects.filter(user__is_active=True).exclude(user__email=""), today
     ).exclude(status=COMPLETE)
     sent = ReminderLog.objects.filter(assignment=OuterRef("pk"), due_on=OuterRef("due_on"))
+    never_told = ~Exists(
+        ReminderLog.objects.filter(assignment=OuterRef("pk"), kind=ReminderLog.Kind.ASSIGNED)
+    )
     due = {
+        # The notice sent when work is assigned, retried here if the mail failed
+        # then; after a week the due-soon and overdue reminders take over.
+        ReminderLog.Kind.ASSIGNED: open_work.filter(
+            never_told,
+            created_at__date__gte=today - datetime.timedelta(days=ASSIGNED_NOTICE_DAYS),
+        ),
         ReminderLog.Kind.DUE_SOON: open_work.filter(
             due_on__range=(today, today + datetime.timedelta(days=DUE_SOON_DAYS))
         ),

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
 
 from checklists.access import pair_view, role_in_pair, write_refusal
 from checklists.access_log import Action, Part, record_access
@@ -63,6 +64,7 @@ def _posted(request: HttpRequest):
 
 
 @login_required
+@require_safe
 def my_pairs(request: HttpRequest) -> HttpResponse:
     user = request.user
     pairs = (

@@ -79,3 +79,6 @@ class PairsNeedingAttentionPanel(Component):
 def add_attention_panel(request, panels):
     if is_administrator(request.user):
         panels.append(PairsNeedingAttentionPanel())
+
+
+from checklists import wagtail_hooks_privacy  # noqa: E402, F401 - registers its hooks

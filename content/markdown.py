@@ -8,6 +8,10 @@ dropped unless its scheme is on the list.
 Links are made inside the cleaner (``LinkifyFilter``) rather than by a second
 ``Linker`` pass: re-parsing cleaned HTML escaped the text of ``<code>`` and
 ``<pre>`` twice, so a note about ``a < b`` showed ``a &lt; b``.
+
+Two inputs would otherwise take a page down: Python-Markdown's link patterns
+take seconds over a few thousand unclosed ``[`` (each retried against the rest
+of the text), and deeply nested lists (``"1. " * 1000``) exhaust its recursion.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from urllib.parse import urlsplit
 import bleach
 import markdown as markdown_lib
 from bleach.linkifier import LinkifyFilter
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = frozenset(
@@ -29,6 +34,8 @@ ALLOWED_TAGS = frozenset(
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+# No real link or image nests deeper than this; beyond it ``[`` is plain text.
+MAX_BRACKET_DEPTH = 4
 
 
 def is_safe_url(url: str) -> bool:
@@ -74,7 +81,33 @@ _cleaner = bleach.Cleaner(
 )
 
 
+def defuse_brackets(text: str) -> str:
+    """Escape every ``[`` opened while ``MAX_BRACKET_DEPTH`` others are still open.
+
+    Links and images keep working; a run of unclosed brackets becomes literal
+    text instead of minutes of backtracking in Python-Markdown's link patterns.
+    """
+    if text.count("[") <= MAX_BRACKET_DEPTH:
+        return text
+    out, depth = [], 0
+    for ch in text:
+        if ch == "[":
+            if depth >= MAX_BRACKET_DEPTH:
+                out.append("\\[")
+                continue
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        out.append(ch)
+    return "".join(out)
+
+
 def render_markdown(text: str) -> SafeString:
     """Render what a person wrote as safe HTML."""
-    html = markdown_lib.markdown(text or "", extensions=["sane_lists", "nl2br"])
+    text = text or ""
+    try:
+        html = markdown_lib.markdown(defuse_brackets(text), extensions=["sane_lists", "nl2br"])
+    except RecursionError:
+        # Nesting too deep to parse: show what they wrote, as plain escaped text.
+        return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped
     return mark_safe(_cleaner.clean(html))  # noqa: S308 - sanitised above

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from courses import learning
 from courses.certificates import certificate_pdf as render_certificate_pdf
@@ -40,6 +41,7 @@ FORM_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 @login_required
+@require_safe
 def my_learning(request):
     return render(
         request, "courses/my_learning.html", {"learning": learning.my_learning(request.user)}
@@ -47,12 +49,14 @@ def my_learning(request):
 
 
 @login_required
+@require_safe
 def transcript(request):
     years = by_school_year(transcript_entries(request.user))
     return render(request, "courses/transcript.html", {"years": years})
 
 
 @login_required
+@require_safe
 def transcript_csv(request):
     out = io.StringIO()
     write_csv(by_school_year(transcript_entries(request.user)), out)
@@ -74,6 +78,7 @@ def _verify_url(request, certificate: Certificate) -> str:
 
 
 @login_required
+@require_safe
 def certificate_detail(request, pk: int):
     certificate = _own_certificate(request, pk)
     return render(
@@ -88,6 +93,7 @@ def certificate_detail(request, pk: int):
 
 
 @login_required
+@require_safe
 def certificate_pdf(request, pk: int):
     certificate = _own_certificate(request, pk)
     pdf = render_certificate_pdf(certificate, _verify_url(request, certificate))
@@ -99,6 +105,7 @@ def certificate_pdf(request, pk: int):
     )
 
 
+@require_safe
 def verify_certificate(request, code: str):
     """Public: confirms a certificate to anyone holding its code, and nothing more."""
     certificate = get_object_or_404(Certificate, verification_code=code.upper())

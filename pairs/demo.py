@@ -97,7 +97,7 @@ def create_demo_district(start_of_year: datetime.date) -> dict[str, int]:
             user.save(update_fields=["password"])
             created["people"] += 1
         if person.group:
-            user.groups.add(Group.objects.get(name=person.group))
+            user.groups.add(Group.objects.get_or_create(name=person.group)[0])
         if person.school and person.group == roles.SCHOOL_ADMINISTRATORS:
             schools[person.school].administrators.add(user)
         elif person.school:

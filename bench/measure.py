@@ -1,0 +1,351 @@
+"""In-process measurements of one synthetic district (run by ``bench.run``).
+
+    DATABASE_URL=... DJANGO_SETTINGS_MODULE=bench.settings python -m bench.measure --out F
+
+Each page is requested through Django's test client as the person who uses it:
+a few warm-up requests, one under ``CaptureQueriesContext`` for the query count,
+then the timed repetitions (without capturing, which would slow them). The
+subjects come from the district's first school, which ``generate_district``
+builds identically at every scale, so scale 1 and scale 5 show the same pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import statistics
+import time
+import traceback
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import URLResolver, get_resolver, reverse  # noqa: E402
+from wagtail.admin.views.reports import ReportView  # noqa: E402
+
+from accounts import roles  # noqa: E402
+from courses.grading import FIELD_PREFIX, questions_from_quiz  # noqa: E402
+from courses.learning import new_form_token  # noqa: E402
+from courses.models import CoursePage, ModulePage, ModuleProgress  # noqa: E402
+from pairs.models import Pair, School  # noqa: E402
+
+# Crashes are reported in the results; their tracebacks would bury the progress lines.
+logging.getLogger("django.request").setLevel(logging.CRITICAL)
+
+# Slow pages get fewer repetitions (never fewer than the floor) so a run stays bounded.
+TIME_BUDGET_S = 60
+MIN_REPS = 5
+EXPORT_TIME_BUDGET_S = 90
+
+
+def bounded_reps(reps: int, seconds_each: float, budget: float, floor: int) -> int:
+    return max(floor, min(reps, int(budget / max(seconds_each, 1e-6))))
+
+
+# Reports of these apps are measured; Wagtail's own (locked pages, site history…) are not.
+OWN_APPS = ("courses.", "checklists.", "pairs.")
+
+
+@dataclass
+class Measurement:
+    label: str
+    url: str
+    queries: int | None = None
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    # CPU time of this process: on a shared machine wall time also counts waiting for a core.
+    cpu_median_ms: float | None = None
+    reps: int = 0
+    error: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def consume(response) -> int:
+    """Read the whole body (a streamed export is produced only as it is read)."""
+    if response.streaming:
+        size = sum(len(chunk) for chunk in response.streaming_content)
+    else:
+        size = len(response.content)
+    response.close()
+    return size
+
+
+def describe(error: Exception) -> str:
+    """The error and the last line of Tandem's own code it went through."""
+    own = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.startswith(str(settings.BASE_DIR)) and "/.venv/" not in frame.filename
+    ]
+    where = (
+        f" at {Path(own[-1].filename).relative_to(settings.BASE_DIR)}:{own[-1].lineno}"
+        if own
+        else ""
+    )
+    return f"{type(error).__name__}: {error}{where}"[:300]
+
+
+def failing_softly(function):
+    """A page that crashes is reported as such, and the other measurements go on."""
+
+    def wrapper(label: str, url: str, *args, **kwargs) -> Measurement:
+        try:
+            return function(label, url, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - whatever broke, report it and go on
+            return Measurement(label, url, error=describe(error))
+
+    return wrapper
+
+
+def timed(send: Callable, reps: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of ``reps`` requests, each read to its end."""
+    wall, cpu = [], []
+    for _ in range(reps):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        consume(send())
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
+
+
+def summarize(result: Measurement, wall: list[float], cpu: list[float]) -> None:
+    result.median_ms = round(statistics.median(wall), 2)
+    result.p95_ms = round(percentile(wall, 0.95), 2)
+    result.cpu_median_ms = round(statistics.median(cpu), 2)
+    result.reps = len(wall)
+
+
+def count_queries(client: Client, send: Callable) -> int:
+    """Queries of one request in the steady state. A staff session records its
+    last activity at most once a minute (accounts.middleware), which a long
+    export would trigger; a trivial request just before keeps it out of the count."""
+    client.get(reverse("healthz"))
+    with CaptureQueriesContext(connection) as queries:
+        consume(send())
+    return len(queries)
+
+
+@failing_softly
+def measure(
+    label: str, url: str, client: Client, send: Callable, expect: int, reps: int, warmup: int
+) -> Measurement:
+    result = Measurement(label, url)
+    for _ in range(warmup):
+        started = time.perf_counter()
+        response = send()
+        consume(response)
+        seconds = time.perf_counter() - started
+        if response.status_code != expect:
+            location = response.get("Location", "")
+            result.error = f"answered {response.status_code} {location}".strip()
+            return result
+    result.queries = count_queries(client, send)
+    summarize(result, *timed(send, bounded_reps(reps, seconds, TIME_BUDGET_S, MIN_REPS)))
+    return result
+
+
+@failing_softly
+def measure_export(label: str, url: str, client: Client, reps: int) -> Measurement:
+    """Time the whole streamed CSV, then read it once more under tracemalloc for
+    the peak memory it took (tracing slows Python down, so it is not timed)."""
+    result = Measurement(label, url)
+    started = time.perf_counter()
+    response = client.get(url)
+    if response.status_code != 200:
+        result.error = f"answered {response.status_code}"
+        return result
+    size = consume(response)
+    seconds = time.perf_counter() - started
+    result.queries = count_queries(client, lambda: client.get(url))
+    reps = bounded_reps(reps, seconds, EXPORT_TIME_BUDGET_S, 1)
+    summarize(result, *timed(lambda: client.get(url), reps))
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    response = client.get(url)
+    rows = -1  # the heading line
+    for chunk in response.streaming_content if response.streaming else [response.content]:
+        rows += chunk.count(b"\n")
+    response.close()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    result.extra = {
+        "rows": rows,
+        "bytes": size,
+        "peak_memory_mib": round(peak / 2**20, 2),
+        "streamed": response.streaming,
+    }
+    return result
+
+
+# What to measure ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    title: str
+    url: str
+
+
+def own_reports() -> list[Report]:
+    """Every admin ``ReportView`` of Tandem's apps, found in the URLconf, so a report
+    added later is measured without touching the benchmark."""
+    found = []
+
+    def walk(patterns, namespaces):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(
+                    pattern.url_patterns,
+                    [*namespaces, pattern.namespace] if pattern.namespace else namespaces,
+                )
+                continue
+            view_class = getattr(pattern.callback, "view_class", None)
+            if (
+                view_class is None
+                or not issubclass(view_class, ReportView)
+                or not view_class.__module__.startswith(OWN_APPS)
+                or pattern.callback.view_initkwargs.get("results_only")
+                or pattern.pattern.regex.groups
+                or not pattern.name
+            ):
+                continue
+            name = ":".join([*namespaces, pattern.name])
+            found.append(Report(name, str(view_class.page_title), reverse(name)))
+
+    walk(get_resolver().url_patterns, [])
+    return found
+
+
+@dataclass(frozen=True)
+class Subjects:
+    para: object
+    pair: Pair
+    module: ModulePage
+    district_admin: object
+
+
+def subjects() -> Subjects:
+    """The first active pair of the first school, its para, and the para's next module."""
+    school = School.objects.order_by("pk").first()
+    pair = Pair.objects.filter(school=school).active().order_by("pk").select_related("para").first()
+    course = CoursePage.objects.live().exclude(audience="administrators").order_by("path").first()
+    modules = list(ModulePage.objects.live().child_of(course).order_by("path"))
+    done = set(
+        ModuleProgress.objects.filter(user=pair.para, completed_at__isnull=False).values_list(
+            "module_id", flat=True
+        )
+    )
+    module = next((module for module in modules if module.pk not in done), modules[-1])
+    district_admin = (
+        get_user_model()
+        .objects.filter(groups__name=roles.DISTRICT_ADMINISTRATORS)
+        .order_by("pk")
+        .first()
+    )
+    return Subjects(pair.para, pair, module, district_admin)
+
+
+def quiz_post(module: ModulePage) -> tuple[str, Callable[[Client], object]]:
+    """A correct, complete quiz submission with a fresh form token each time."""
+    questions = questions_from_quiz(module.quiz)
+    answers = {f"{FIELD_PREFIX}{q.id}": sorted(q.correct_ids) for q in questions}
+    url = module.url + module.reverse_subpage("quiz")
+
+    def send(client: Client):
+        return client.post(url, {"module": module.pk, "form_token": new_form_token(), **answers})
+
+    return url, send
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def run(reps: int, warmup: int, export_reps: int) -> dict:
+    who = subjects()
+    para = signed_in(who.para)
+    admin = signed_in(who.district_admin)
+    pages: dict[str, Measurement] = {}
+
+    def page(key, label, client, url, expect=200):
+        pages[key] = measure(label, url, client, lambda: client.get(url), expect, reps, warmup)
+        print(f"  {label}: {pages[key].median_ms} ms, {pages[key].queries} queries", flush=True)
+
+    page("my_learning", "My learning", para, reverse("my_learning"))
+    page("module_page", "Module page", para, who.module.url)
+    page("pair_page", "Pair page", para, reverse("pair_detail", args=[who.pair.pk]))
+    reports = own_reports()
+    for report in reports:
+        page(f"report:{report.name}", f"Report: {report.title} (page 1)", admin, report.url)
+    exports = {}
+    for report in reports:
+        label = f"CSV export: {report.title}"
+        exports[f"export:{report.name}"] = measure_export(
+            label, f"{report.url}?export=csv", admin, export_reps
+        )
+        print(f"  {label}: {exports[f'export:{report.name}'].median_ms} ms", flush=True)
+    # Last: every submission records an attempt (and the first may complete the module).
+    url, send = quiz_post(who.module)
+    pages["quiz_submit"] = measure(
+        "Quiz submission", url, para, lambda: send(para), 302, reps, warmup
+    )
+    print(f"  Quiz submission: {pages['quiz_submit'].median_ms} ms", flush=True)
+
+    # For the served part: a signed-in para's session, made the way a log-in makes it.
+    served_client = signed_in(who.para)
+    return {
+        "subjects": {
+            "para": who.para.username,
+            "pair": who.pair.pk,
+            "module": who.module.title,
+            "district_admin": who.district_admin.username,
+        },
+        "pages": {key: asdict(value) for key, value in pages.items()},
+        "exports": {key: asdict(value) for key, value in exports.items()},
+        "served": {
+            "cookie": f"{settings.SESSION_COOKIE_NAME}="
+            f"{served_client.cookies[settings.SESSION_COOKIE_NAME].value}",
+            "urls": {
+                "trivial": reverse("healthz"),
+                "module_page": who.module.url,
+                "my_learning": reverse("my_learning"),
+            },
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--export-reps", type=int, default=3)
+    args = parser.parse_args()
+    results = run(args.reps, args.warmup, args.export_reps)
+    with open(args.out, "w") as out:
+        json.dump(results, out, indent=2)
+
+
+if __name__ == "__main__":
+    main()
