@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 
 from accounts import roles
 from tests.factories import (
@@ -25,11 +27,44 @@ def pytest_collection_modifyitems(config, items):
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
-            "serialized_rollback"
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
         ):
             kwargs = {**marker.kwargs, "serialized_rollback": True}
             item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(item.fixturenames)
+    )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def leave_the_database_as_migrated(request):
+    """After a module of transactional tests, put back what the migrations made.
+
+    ``serialized_rollback`` restores it at the start of each such test, but the
+    flush at its end leaves the database empty for whatever this worker runs next
+    (``--dist loadfile`` hands out whole files, so that is often a plain ``db``
+    test needing the groups, the content types and the home page). Module scope
+    makes this run after the last test's flush.
+    """
+    transactional = any(
+        _is_transactional(item) for item in request.session.items if item.path == request.path
+    )
+    blocker = request.getfixturevalue("django_db_blocker") if transactional else None
+    yield
+    if blocker is not None:
+        with blocker.unblock():
+            for alias in connections:
+                contents = getattr(connections[alias], "_test_serialized_contents", None)
+                if contents:
+                    connections[alias].creation.deserialize_db_from_string(contents)
+            ContentType.objects.clear_cache()
 
 
 @dataclass

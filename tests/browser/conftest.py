@@ -130,30 +130,6 @@ def browser(chromium_path):
         browser.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def leave_the_database_as_migrated(request):
-    """After a module of live-server tests, put back what the migrations made.
-
-    ``serialized_rollback`` restores it at the start of each such test, but the
-    flush at its end leaves the database empty for whatever this worker runs next
-    (``--dist loadfile`` hands out whole files, so that is often a plain ``db``
-    test needing the groups and the home page).
-    """
-    uses_database = any(
-        "live_server" in item.fixturenames
-        for item in request.session.items
-        if item.path == request.path
-    )
-    blocker = request.getfixturevalue("django_db_blocker") if uses_database else None
-    yield
-    if blocker is not None:
-        with blocker.unblock():
-            for alias in connections:
-                contents = getattr(connections[alias], "_test_serialized_contents", None)
-                if contents:
-                    connections[alias].creation.deserialize_db_from_string(contents)
-
-
 @pytest.fixture
 def new_context(browser, live_server, request):
     """Open browser contexts (separate cookie jars: separate people) on the live server."""
