@@ -26,7 +26,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn, StatusTagColumn
 from wagtail.admin.views.reports import ReportView
 
@@ -38,9 +37,8 @@ from courses.reports import (
     STATUS_CHOICES,
     STATUS_LABELS,
     AdministratorReportView,
+    ReportFilterSet,
     SubqueryCount,
-    course_choices,
-    school_choices,
     with_completion,
 )
 from pairs.models import Pair, School
@@ -202,19 +200,7 @@ def yes_no(value: bool) -> str:
     return str(_("Yes")) if value else str(_("No"))
 
 
-class PairAssignmentFilterSet(WagtailFilterSet):
-    school = django_filters.ModelChoiceFilter(
-        label=_("School"),
-        queryset=school_choices,
-        empty_label=_("All my schools"),
-        method="filter_school",
-    )
-    course = django_filters.ModelChoiceFilter(
-        label=_("Course"),
-        queryset=course_choices,
-        empty_label=_("All courses"),
-        method="filter_course",
-    )
+class PairAssignmentFilterSet(ReportFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Either partner is"),
         choices=STATUS_CHOICES,
@@ -328,18 +314,7 @@ class PairAssignmentReport(AdministratorReportView):
             yield row
 
 
-class PairHealthFilterSet(WagtailFilterSet):
-    school = django_filters.ModelChoiceFilter(
-        label=_("School"),
-        queryset=school_choices,
-        empty_label=_("All my schools"),
-    )
-    course = django_filters.ModelChoiceFilter(
-        label=_("Course"),
-        queryset=course_choices,
-        empty_label=_("All courses"),
-        method="filter_course",
-    )
+class PairHealthFilterSet(ReportFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=HEALTH_CHOICES,
@@ -350,6 +325,9 @@ class PairHealthFilterSet(WagtailFilterSet):
     class Meta:
         model = Pair
         fields: list[str] = []
+
+    def filter_school(self, queryset, name, school):
+        return queryset.filter(school=school)
 
     def filter_course(self, queryset, name, course):
         """Pairs where either partner was assigned the course or one of its modules."""

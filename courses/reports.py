@@ -400,7 +400,12 @@ class AdministratorReportView(ReportView):
         return f"{self.export_filename}-{self.today:%Y-%m-%d}"
 
 
-class CompletionFilterSet(WagtailFilterSet):
+class ReportFilterSet(WagtailFilterSet):
+    """The school and course filters every report offers. Each report's filter set
+    says what they mean for its rows in ``filter_school`` and ``filter_course``;
+    the choices are limited to the administrator's schools (a value outside them
+    answers 404, see ``AdministratorReportView``)."""
+
     school = django_filters.ModelChoiceFilter(
         label=_("School"),
         queryset=school_choices,
@@ -413,6 +418,15 @@ class CompletionFilterSet(WagtailFilterSet):
         empty_label=_("All courses"),
         method="filter_course",
     )
+
+    def filter_school(self, queryset, name, school):
+        raise NotImplementedError
+
+    def filter_course(self, queryset, name, course):
+        raise NotImplementedError
+
+
+class CompletionFilterSet(ReportFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, empty_label=_("Any status")
     )
@@ -476,21 +490,7 @@ class CompletionByPersonReport(AdministratorReportView):
         return completion_rows(self.request.user, self.today)
 
 
-class ModuleFilterSet(WagtailFilterSet):
-    # The school narrows whose numbers are counted, not which modules are listed:
-    # ``ModuleReport.get_base_queryset`` reads it.
-    school = django_filters.ModelChoiceFilter(
-        label=_("School"),
-        queryset=school_choices,
-        empty_label=_("All my schools"),
-        method="count_only",
-    )
-    course = django_filters.ModelChoiceFilter(
-        label=_("Course"),
-        queryset=course_choices,
-        empty_label=_("All courses"),
-        method="filter_course",
-    )
+class ModuleFilterSet(ReportFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Someone is"),
         choices=STATUS_CHOICES,
@@ -502,7 +502,9 @@ class ModuleFilterSet(WagtailFilterSet):
         model = ModulePage
         fields: list[str] = []
 
-    def count_only(self, queryset, name, value):
+    def filter_school(self, queryset, name, school):
+        # The school narrows whose numbers are counted, not which modules are
+        # listed: ``ModuleReport.get_base_queryset`` reads it.
         return queryset
 
     def filter_course(self, queryset, name, course):
