@@ -486,6 +486,9 @@ def main() -> int:
     for scale in args.scales:
         with bench_database(scale, args.keep or args.reuse, args.reuse) as (url, reused):
             env = base_env | {"DATABASE_URL": url}
+            if reused:
+                # A kept database may predate the code's latest migrations.
+                manage(env, "migrate", "--noinput", "-v0")
             built = {"seconds": None, "rows": {}} if reused else build(env, scale)
             measured = measure(env, scale, args)
             served = (

@@ -384,6 +384,11 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
     "courses.QuizAttempt": owned(
         "courses.QuizAttempt", "user", ("module__title", "answers", "score", "passed", "created_at")
     ),
+    "courses.MissedQuestion": owned(
+        "courses.MissedQuestion",
+        "attempt__user",
+        ("attempt_id", "module__title", "question_id", "first_attempt"),
+    ),
     "courses.Certificate": owned(
         "courses.Certificate",
         "user",

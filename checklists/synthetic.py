@@ -33,6 +33,7 @@ from courses.models import (
     Assignment,
     Certificate,
     CoursePage,
+    MissedQuestion,
     ModulePage,
     ModuleProgress,
     QuizAttempt,
@@ -119,6 +120,7 @@ class AnswerSheet:
     answers: dict[str, list[str]]
     score: float
     passed: bool
+    missed: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,8 @@ def answer_sheets(page: ModulePage) -> tuple[AnswerSheet, ...]:
             else:
                 answers[question.id] = sorted(question.correct_ids)
         result = grade(questions, answers)
-        sheets.append(AnswerSheet(answers, result.score, result.passes(page.pass_mark)))
+        missed = tuple(item.question.id for item in result.feedback if not item.correct)
+        sheets.append(AnswerSheet(answers, result.score, result.passes(page.pass_mark), missed))
     return tuple(sheets)
 
 
@@ -247,9 +250,15 @@ class BulkWriter:
 
     def _write(self, model: type[models.Model]) -> None:
         rows = self.pending.pop(model, [])
-        if rows:
-            model.objects.bulk_create(rows, batch_size=self.batch_size)
-            self.counts[model._meta.label] += len(rows)
+        if not rows:
+            return
+        # Rows pointing at rows still pending (a missed question at its attempt)
+        # take their keys from them, so those are written first.
+        for field in model._meta.concrete_fields:
+            if field.many_to_one and field.related_model in self.pending:
+                self._write(field.related_model)
+        model.objects.bulk_create(rows, batch_size=self.batch_size)
+        self.counts[model._meta.label] += len(rows)
 
 
 # The district -----------------------------------------------------------------
@@ -416,9 +425,9 @@ class DistrictBuilder:
             started_at = self.at(day, rng)
             read = complete or rng.random() < NEXT_MODULE_READ
             read_at = min(started_at + datetime.timedelta(minutes=rng.randint(10, 40)), self.now)
-            passed_at = None
+            passed_at = attempts_to_pass = None
             if module.has_quiz and read:
-                passed_at = self.attempts(rng, user, module, read_at, complete)
+                passed_at, attempts_to_pass = self.attempts(rng, user, module, read_at, complete)
             completed_at = (passed_at or read_at) if complete else None
             self.writer.add(
                 ModuleProgress(
@@ -427,6 +436,7 @@ class DistrictBuilder:
                     started_at=started_at,
                     read_at=read_at if read else None,
                     passed_at=passed_at,
+                    attempts_to_pass=attempts_to_pass,
                     completed_at=completed_at,
                 )
             )
@@ -450,7 +460,8 @@ class DistrictBuilder:
 
     def attempts(self, rng, user, module: Module, after, complete: bool):
         """Failed attempts, then (for a completed module) a pass and maybe a practice
-        retake. Returns when the module was passed, or None."""
+        retake, each with its missed questions. Returns when the module was passed
+        and after how many attempts, or (None, None)."""
         failures = rng.choices(range(len(FAILED_ATTEMPTS_WEIGHTS)), FAILED_ATTEMPTS_WEIGHTS)[0]
         sheets = (
             [rng.choice(module.failing_sheets) for _ in range(failures)]
@@ -461,24 +472,32 @@ class DistrictBuilder:
             sheets.append(rng.choice(module.passing_sheets))
             if rng.random() < PRACTICE_RETAKE:
                 sheets.append(rng.choice(module.sheets))
-        moment, passed_at = after, None
-        for sheet in sheets:
+        moment, passed_at, attempts_to_pass = after, None, None
+        for number, sheet in enumerate(sheets, start=1):
             moment = min(moment + datetime.timedelta(minutes=rng.randint(2, 30)), self.now)
-            self.writer.add(
-                QuizAttempt(
-                    user_id=user.pk,
-                    module_id=module.page_id,
-                    revision_id=module.revision_id,
-                    answers=sheet.answers,
-                    score=sheet.score,
-                    passed=sheet.passed,
-                    form_token=f"{rng.getrandbits(64):016x}",
-                    created_at=moment,
-                )
+            attempt = QuizAttempt(
+                user_id=user.pk,
+                module_id=module.page_id,
+                revision_id=module.revision_id,
+                answers=sheet.answers,
+                score=sheet.score,
+                passed=sheet.passed,
+                form_token=f"{rng.getrandbits(64):016x}",
+                created_at=moment,
             )
+            self.writer.add(attempt)
+            for question_id in sheet.missed:
+                self.writer.add(
+                    MissedQuestion(
+                        attempt=attempt,
+                        module_id=module.page_id,
+                        question_id=question_id,
+                        first_attempt=number == 1,
+                    )
+                )
             if sheet.passed and passed_at is None:
-                passed_at = moment
-        return passed_at if complete else None
+                passed_at, attempts_to_pass = moment, number
+        return (passed_at, attempts_to_pass) if complete else (None, None)
 
     def assign(self, rng, learners, admin) -> None:
         course = self.curriculum.learners

@@ -25,6 +25,7 @@ from courses.models import (
     Assignment,
     Certificate,
     CoursePage,
+    MissedQuestion,
     ModulePage,
     ModuleProgress,
     QuizAttempt,
@@ -183,10 +184,24 @@ def submit_quiz(
                 earlier = attempt_for_form(user, module, form_token)
         if earlier is not None:
             return Submission(progress=progress, attempt=earlier, created=False)
+        # Counted under the progress row's lock: no other attempt of this person
+        # at this module can land in between.
+        tries = QuizAttempt.objects.filter(user=user, module=module).count()
+        MissedQuestion.objects.bulk_create(
+            MissedQuestion(
+                attempt=attempt,
+                module=module,
+                question_id=item.question.id,
+                first_attempt=tries == 1,
+            )
+            for item in result.feedback
+            if not item.correct
+        )
         changed = []
         if passed and progress.passed_at is None:
             progress.passed_at = attempt.created_at
-            changed.append("passed_at")
+            progress.attempts_to_pass = tries
+            changed += ["passed_at", "attempts_to_pass"]
         recorded = _finish(user, module, progress, changed)
     return Submission(
         progress=recorded.progress,

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import django_filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    Avg,
     Case,
+    Count,
     Exists,
     F,
     FloatField,
@@ -40,18 +41,19 @@ from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn, StatusTagC
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
-from courses.grading import Answers, Question, grade, questions_from_quiz
+from courses.grading import Question, questions_from_quiz
 from courses.models import (
     Assignment,
     Certificate,
     CoursePage,
+    MissedQuestion,
     ModulePage,
     ModuleProgress,
     QuizAttempt,
 )
 from courses.progress import COMPLETE, IN_PROGRESS, NOT_STARTED
 from pairs.models import Pair, School
-from pairs.scoping import people_for_user, schools_administered_by
+from pairs.scoping import of_people, people_for_user, schools_administered_by
 from pairs.views import is_administrator
 
 OVERDUE = "overdue"
@@ -213,72 +215,48 @@ def completion_by_school(admin, today: datetime.date) -> list[SchoolCompletion]:
 # Quiz statistics per module -----------------------------------------------------
 
 
-def missed_questions(questions: Sequence[Question], answers: Answers) -> list[str]:
-    """Ids of the questions an attempt got wrong, graded against today's quiz.
+@dataclass(frozen=True)
+class MissedCount:
+    question: Question
+    count: int
 
-    Answers naming a question or choice the quiz no longer has came from an
-    older revision and say nothing about today's wording, so they are left out.
+    def __str__(self) -> str:
+        return _("%(prompt)s (missed by %(count)s on a first try)") % {
+            "prompt": self.question.prompt,
+            "count": self.count,
+        }
+
+
+def most_missed(
+    modules: Iterable[ModulePage], people: QuerySet, limit: int = MOST_MISSED_SHOWN
+) -> dict[int, list[MissedCount]]:
+    """The questions of each module that most of ``people`` got wrong on their
+    first attempt, in one query.
+
+    Misses are recorded when an attempt is graded (``MissedQuestion``), so this
+    counts rows in the database instead of re-grading every attempt. First
+    attempts show what the module left unclear, each person counted once; a
+    question today's quiz no longer has is left out.
     """
-    by_id = {question.id: question for question in questions}
-    comparable = {
-        question_id: list(chosen)
-        for question_id, chosen in answers.items()
-        if (question := by_id.get(question_id))
-        and set(chosen) <= question.choice_ids
-        and (question.multiple or len(set(chosen)) <= 1)
-    }
-    asked = [question for question in questions if question.id in comparable]
-    return [item.question.id for item in grade(asked, comparable).feedback if not item.correct]
-
-
-@dataclass
-class QuizStats:
-    questions: Sequence[Question] = ()
-    passes: int = 0
-    attempts_to_pass: int = 0
-    misses: Counter = field(default_factory=Counter)
-
-    @property
-    def average_attempts_to_pass(self) -> float | None:
-        return round(self.attempts_to_pass / self.passes, 1) if self.passes else None
-
-    def most_missed(self, limit: int = MOST_MISSED_SHOWN) -> list[tuple[Question, int]]:
-        by_id = {question.id: question for question in self.questions}
-        return [(by_id[qid], count) for qid, count in self.misses.most_common(limit)]
-
-    @property
-    def most_missed_text(self) -> str:
-        return "; ".join(
-            _("%(prompt)s (missed %(count)s times)") % {"prompt": q.prompt, "count": count}
-            for q, count in self.most_missed()
-        )
-
-
-def quiz_stats(modules: Iterable[ModulePage], people: QuerySet) -> dict[int, QuizStats]:
-    """Average attempts to pass and most-missed questions of each module.
-
-    One query, streamed: attempts arrive ordered by module, person and time, so
-    attempts-to-pass counts each person's tries up to their first pass, and
-    memory holds one counter per module however many attempts there are.
-    """
-    stats = {module.pk: QuizStats(questions_from_quiz(module.quiz)) for module in modules}
-    attempts = (
-        QuizAttempt.objects.filter(module_id__in=list(stats), user__in=people.values("pk"))
-        .order_by("module_id", "user_id", "created_at", "pk")
-        .values_list("module_id", "user_id", "answers", "passed")
+    quizzes = {module.pk: questions_from_quiz(module.quiz) for module in modules}
+    misses = MissedQuestion.objects.filter(module_id__in=list(quizzes), first_attempt=True)
+    counted = (
+        of_people(misses, people, person="attempt__user")
+        .values_list("module_id", "question_id")
+        .annotate(count=Count("pk"))
+        .order_by()
     )
-    current, tries, has_passed = None, 0, False
-    for module_id, user_id, answers, passed in attempts.iterator(chunk_size=2000):
-        if (module_id, user_id) != current:
-            current, tries, has_passed = (module_id, user_id), 0, False
-        tries += 1
-        module_stats = stats[module_id]
-        if passed and not has_passed:
-            has_passed = True
-            module_stats.passes += 1
-            module_stats.attempts_to_pass += tries
-        module_stats.misses.update(missed_questions(module_stats.questions, answers or {}))
-    return stats
+    counts = {(module_id, question_id): count for module_id, question_id, count in counted}
+    found = {}
+    for module_id, questions in quizzes.items():
+        missed = [
+            MissedCount(question, counts[module_id, question.id])
+            for question in questions
+            if (module_id, question.id) in counts
+        ]
+        # Most missed first; a tie keeps the quiz's order (the sort is stable).
+        found[module_id] = sorted(missed, key=lambda item: -item.count)[:limit]
+    return found
 
 
 def covers_module() -> Q:
@@ -289,12 +267,11 @@ def covers_module() -> Q:
 def module_status_exists(status: str, people: QuerySet, today: datetime.date) -> Exists:
     """On ``ModulePage`` (annotated with ``parent_path``): whether any of ``people``
     stands at ``status`` in the module."""
-    people_ids = people.values("pk")
-    progress = ModuleProgress.objects.filter(module=OuterRef("pk"), user__in=people_ids)
+    progress = of_people(ModuleProgress.objects.filter(module=OuterRef("pk")), people)
     own_progress = ModuleProgress.objects.filter(
         user=OuterRef("user"), module=OuterRef(OuterRef("pk"))
     )
-    assigned = Assignment.objects.filter(covers_module(), user__in=people_ids)
+    assigned = of_people(Assignment.objects.filter(covers_module()), people)
     if status == COMPLETE:
         return Exists(progress.filter(completed_at__isnull=False))
     if status == IN_PROGRESS:
@@ -307,8 +284,9 @@ def module_status_exists(status: str, people: QuerySet, today: datetime.date) ->
 
 
 def module_rows(people: QuerySet) -> QuerySet[ModulePage]:
-    """Live modules, each with how many of ``people`` started and completed it."""
-    progress = ModuleProgress.objects.filter(module=OuterRef("pk"), user__in=people.values("pk"))
+    """Live modules, each with how many of ``people`` started and completed it and
+    the average number of attempts their first passes took."""
+    progress = of_people(ModuleProgress.objects.filter(module=OuterRef("pk")), people)
     return (
         ModulePage.objects.live()
         .defer("body", "actions", "objectives")
@@ -319,6 +297,12 @@ def module_rows(people: QuerySet) -> QuerySet[ModulePage]:
             ),
             started_count=SubqueryCount(progress.values("pk")),
             completed_count=SubqueryCount(progress.filter(completed_at__isnull=False).values("pk")),
+            average_attempts_to_pass=Subquery(
+                progress.order_by()
+                .values("module")
+                .annotate(average=Round(Avg("attempts_to_pass"), 1))
+                .values("average")
+            ),
         )
         .order_by("path")
     )
@@ -527,28 +511,24 @@ class ModuleReport(AdministratorReportView):
         Column("course_title", label=_("Course")),
         NumberColumn("started_count", label=_("Started")),
         NumberColumn("completed_count", label=_("Completed")),
-        Column(
-            "average_attempts_to_pass",
-            label=_("Average attempts to pass"),
-            accessor="stats.average_attempts_to_pass",
-        ),
-        Column("most_missed", label=_("Most missed questions"), accessor="stats.most_missed_text"),
+        Column("average_attempts_to_pass", label=_("Average attempts to pass")),
+        Column("most_missed_text", label=_("Most missed on a first try")),
     ]
     list_export = [
         "title",
         "course_title",
         "started_count",
         "completed_count",
-        "stats.average_attempts_to_pass",
-        "stats.most_missed_text",
+        "average_attempts_to_pass",
+        "most_missed_text",
     ]
     export_headings = {
         "title": _("Module"),
         "course_title": _("Course"),
         "started_count": _("Started"),
         "completed_count": _("Completed"),
-        "stats.average_attempts_to_pass": _("Average attempts to pass"),
-        "stats.most_missed_text": _("Most missed questions"),
+        "average_attempts_to_pass": _("Average attempts to pass"),
+        "most_missed_text": _("Most missed on a first try"),
     }
 
     @cached_property
@@ -561,11 +541,11 @@ class ModuleReport(AdministratorReportView):
     def decorate_paginated_queryset(self, modules):
         # Iterating the page fills its result cache, so the table sees these same rows.
         modules = list(modules)
-        stats = quiz_stats(modules, self.people)
+        missed = most_missed(modules, self.people)
         for module in modules:
-            module.stats = stats[module.pk]
+            module.most_missed_text = "; ".join(str(count) for count in missed[module.pk])
         return modules
 
     def export_rows(self, queryset):
-        # Modules are few (the curriculum's size); their attempts are streamed.
+        # Modules are few (the curriculum's size), so the export is one page of them.
         return self.decorate_paginated_queryset(queryset)

@@ -64,11 +64,25 @@ def test_generated_rows_point_at_the_real_curriculum():
     assert set(ModuleProgress.objects.values_list("module_id", flat=True)) <= modules.keys()
     for action in PairAction.objects.exclude(block_id=""):
         assert action.block_id in {block.id for block in modules[action.module_id].actions}
-    # Stored scores are what grading the stored answers gives.
+    # Stored scores and missed questions are what grading the stored answers gives.
     for attempt in QuizAttempt.objects.order_by("?")[:50]:
         module = modules[attempt.module_id]
         result = grade(questions_from_quiz(module.quiz), attempt.answers)
         assert (attempt.score, attempt.passed) == (result.score, result.passes(module.pass_mark))
+        missed = {item.question.id for item in result.feedback if not item.correct}
+        assert set(attempt.missed_questions.values_list("question_id", flat=True)) == missed
+    # Attempts-to-pass and first attempts agree with the attempts themselves.
+    for progress in ModuleProgress.objects.filter(passed_at__isnull=False).order_by("?")[:50]:
+        attempts = list(
+            QuizAttempt.objects.filter(user=progress.user_id, module=progress.module_id).order_by(
+                "created_at", "pk"
+            )
+        )
+        passes = [attempt.passed for attempt in attempts]
+        assert progress.attempts_to_pass == passes.index(True) + 1
+        assert not attempts[0].missed_questions.filter(first_attempt=False).exists()
+        for later in attempts[1:]:
+            assert not later.missed_questions.filter(first_attempt=True).exists()
 
 
 def test_certificates_go_to_people_who_completed_every_module():

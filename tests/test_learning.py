@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from courses.grading import questions_from_quiz
 from courses.learning import courses_for_pair, my_learning
-from courses.models import Assignment, Certificate, ModulePage, ModuleProgress, QuizAttempt
+from courses.models import (
+    Assignment,
+    Certificate,
+    MissedQuestion,
+    ModulePage,
+    ModuleProgress,
+    QuizAttempt,
+)
 from courses.progress import course_progress
 from courses.transcript import school_year_of
 from tests.factories import PASSWORD
@@ -320,7 +327,21 @@ def test_retakes_keep_every_attempt_and_completion_keeps_its_date(para_client, c
     completed_at = ModuleProgress.objects.get().completed_at
     para_client.post(quiz_url(module), answers_for(module, right=False))
     assert [a.passed for a in QuizAttempt.objects.order_by("pk")] == [False, True, False]
-    assert ModuleProgress.objects.get().completed_at == completed_at
+    progress = ModuleProgress.objects.get()
+    assert progress.completed_at == completed_at
+    # What the module report counts is recorded with each attempt.
+    assert progress.attempts_to_pass == 2
+    questions = [q.id for q in questions_from_quiz(module.quiz)]
+    misses = MissedQuestion.objects.order_by("attempt_id", "question_id")
+    first, _passed, last = QuizAttempt.objects.order_by("pk")
+    assert sorted(misses.filter(attempt=first).values_list("question_id", flat=True)) == sorted(
+        questions
+    )
+    assert set(misses.values_list("attempt_id", flat=True)) == {first.pk, last.pk}
+    assert set(misses.values_list("first_attempt", "attempt_id")) == {
+        (True, first.pk),
+        (False, last.pk),
+    }
 
 
 def test_passing_before_reading_completes_on_reading(para_client, course):

@@ -1,6 +1,7 @@
 from courses.models.learning import (
     Assignment,
     Certificate,
+    MissedQuestion,
     ModuleProgress,
     QuizAttempt,
     ReminderLog,
@@ -13,6 +14,7 @@ __all__ = [
     "Certificate",
     "CourseIndexPage",
     "CoursePage",
+    "MissedQuestion",
     "ModulePage",
     "ModuleProgress",
     "QuizAttempt",

@@ -62,6 +62,9 @@ class ModuleProgress(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     passed_at = models.DateTimeField(null=True, blank=True)
+    # How many attempts the first pass took, recorded with ``passed_at`` so the
+    # module report averages it without replaying everyone's attempts.
+    attempts_to_pass = models.PositiveSmallIntegerField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -73,7 +76,13 @@ class ModuleProgress(models.Model):
                 name="completed_modules_were_read",
             ),
         ]
-        indexes = [models.Index(fields=["user", "completed_at"])]
+        indexes = [
+            models.Index(fields=["user", "completed_at"]),
+            # Covers the module report's counts, which read only these columns.
+            models.Index(
+                fields=["module", "completed_at", "attempts_to_pass"], name="progress_by_module"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.module_id}"
@@ -108,6 +117,39 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.module_id}: {self.score:.0%}"
+
+
+class MissedQuestion(models.Model):
+    """A question one attempt got wrong, graded against the quiz it was taken on.
+
+    Recorded with the attempt, so the module report counts the most-missed
+    questions in the database instead of re-grading every attempt it shows.
+    It counts first attempts: what people get wrong before any feedback, each
+    person once, however many retakes someone needed.
+    """
+
+    attempt = models.ForeignKey(
+        QuizAttempt, on_delete=models.CASCADE, related_name="missed_questions"
+    )
+    # The attempt's module, copied so misses are counted per module without a join.
+    module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
+    # The question's StreamField block id in the module's quiz.
+    question_id = models.CharField(max_length=64)
+    # Whether the attempt was the person's first at this module.
+    first_attempt = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question_id"], name="one_miss_per_question"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["module", "first_attempt", "question_id"], name="missed_by_module")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} missed in {self.attempt_id}"
 
 
 def new_verification_code() -> str:
