@@ -40,16 +40,16 @@ def people_for_user(user) -> QuerySet:
     ).distinct()
 
 
-def of_people(rows: QuerySet, people: QuerySet, person: str = "user") -> QuerySet:
-    """``rows`` whose ``person`` field is one of ``people``.
+def in_scope(rows: QuerySet, field: str, scope: QuerySet) -> QuerySet:
+    """``rows`` whose ``field`` is in ``scope`` (people, or schools).
 
-    A district administrator's people are every account; testing each row against
-    the whole user table would filter nothing and, at district scale, cost more
-    than the rest of a report, so an unfiltered ``people`` leaves ``rows`` as they are.
+    A district administrator's scope is every account and every school; testing
+    each row against a whole table filters nothing and, at district scale, costs
+    more than the rest of a report, so an unfiltered ``scope`` leaves ``rows`` be.
     """
-    if not people.query.has_filters():
+    if not scope.query.has_filters():
         return rows
-    return rows.filter(**{f"{person}__in": people.values("pk")})
+    return rows.filter(**{f"{field}__in": scope.values("pk")})
 
 
 def people_managed_by(user) -> QuerySet:
