@@ -291,8 +291,7 @@ class PairAssignmentReport(AdministratorReportView):
     def get_base_queryset(self):
         return pair_assignment_rows(self.request.user, self.today)
 
-    def decorate_paginated_queryset(self, rows):
-        # Iterating the page fills its result cache, so the table sees these same rows.
+    def page_rows(self, rows):
         rows = list(rows)
         return list(
             self.with_pairs(rows, pairs_with_health({r.pair_id for r in rows}, *self.scope))

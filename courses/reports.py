@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import django_filters
@@ -127,7 +127,7 @@ def people_in_scope(admin, school: School | None = None) -> QuerySet:
 
 def scoped_assignments(admin) -> QuerySet[Assignment]:
     """The assignments of the people this administrator may report on."""
-    return Assignment.objects.filter(user__in=people_for_user(admin).values("pk"))
+    return in_scope(Assignment.objects.all(), "user", people_for_user(admin))
 
 
 # Completion of each assignment -------------------------------------------------
@@ -377,6 +377,18 @@ class AdministratorReportView(ReportView):
     def export_rows(self, queryset: QuerySet) -> Iterator:
         return queryset.iterator(chunk_size=2000)
 
+    def paginate_queryset(self, queryset, page_size):
+        # Wagtail builds the table from the page's rows before its
+        # ``decorate_paginated_queryset`` hook runs, so rows are completed here.
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = self.page_rows(rows)
+        return paginator, page, page.object_list, is_paginated
+
+    def page_rows(self, rows: QuerySet) -> Sequence:
+        """The rows of one page, as the table shows them: a hook to add what is
+        computed for a page's rows only."""
+        return rows
+
     def write_xlsx_response(self, rows):
         # Wagtail builds the workbook in memory; a temporary file keeps memory flat
         # (openpyxl's write-only mode already spools each sheet to disk). The
@@ -484,6 +496,14 @@ class CompletionByPersonReport(AdministratorReportView):
     def get_base_queryset(self):
         return completion_rows(self.request.user, self.today)
 
+    def page_rows(self, rows):
+        # Sorting a district's assignments while computing every row's columns costs
+        # most of the page, so the page's rows are chosen by their keys alone and
+        # their columns computed for those rows only.
+        keys = list(rows.values_list("pk", flat=True))
+        computed = self.get_base_queryset().in_bulk(keys)
+        return [computed[key] for key in keys]
+
 
 class ModuleFilterSet(ReportFilterSet):
     status = django_filters.ChoiceFilter(
@@ -549,8 +569,7 @@ class ModuleReport(AdministratorReportView):
     def get_base_queryset(self):
         return module_rows(self.people)
 
-    def decorate_paginated_queryset(self, modules):
-        # Iterating the page fills its result cache, so the table sees these same rows.
+    def page_rows(self, modules):
         modules = list(modules)
         missed = most_missed(modules, self.people)
         for module in modules:
@@ -559,4 +578,4 @@ class ModuleReport(AdministratorReportView):
 
     def export_rows(self, queryset):
         # Modules are few (the curriculum's size), so the export is one page of them.
-        return self.decorate_paginated_queryset(queryset)
+        return self.page_rows(queryset)

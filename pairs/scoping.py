@@ -32,12 +32,17 @@ def people_for_user(user) -> QuerySet:
         return User.objects.none()
     if user.is_district_admin:
         return User.objects.all()
+    from pairs.models import Pair, School
+
     schools = schools_administered_by(user)
+    pairs = Pair.objects.filter(school__in=schools)
+    # Three IN lists rather than joins and DISTINCT: as a subquery of a report, the
+    # database can then start from the school's few people instead of every row.
     return User.objects.filter(
-        Q(schools__in=schools)
-        | Q(pairs_as_para__school__in=schools)
-        | Q(pairs_as_teacher__school__in=schools)
-    ).distinct()
+        Q(pk__in=School.members.through.objects.filter(school__in=schools).values("user"))
+        | Q(pk__in=pairs.values("para"))
+        | Q(pk__in=pairs.values("teacher"))
+    )
 
 
 def in_scope(rows: QuerySet, field: str, scope: QuerySet) -> QuerySet:
