@@ -25,7 +25,7 @@ from checklists.models import AdminDigest
 from checklists.plans import monday_of
 from checklists.reports import ATTENTION, attention_reasons, pairs_needing_attention
 from courses.models import Assignment, ReminderLog
-from courses.reports import COMPLETE, OVERDUE, completion_rows, with_completion
+from courses.reports import COMPLETE, OVERDUE, completion_rows, with_status
 from courses.tasks import absolute_url, render_email, send_reminder
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def learner_reminders(today: datetime.date) -> list[tuple[int, str, datetime.dat
     caught up), overdue any day after it; complete work gets neither. A
     newly-assigned notice that failed to send is retried for a week.
     """
-    open_work = with_completion(
+    open_work = with_status(
         Assignment.objects.filter(user__is_active=True).exclude(user__email=""), today
     ).exclude(status=COMPLETE)
     sent = ReminderLog.objects.filter(assignment=OuterRef("pk"), due_on=OuterRef("due_on"))

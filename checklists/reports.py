@@ -39,10 +39,10 @@ from courses.reports import (
     AdministratorReportView,
     ReportFilterSet,
     SubqueryCount,
-    with_completion,
+    with_status,
 )
-from pairs.models import Pair, School
-from pairs.scoping import schools_administered_by
+from pairs.models import Pair
+from pairs.scoping import in_scope, schools_administered_by
 
 QUIET_AFTER = datetime.timedelta(days=14)
 
@@ -129,7 +129,7 @@ def _active_pairs(relation: str) -> FilteredRelation:
 def partner_status(person_ref, today: datetime.date) -> Subquery:
     """The status of ``person_ref``'s own assignment of the row's page, if any."""
     theirs = Assignment.objects.filter(user=person_ref, page=OuterRef("page"))
-    return Subquery(with_completion(theirs, today).values("status")[:1])
+    return Subquery(with_status(theirs, today).values("status")[:1])
 
 
 def pair_assignment_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
@@ -145,7 +145,7 @@ def pair_assignment_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
     actions = PairAction.objects.filter(
         pair=OuterRef("pair_id"), module__path__startswith=OuterRef("page__path")
     )
-    return (
+    rows = (
         Assignment.objects.annotate(
             as_para=_active_pairs("user__pairs_as_para"),
             as_teacher=_active_pairs("user__pairs_as_teacher"),
@@ -156,7 +156,11 @@ def pair_assignment_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
             pair_para_id=Coalesce("as_para__para_id", "as_teacher__para_id"),
             pair_teacher_id=Coalesce("as_para__teacher_id", "as_teacher__teacher_id"),
         )
-        .filter(pair_school_id__in=schools_administered_by(admin))
+        # Assignments of people in no active pair have no row here.
+        .filter(pair_id__isnull=False)
+    )
+    return (
+        in_scope(rows, "pair_school_id", schools_administered_by(admin))
         .filter(
             Q(user_id=F("pair_para_id"))
             | ~Exists(
@@ -164,9 +168,7 @@ def pair_assignment_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
             )
         )
         .annotate(
-            school_name=Subquery(
-                School.objects.filter(pk=OuterRef("pair_school_id")).values("name")
-            ),
+            school_name=Coalesce("as_para__school__name", "as_teacher__school__name"),
             para_status=partner_status(OuterRef("pair_para_id"), today),
             teacher_status=partner_status(OuterRef("pair_teacher_id"), today),
             actions_done=SubqueryCount(actions.done().values("pk")),

@@ -133,54 +133,83 @@ def scoped_assignments(admin) -> QuerySet[Assignment]:
 # Completion of each assignment -------------------------------------------------
 
 
-def with_completion(assignments: QuerySet[Assignment], today: datetime.date) -> QuerySet:
-    """Annotate where each person stands in what they were assigned.
+def _progress_under_page() -> QuerySet[ModuleProgress]:
+    """On ``Assignment``: the person's progress in the live modules at or under the page."""
+    return ModuleProgress.objects.filter(
+        user=OuterRef("user"), module__live=True, module__path__startswith=OuterRef("page__path")
+    )
 
-    ``module_count`` and ``completed_count`` count the live modules at or under
-    the assigned page (a course's modules, or the module itself); ``percent``
-    is their ratio; ``last_activity_at`` the latest progress or quiz attempt;
-    ``status`` one of ``STATUS_CHOICES``. A course with a certificate stays
-    complete when a module is added later, as on the learner's own pages.
+
+def _modules_under_page() -> QuerySet[ModulePage]:
+    """On ``Assignment``: the live modules at or under the assigned page (a course's
+    modules, or the module itself)."""
+    return ModulePage.objects.filter(live=True, path__startswith=OuterRef("page__path"))
+
+
+def with_status(assignments: QuerySet[Assignment], today: datetime.date) -> QuerySet:
+    """Annotate ``status``, one of ``STATUS_CHOICES``: where each person stands in
+    what they were assigned. A course with a certificate stays complete when a
+    module is added later, as on the learner's own pages.
+
+    Each test stops at the first row it finds, so a filter on the status over a
+    whole district stays cheap.
     """
-    under_page = {"module__live": True, "module__path__startswith": OuterRef("page__path")}
-    progress = ModuleProgress.objects.filter(user=OuterRef("user"), **under_page)
-    attempts = QuizAttempt.objects.filter(user=OuterRef("user"), **under_page)
-    modules = ModulePage.objects.filter(live=True, path__startswith=OuterRef("page__path"))
+    modules = _modules_under_page()
+    completed_by_person = ModuleProgress.objects.filter(
+        user=OuterRef(OuterRef("user")), module=OuterRef("pk"), completed_at__isnull=False
+    )
     return assignments.alias(
-        started=Exists(progress),
+        started=Exists(_progress_under_page()),
         certified=Exists(
             Certificate.objects.filter(user=OuterRef("user"), course=OuterRef("page"))
         ),
-        last_progress_at=Subquery(
-            progress.annotate(at=Coalesce("completed_at", "read_at", "started_at"))
-            .order_by("-at")
-            .values("at")[:1]
-        ),
-        last_attempt_at=Subquery(attempts.order_by("-created_at").values("created_at")[:1]),
+        has_modules=Exists(modules),
+        all_completed=~Exists(modules.filter(~Exists(completed_by_person))),
     ).annotate(
-        module_count=SubqueryCount(modules.values("pk")),
-        completed_count=SubqueryCount(progress.filter(completed_at__isnull=False).values("pk")),
-        # GREATEST ignores NULLs on PostgreSQL but not on SQLite: coalesce both ways.
-        last_activity_at=Greatest(
-            Coalesce("last_progress_at", "last_attempt_at"),
-            Coalesce("last_attempt_at", "last_progress_at"),
-        ),
         status=Case(
-            When(
-                Q(certified=True) | Q(module_count__gt=0, completed_count__gte=F("module_count")),
-                then=Value(COMPLETE),
-            ),
+            When(Q(certified=True) | Q(has_modules=True, all_completed=True), then=Value(COMPLETE)),
             When(due_on__lt=today, then=Value(OVERDUE)),
             When(started=True, then=Value(IN_PROGRESS)),
             default=Value(NOT_STARTED),
         ),
-        percent=Case(
-            When(module_count=0, then=Value(0)),
-            default=Cast(
-                Round(Cast("completed_count", FloatField()) * 100 / F("module_count")),
-                IntegerField(),
+    )
+
+
+def with_completion(assignments: QuerySet[Assignment], today: datetime.date) -> QuerySet:
+    """``with_status``, and how far each person got: ``module_count`` and
+    ``completed_count`` count the live modules at or under the assigned page,
+    ``percent`` is their ratio, ``last_activity_at`` the latest progress or quiz
+    attempt."""
+    progress = _progress_under_page()
+    attempts = QuizAttempt.objects.filter(
+        user=OuterRef("user"), module__live=True, module__path__startswith=OuterRef("page__path")
+    )
+    return (
+        with_status(assignments, today)
+        .alias(
+            last_progress_at=Subquery(
+                progress.annotate(at=Coalesce("completed_at", "read_at", "started_at"))
+                .order_by("-at")
+                .values("at")[:1]
             ),
-        ),
+            last_attempt_at=Subquery(attempts.order_by("-created_at").values("created_at")[:1]),
+        )
+        .annotate(
+            module_count=SubqueryCount(_modules_under_page().values("pk")),
+            completed_count=SubqueryCount(progress.filter(completed_at__isnull=False).values("pk")),
+            # GREATEST ignores NULLs on PostgreSQL but not on SQLite: coalesce both ways.
+            last_activity_at=Greatest(
+                Coalesce("last_progress_at", "last_attempt_at"),
+                Coalesce("last_attempt_at", "last_progress_at"),
+            ),
+            percent=Case(
+                When(module_count=0, then=Value(0)),
+                default=Cast(
+                    Round(Cast("completed_count", FloatField()) * 100 / F("module_count")),
+                    IntegerField(),
+                ),
+            ),
+        )
     )
 
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pairs.scoping import schools_administered_by
+from pairs.scoping import in_scope, schools_administered_by
 
 
 class SchoolQuerySet(models.QuerySet):
@@ -61,7 +61,7 @@ class PairQuerySet(models.QuerySet):
     def administered_by(self, user) -> PairQuerySet:
         """The pairs the admin screens manage: those in the schools this person
         administers. Narrower than ``for_user``, which also holds their own pairs."""
-        return self.for_user(user).filter(school__in=schools_administered_by(user))
+        return in_scope(self.for_user(user), "school", schools_administered_by(user))
 
     def active(self) -> PairQuerySet:
         return self.filter(ended_on__isnull=True)
