@@ -179,16 +179,22 @@ def pair_assignment_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
     )
 
 
-def pairs_with_health(pair_ids: Iterable[int] | None, admin, today: datetime.date) -> dict:
-    """``{pair id: pair}`` with names, school and health, in one query: the pairs
-    named, or every active pair ``admin`` administers when ``pair_ids`` is None."""
+def _administered_with_health(admin, today: datetime.date) -> QuerySet[Pair]:
     pairs = Pair.objects.administered_by(admin).active()
-    if pair_ids is not None:
-        pairs = pairs.filter(pk__in=list(pair_ids))
-    return {
-        pair.pk: pair
-        for pair in with_health(pairs, today).select_related("school", "teacher", "para")
-    }
+    return with_health(pairs, today).select_related("school", "teacher", "para")
+
+
+def pairs_with_health(pair_ids: Iterable[int], admin, today: datetime.date) -> dict:
+    """``{pair id: pair}`` with names, school and health of the pairs named, in one query."""
+    pairs = _administered_with_health(admin, today).filter(pk__in=list(pair_ids))
+    return {pair.pk: pair for pair in pairs}
+
+
+def pairs_in_report_order(admin, today: datetime.date) -> Iterator[Pair]:
+    """Every active pair ``admin`` administers, with its health, streamed in the
+    order of ``pair_assignment_rows`` (school name, then pair)."""
+    pairs = _administered_with_health(admin, today).order_by("school__name", "pk")
+    return pairs.iterator(chunk_size=2000)
 
 
 # Admin report views ---------------------------------------------------------------
@@ -300,9 +306,10 @@ class PairAssignmentReport(AdministratorReportView):
         )
 
     def export_rows(self, queryset) -> Iterator:
-        # Every pair the administrator runs, once (pairs are far fewer than rows);
-        # the rows themselves stream.
-        return self.with_pairs(super().export_rows(queryset), pairs_with_health(None, *self.scope))
+        # The rows and the pairs stream side by side in the same order, so memory
+        # stays flat and the export runs two queries however large the district.
+        rows = super().export_rows(queryset)
+        return self.beside_pairs(rows, pairs_in_report_order(*self.scope))
 
     @cached_property
     def scope(self) -> tuple:
@@ -312,6 +319,19 @@ class PairAssignmentReport(AdministratorReportView):
     def with_pairs(rows: Iterable[Assignment], pairs: dict) -> Iterator[Assignment]:
         for row in rows:
             row.pair = pairs[row.pair_id]
+            yield row
+
+    @staticmethod
+    def beside_pairs(rows: Iterable[Assignment], pairs: Iterator[Pair]) -> Iterator[Assignment]:
+        """Give each row its pair from ``pairs``, which holds every row's pair in
+        the rows' order (and pairs without rows, which are passed over)."""
+        pair = None
+        for row in rows:
+            while pair is None or pair.pk != row.pair_id:
+                pair = next(pairs, None)
+                if pair is None:
+                    raise LookupError(f"Pair {row.pair_id} is not in the report's order.")
+            row.pair = pair
             yield row
 
 

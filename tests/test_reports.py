@@ -20,6 +20,7 @@ from courses.grading import questions_from_quiz
 from courses.learning import new_form_token, submit_quiz
 from courses.models import Assignment, MissedQuestion, ModuleProgress, QuizAttempt
 from pairs.models import Pair
+from tests.factories import UserFactory
 from tests.page_factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -301,6 +302,21 @@ def test_the_pair_report_puts_both_partners_side_by_side(client, district, learn
     other = by_para[str(d.other_pair.para)]
     assert (other["Para's status"], other["Teacher's status"]) == ("In progress", "Not assigned")
     assert other["Plan this week"] == "No"
+
+
+def test_the_district_pair_export_gives_every_row_its_own_pair(client, district, learning):
+    d = district
+    # A pair with nothing assigned sorts between the others and is passed over.
+    Pair.objects.create(school=d.other_school, teacher=UserFactory(), para=UserFactory())
+    client.force_login(d.district_admin)
+    rows = export_csv(client, "pair_reports:by_pair")
+    assert {(row["Para"], row["Teacher"], row["School"]) for row in rows} == {
+        (str(d.para), str(d.teacher), d.school.name),
+        (str(d.other_pair.para), str(d.other_pair.teacher), d.school.name),
+        (str(d.far_pair.para), str(d.far_pair.teacher), d.other_school.name),
+    }
+    far = next(row for row in rows if row["Para"] == str(d.far_pair.para))
+    assert (far["Para's status"], far["Teacher's status"]) == ("Not started", "Overdue")
 
 
 def test_a_teacher_only_assignment_shows_once_for_each_of_their_pairs(client, district, learning):
