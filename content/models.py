@@ -25,6 +25,33 @@ class HomePage(Page):
             return redirect("start")
         return super().serve(request, *args, **kwargs)
 
+    def route(self, request, path_components):
+        """Find the pages along the path in one query, not two for every level.
+
+        Wagtail walks down from here a child at a time. A page whose ``url_path``
+        is a prefix of the requested one is on that walk, so they all come back
+        together; routing then goes on, as Wagtail's would, from the deepest of
+        them or from the first on the way with routes of its own (a module's quiz),
+        which may claim the rest of the path.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "/".join(path_components[:depth]) + "/"
+            for depth in range(1, len(path_components) + 1)
+        ]
+        on_path = Page.objects.filter(
+            url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth
+        ).order_by("depth")
+        reached, remaining = None, path_components
+        for page in on_path:
+            if reached is not None and reached.specific_class.route is not Page.route:
+                break
+            reached, remaining = page, remaining[1:]
+        if reached is None:
+            return super().route(request, path_components)
+        return reached.specific.route(request, remaining)
+
 
 class StandardPage(Page):
     """A plain page (about, help, privacy) with a rich-text body."""

@@ -1,6 +1,7 @@
 """Course pages in Wagtail: the tree rules, what editors can do, and what people see."""
 
 from decimal import Decimal
+from functools import partial
 from http import HTTPStatus
 
 import pytest
@@ -380,3 +381,53 @@ def test_search_finds_an_imported_module():
     found = [page.slug for page in Page.objects.live().search("friction")]
 
     assert "clarifying-roles" in found
+
+
+# Routing --------------------------------------------------------------------------------
+
+
+def route_outcome(route, request, components):
+    """What routing a path gives: the page and the view arguments, or 404."""
+    from django.http import Http404
+
+    try:
+        page, args, kwargs = route(request, components)
+    except Http404:
+        return "404"
+    view_args = args[1:] if args else ()  # a routable page's bound view differs per call
+    return page.pk, type(page), view_args, kwargs
+
+
+def test_the_home_page_routes_every_path_as_wagtails_own_walk_does(rf, course, para):
+    home = home_page()
+    first, second = course.modules()
+    second.unpublish()
+    help_page = home.add_child(instance=StandardPage(title="Help", slug="help", body="<p>Hi</p>"))
+    help_page.add_child(instance=StandardPage(title="Sign in", slug="sign-in", body="<p>Hi</p>"))
+    request = rf.get("/")
+    request.user = para
+    paths = [page.url_path.removeprefix(home.url_path) for page in Page.objects.descendant_of(home)]
+    paths += [
+        first.url_path.removeprefix(home.url_path) + tail
+        for tail in ("read/", "quiz/", "quiz/attempts/7/", "no-such-route/")
+    ]
+    paths += ["no-such-page/", "courses/no-such-course/", "help/no-such-page/deeper/"]
+    for path in paths:
+        components = [component for component in path.split("/") if component]
+        ours = route_outcome(home.route, request, components)
+        wagtails = route_outcome(partial(Page.route, home), request, components)
+        assert ours == wagtails, path
+    assert route_outcome(home.route, request, ["help", "sign-in"])[1] is StandardPage
+
+
+def test_a_module_page_is_routed_in_one_query_for_the_whole_path(
+    rf, course, para, django_assert_num_queries
+):
+    home, module = home_page(), course.modules()[0]
+    components = [c for c in module.url_path.removeprefix(home.url_path).split("/") if c]
+    request = rf.get("/")
+    request.user = para
+    # The pages on the path, then the module's own row.
+    with django_assert_num_queries(2):
+        page, _args, _kwargs = home.route(request, [*components, "quiz"])
+    assert page == module
