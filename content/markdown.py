@@ -9,6 +9,10 @@ Links are made inside the cleaner (``LinkifyFilter``) rather than by a second
 ``Linker`` pass: re-parsing cleaned HTML escaped the text of ``<code>`` and
 ``<pre>`` twice, so a note about ``a < b`` showed ``a &lt; b``.
 
+Building a Markdown parser takes longer than rendering a short note, and
+neither the parser nor bleach's cleaner may be shared between threads, so each
+thread keeps one of each and reuses them.
+
 Two inputs would otherwise take a page down: Python-Markdown's link patterns
 take seconds over a few thousand unclosed ``[`` (each retried against the rest
 of the text), and deeply nested lists (``"1. " * 1000``) exhaust its recursion.
@@ -16,6 +20,7 @@ of the text), and deeply nested lists (``"1. " * 1000``) exhaust its recursion.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from functools import partial
 from urllib.parse import urlsplit
@@ -71,14 +76,26 @@ def _harden_link(attrs: dict, new: bool = False) -> dict | None:
     return attrs
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_filter_attribute,
-    protocols=ALLOWED_SCHEMES,
-    strip=True,
-    strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_harden_link], skip_tags={"pre", "code"})],
-)
+class _Renderer(threading.local):
+    """This thread's Markdown parser and cleaner, made on first use."""
+
+    def __init__(self):
+        self.new_parser()
+        self.cleaner = bleach.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=_filter_attribute,
+            protocols=ALLOWED_SCHEMES,
+            strip=True,
+            strip_comments=True,
+            filters=[partial(LinkifyFilter, callbacks=[_harden_link], skip_tags={"pre", "code"})],
+        )
+
+
+    def new_parser(self) -> None:
+        self.markdown = markdown_lib.Markdown(extensions=["sane_lists", "nl2br"])
+
+
+_renderer = _Renderer()
 
 
 def defuse_brackets(text: str) -> str:
@@ -106,8 +123,10 @@ def render_markdown(text: str) -> SafeString:
     """Render what a person wrote as safe HTML."""
     text = text or ""
     try:
-        html = markdown_lib.markdown(defuse_brackets(text), extensions=["sane_lists", "nl2br"])
+        html = _renderer.markdown.reset().convert(defuse_brackets(text))
     except RecursionError:
         # Nesting too deep to parse: show what they wrote, as plain escaped text.
+        # A parser interrupted this way is left broken, so the next note gets a new one.
+        _renderer.new_parser()
         return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped
-    return mark_safe(_cleaner.clean(html))  # noqa: S308 - sanitised above
+    return mark_safe(_renderer.cleaner.clean(html))  # noqa: S308 - sanitised above

@@ -214,3 +214,21 @@ def test_markdown_formatting_people_use_is_kept():
 def test_empty_and_missing_notes_render_as_nothing():
     assert render_markdown("") == ""
     assert render_markdown(None) == ""
+
+
+def test_a_note_renders_the_same_after_one_too_deep_to_parse():
+    note = "Meet on **Tuesday**. See [the plan](https://example.org/plan)."
+    before = render_markdown(note)
+    render_markdown("1. " * 5000 + "x")  # too deep: shown as plain text
+    render_markdown("[one][ref]\n\n[ref]: https://example.org/ref")  # leaves a reference
+    assert render_markdown(note) == before
+    assert "<a" not in render_markdown("[one][ref]")  # references do not carry over
+
+
+def test_threads_render_side_by_side_without_mixing_notes():
+    from concurrent.futures import ThreadPoolExecutor
+
+    notes = [f"Note {number}: **bold {number}**\n\n- item {number}" for number in range(200)]
+    expected = [render_markdown(note) for note in notes]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(render_markdown, notes)) == expected
