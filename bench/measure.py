@@ -327,7 +327,8 @@ def run(reps: int, warmup: int, export_reps: int) -> dict:
             "cookie": f"{settings.SESSION_COOKIE_NAME}="
             f"{served_client.cookies[settings.SESSION_COOKIE_NAME].value}",
             "urls": {
-                "trivial": reverse("healthz"),
+                "trivial": reverse("robots_txt"),
+                "health_check": reverse("healthz"),
                 "module_page": who.module.url,
                 "my_learning": reverse("my_learning"),
             },

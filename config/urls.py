@@ -6,9 +6,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from config.health import healthz
+from content.views import robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     # allauth is the one way in; the Django admin is not mounted.
     path("accounts/", include("allauth.urls")),
     path("start/", account_views.start, name="start"),

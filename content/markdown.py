@@ -90,7 +90,6 @@ class _Renderer(threading.local):
             filters=[partial(LinkifyFilter, callbacks=[_harden_link], skip_tags={"pre", "code"})],
         )
 
-
     def new_parser(self) -> None:
         self.markdown = markdown_lib.Markdown(extensions=["sane_lists", "nl2br"])
 

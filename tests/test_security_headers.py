@@ -282,3 +282,11 @@ def test_production_responses_carry_the_security_headers():
     assert "Something went wrong" in error_page
     assert "wagtailcore" not in error_page
     assert_gives_nothing_away(error_page)
+
+
+def test_robots_txt_keeps_crawlers_to_the_front_door(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.text.splitlines()
+    assert lines == ["User-agent: *", "Allow: /$", "Disallow: /"]

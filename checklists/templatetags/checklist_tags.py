@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from checklists.models import PARA, PLAN_FIELDS, TEACHER, PairAction, WeeklyPlan
@@ -20,30 +21,26 @@ def add_to_checklist(context, page) -> dict:
 
     Nothing is shown to someone with no active pair, or for a module without
     actions. With several pairs, each gets its own submit button (``formaction``),
-    so choosing a pair needs no JavaScript. Two queries.
+    so choosing a pair needs no JavaScript. One query.
     """
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not page.actions:
         return {"show": False}
     pairs = list(
-        Pair.objects.for_user(user).of_member(user).active().select_related("teacher", "para")
+        Pair.objects.for_user(user)
+        .of_member(user)
+        .active()
+        .select_related("teacher", "para")
+        .annotate(added=Exists(PairAction.objects.filter(pair=OuterRef("pk"), module=page)))
     )
     if not pairs:
         return {"show": False}
-    added = set(
-        PairAction.objects.for_user(user)
-        .filter(pair__in=pairs, module=page)
-        .order_by()
-        .values_list("pair_id", flat=True)
-        .distinct()
-    )
     return {
         "show": True,
         "page": page,
         "choices": [
-            {"pair": pair, "partner": pair.partner_of(user), "added": pair.pk in added}
-            for pair in pairs
+            {"pair": pair, "partner": pair.partner_of(user), "added": pair.added} for pair in pairs
         ],
         "tomorrow": pairs[0].today() + datetime.timedelta(days=1),
         "next": request.get_full_path(),
