@@ -286,16 +286,23 @@ def fmt_ms(value: float | None, unit: str = "") -> str:
 
 
 def checks(results: dict, scales: list[float]) -> list[dict]:
-    """Each target, met or missed, with the figures that decide it."""
+    """Each target, met or missed, with the figures that decide it. ``timing``
+    marks the targets on speed, which depend on the machine; the others (errors,
+    query counts, memory) hold anywhere."""
     first, last = (results[f"{scale:g}"] for scale in (scales[0], scales[-1]))
     found = []
 
-    def check(what: str, ok: bool, detail: str) -> None:
-        found.append({"what": what, "ok": bool(ok), "detail": detail})
+    def check(what: str, ok: bool, detail: str, timing: bool = False) -> None:
+        found.append({"what": what, "ok": bool(ok), "detail": detail, "timing": timing})
 
-    if "1" in results:
+    if "1" in results and results["1"]["build"]["seconds"] is not None:
         seconds = results["1"]["build"]["seconds"]
-        check("Build scale 1", seconds < BUILD_SCALE_1_SECONDS, f"{seconds} s (target < 120 s)")
+        check(
+            "Build scale 1",
+            seconds < BUILD_SCALE_1_SECONDS,
+            f"{seconds} s (target < 120 s)",
+            timing=True,
+        )
     for group in ("pages", "exports"):
         for key, last_value in last["measured"][group].items():
             label = last_value["label"]
@@ -321,6 +328,7 @@ def checks(results: dict, scales: list[float]) -> list[dict]:
                 f"median {fmt_ms(median, ' ms')} at scale {scales[-1]:g}, "
                 f"CPU {fmt_ms(last_value['cpu_median_ms'], ' ms')} "
                 f"(target {fmt_ms(target.median_ms, ' ms')})",
+                timing=True,
             )
             if target.queries is not None:
                 check(
@@ -338,15 +346,16 @@ def checks(results: dict, scales: list[float]) -> list[dict]:
                 )
     for scale in scales:
         served = results[f"{scale:g}"].get("served") or {}
+        for key, value in served.items():
+            if "error" in value:
+                check(f"Served {key}, scale {scale:g}", False, f"{value['path']} {value['error']}")
         module = served.get("module_page", {})
-        if module:
-            ratio = module.get("ratio")
+        if module.get("ratio") is not None:
             check(
                 f"Served module page, scale {scale:g}",
-                ratio is not None and ratio >= SERVED_MIN_RATIO,
-                f"{module.get('rps')} req/s = {ratio:.1%} of the trivial view (target ≥ 4%)"
-                if ratio is not None
-                else module.get("error", "not measured"),
+                module["ratio"] >= SERVED_MIN_RATIO,
+                f"{module['rps']} req/s = {module['ratio']:.1%} of the trivial view (target ≥ 4%)",
+                timing=True,
             )
     return found
 
@@ -463,6 +472,12 @@ def main() -> int:
     parser.add_argument("--export-reps", type=int, default=3, help="timed runs per full export")
     parser.add_argument("--served-seconds", type=int, default=10)
     parser.add_argument("--no-served", action="store_true", help="skip gunicorn and wrk")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="check that everything runs (errors, query counts, memory) but report the "
+        "speed targets without failing on them: for small scales on a shared machine",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument(
         "--reuse",
@@ -521,10 +536,14 @@ def main() -> int:
     for note in fewer_reps(results, args):
         print(note)
     print()
+    enforced = [item for item in report["checks"] if not (args.smoke and item["timing"])]
     for item in report["checks"]:
-        print(f"{'ok    ' if item['ok'] else 'MISSED'} {item['what']}: {item['detail']}")
+        mark = "ok    " if item["ok"] else "MISSED" if item in enforced else "slow  "
+        print(f"{mark} {item['what']}: {item['detail']}")
     print(f"\nFigures written to {RESULTS.relative_to(ROOT)}.")
-    return 0 if all(item["ok"] for item in report["checks"]) else 1
+    if args.smoke:
+        print("Smoke run: speed targets reported, not enforced.")
+    return 0 if all(item["ok"] for item in enforced) else 1
 
 
 if __name__ == "__main__":

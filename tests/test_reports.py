@@ -196,6 +196,20 @@ def test_the_district_admin_sees_every_school_and_filters_them(client, district,
     assert first_module.title in {row["Assignment"] for row in by_course}
 
 
+def test_someone_in_two_schools_shows_under_the_first_by_name(client, district, learning):
+    d = district
+    # Riverside's para is also a member of Maple (first by name) without a pair there.
+    d.school.members.add(d.far_pair.para)
+    client.force_login(d.district_admin)
+    schools = rows_by(export_csv(client, "course_reports:completion"), "Person", "School")
+    assert schools[(str(d.far_pair.para),)] == "Maple"
+    assert schools[(str(d.far_pair.teacher),)] == "Riverside"
+    # Riverside's administrator sees them under the school they run.
+    client.force_login(d.other_school_admin)
+    schools = rows_by(export_csv(client, "course_reports:completion"), "Person", "School")
+    assert schools[(str(d.far_pair.para),)] == "Riverside"
+
+
 def test_the_completion_page_shows_status_words_and_last_activity(client, district, learning):
     client.force_login(district.school_admin)
     response = client.get(reverse("course_reports:completion"))
