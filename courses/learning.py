@@ -13,10 +13,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from courses.certificates import issue_certificate
@@ -267,9 +265,15 @@ class ModuleState:
         return None if self.best_score is None else round(self.best_score * 100)
 
 
+# What a module page shows of the other modules: their place and a link.
+SIBLING_FIELDS = ("title", "path", "depth", "url_path", "live", "locale")
+
+
 def _siblings(module: ModulePage, course: CoursePage | None) -> tuple[list[ModulePage], int]:
     """The course's published modules and this one's place among them (1-based, 0 if absent)."""
-    siblings = live_modules_by_course([course])[course.pk] if course else []
+    if course is None:
+        return [], 0
+    siblings = live_modules_by_course([course], only=SIBLING_FIELDS)[course.pk]
     ids = [sibling.pk for sibling in siblings]
     return siblings, ids.index(module.pk) + 1 if module.pk in ids else 0
 
@@ -279,28 +283,10 @@ def next_module(module: ModulePage, course: CoursePage | None) -> ModulePage | N
     return siblings[position] if 0 < position < len(siblings) else None
 
 
-def _attempts_and_certificate(user, module: ModulePage, course: CoursePage | None) -> dict:
-    """The person's attempts at the module (count, best score, latest id) and
-    whether they hold the course's certificate, in one query (on the user row,
-    which always exists, so a learner with no attempts still gets an answer)."""
-    attempts = QuizAttempt.objects.filter(user=OuterRef("pk"), module=module).order_by()
-    return (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            count=Coalesce(
-                Subquery(attempts.values("user").annotate(n=Count("pk")).values("n")), 0
-            ),
-            best=Subquery(attempts.values("user").annotate(m=Max("score")).values("m")),
-            last=Subquery(attempts.values("user").annotate(m=Max("pk")).values("m")),
-            certified=Exists(
-                Certificate.objects.filter(
-                    user=OuterRef("pk"), course_id=getattr(course, "pk", None)
-                )
-            ),
-        )
-        .values("count", "best", "last", "certified")
-        .get()
+def _attempts_summary(user, module: ModulePage) -> dict:
+    """The person's attempts at the module: how many, the best score, the latest id."""
+    return QuizAttempt.objects.filter(user=user, module=module).aggregate(
+        count=Count("pk"), best=Max("score"), last=Max("pk")
     )
 
 
@@ -310,23 +296,29 @@ def module_state(user, module: ModulePage) -> ModuleState:
     siblings, position = _siblings(module, course)
     following = siblings[position] if 0 < position < len(siblings) else None
     row = ModuleProgress.objects.filter(user=user, module=module).first()
-    summary = _attempts_and_certificate(user, module, course)
-    certificate_exists = summary["certified"]
+    summary = _attempts_summary(user, module) if module.has_quiz else {}
+    completed = bool(row and row.completed_at)
+    # New to someone whose course certificate came before this module was added.
+    is_new = (
+        not completed
+        and course is not None
+        and Certificate.objects.filter(user=user, course=course).exists()
+    )
     step = ModuleStep(
         module=module,
         read=bool(row and row.read_at),
         passed=bool(row and row.passed_at),
         completed_at=row.completed_at if row else None,
         started=row is not None,
-        is_new=certificate_exists and not (row and row.completed_at),
+        is_new=is_new,
     )
     return ModuleState(
         course=course,
         may_take=may_take(user, module, course),
         step=step,
-        attempts=summary["count"],
-        best_score=summary["best"],
-        last_attempt_id=summary["last"],
+        attempts=summary.get("count", 0),
+        best_score=summary.get("best"),
+        last_attempt_id=summary.get("last"),
         position=position,
         total=len(siblings),
         next_module=following,
