@@ -246,6 +246,8 @@ class PairAssignmentReport(AdministratorReportView):
     index_results_url_name = "pair_reports:by_pair_results"
     filterset_class = PairAssignmentFilterSet
     export_filename = "assigned-work-by-pair"
+    # An assignment shows once for each pair its person is in.
+    page_keys = ("pk", "pair_id")
     columns = [
         Column("pair", label=_("Pair")),
         Column("school_name", label=_("School")),
@@ -300,7 +302,7 @@ class PairAssignmentReport(AdministratorReportView):
         return pair_assignment_rows(self.request.user, self.today)
 
     def page_rows(self, rows):
-        rows = list(rows)
+        rows = super().page_rows(rows)
         return list(
             self.with_pairs(rows, pairs_with_health({r.pair_id for r in rows}, *self.scope))
         )

@@ -428,3 +428,21 @@ def test_report_queries_do_not_grow_with_the_district(
     large = count_queries(client, django_assert_max_num_queries, url_name, limit)
     if url_name != "course_reports:modules":
         assert large > small + 1000
+
+
+def test_the_long_select_writes_what_djangos_select_would(district):
+    from django import forms
+    from django.test.html import parse_html
+
+    from courses.reports import LongSelect
+    from pairs.models import School
+
+    schools = School.objects.order_by("name")
+    chosen = str(district.other_school.pk)
+    rendered = []
+    for widget in (forms.Select, LongSelect):
+        field = forms.ModelChoiceField(queryset=schools, empty_label="All", widget=widget)
+        rendered.append(field.widget.render("school", chosen, {"id": "id_school", "class": "a&b"}))
+    # The same elements, attributes and text (parse_html ignores attribute order).
+    assert parse_html(rendered[0]) == parse_html(rendered[1])
+    assert f'<option value="{chosen}" selected>' in rendered[1]
