@@ -189,7 +189,8 @@ def test_the_detector_sees_executions_with_sanitising_off(new_context, monkeypat
         def clean(self, html):
             return html
 
-    monkeypatch.setattr(markdown, "_cleaner", NoCleaner())
+    # This thread's cleaner: render_markdown below runs in this thread.
+    monkeypatch.setattr(markdown._renderer, "cleaner", NoCleaner())
     rendered = "".join(
         f'<div class="prose">{markdown.render_markdown(text)}</div>' for _, text in ENTRIES
     )
