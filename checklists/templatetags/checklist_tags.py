@@ -27,9 +27,10 @@ def add_to_checklist(context, page) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not page.actions:
         return {"show": False}
+    # The person's own pairs: narrower than ``for_user``, which adds an
+    # administrator's schools.
     pairs = list(
-        Pair.objects.for_user(user)
-        .of_member(user)
+        Pair.objects.of_member(user)
         .active()
         .select_related("teacher", "para")
         .annotate(added=Exists(PairAction.objects.filter(pair=OuterRef("pk"), module=page)))
