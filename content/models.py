@@ -1,12 +1,30 @@
 from django.db import models
+from django.db.models import Q
 from django.shortcuts import redirect
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 
-class HomePage(Page):
+class ViewRestrictionsInOneQuery:
+    """Find the view restrictions that apply to a page in one query.
+
+    Wagtail reads the page's ancestors, then their restrictions: two queries for
+    every page served. One query finds the same rows: restrictions on the page
+    or an ancestor that is not an alias, or on the source of one that is (an
+    alias has no restrictions of its own, and Wagtail points every alias at the
+    original page).
+    """
+
+    def get_view_restrictions(self):
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths, page__alias_of__isnull=True) | Q(page__aliases__path__in=paths)
+        ).distinct()
+
+
+class HomePage(ViewRestrictionsInOneQuery, Page):
     """The front door: welcomes visitors and sends a signed-in person onwards."""
 
     intro = RichTextField(blank=True)
@@ -53,7 +71,7 @@ class HomePage(Page):
         return reached.specific.route(request, remaining)
 
 
-class StandardPage(Page):
+class StandardPage(ViewRestrictionsInOneQuery, Page):
     """A plain page (about, help, privacy) with a rich-text body."""
 
     body = RichTextField()

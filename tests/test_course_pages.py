@@ -431,3 +431,22 @@ def test_a_module_page_is_routed_in_one_query_for_the_whole_path(
     with django_assert_num_queries(2):
         page, _args, _kwargs = home.route(request, [*components, "quiz"])
     assert page == module
+
+
+def test_view_restrictions_are_wagtails_own_in_one_query(course, django_assert_num_queries):
+    from wagtail.models import PageViewRestriction
+
+    home, (first, second) = home_page(), course.modules()
+    index = course.get_parent()
+    PageViewRestriction.objects.create(page=course, restriction_type="login")
+    PageViewRestriction.objects.create(page=second, restriction_type="password", password="x")
+    # An alias of the course (and its modules) elsewhere takes the course's restrictions.
+    other_index = home.add_child(instance=StandardPage(title="Elsewhere", body="<p>x</p>"))
+    alias = course.create_alias(parent=other_index, update_slug="copy", recursive=True)
+    pages = [home, index, course, first, second, alias, *alias.get_children().specific()]
+    for page in pages:
+        wagtails = set(Page.get_view_restrictions(page))
+        with django_assert_num_queries(1):
+            ours = set(page.specific.get_view_restrictions())
+        assert ours == wagtails, page
+    assert {r.page_id for r in alias.specific.get_view_restrictions()} == {course.pk}

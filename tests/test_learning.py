@@ -474,7 +474,7 @@ def test_module_page_queries_do_not_grow_with_data(
             user=district.para, module=module, score=0, passed=False, form_token=uuid.uuid4().hex
         )
     para_client.get(module.url)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         response = para_client.get(module.url)
     assert f"Module 1 of {count}" in response.text
 

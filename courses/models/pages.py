@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from content.models import ViewRestrictionsInOneQuery
 from courses.blocks import ACTION_BLOCKS, MODULE_BODY_BLOCKS, QUIZ_BLOCKS
 
 AUDIENCE_CHOICES = [
@@ -23,7 +24,7 @@ AUDIENCE_CHOICES = [
 ]
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(ViewRestrictionsInOneQuery, Page):
     """The catalogue: every course, in tree order."""
 
     intro = RichTextField(blank=True)
@@ -40,7 +41,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(ViewRestrictionsInOneQuery, Page):
     intro = RichTextField(blank=True)
     audience = models.CharField(max_length=20, choices=AUDIENCE_CHOICES, default="pairs")
 
@@ -67,7 +68,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(RoutablePageMixin, Page):
+class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
     summary = models.TextField(max_length=500)
     objectives = StreamField(
         [("objective", blocks.CharBlock(max_length=200))],
