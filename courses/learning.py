@@ -278,9 +278,13 @@ def _siblings(module: ModulePage, course: CoursePage | None) -> tuple[list[Modul
     return siblings, ids.index(module.pk) + 1 if module.pk in ids else 0
 
 
-def next_module(module: ModulePage, course: CoursePage | None) -> ModulePage | None:
-    siblings, position = _siblings(module, course)
+def _following(siblings: list[ModulePage], position: int) -> ModulePage | None:
+    """The module after the one at ``position`` (1-based; 0 when it is not listed)."""
     return siblings[position] if 0 < position < len(siblings) else None
+
+
+def next_module(module: ModulePage, course: CoursePage | None) -> ModulePage | None:
+    return _following(*_siblings(module, course))
 
 
 def _attempts_summary(user, module: ModulePage) -> dict:
@@ -294,7 +298,7 @@ def module_state(user, module: ModulePage) -> ModuleState:
     """In a fixed number of queries, however many attempts or sibling modules."""
     course = module.course
     siblings, position = _siblings(module, course)
-    following = siblings[position] if 0 < position < len(siblings) else None
+    following = _following(siblings, position)
     row = ModuleProgress.objects.filter(user=user, module=module).first()
     summary = _attempts_summary(user, module) if module.has_quiz else {}
     completed = bool(row and row.completed_at)

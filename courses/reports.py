@@ -124,9 +124,8 @@ def people_in_scope(admin, school: School | None = None) -> QuerySet:
     people = people_for_user(admin)
     if school is None:
         return people
-    return get_user_model().objects.filter(
-        belongs_to_school(school, OuterRef("pk")), pk__in=people.values("pk")
-    )
+    members = get_user_model().objects.filter(belongs_to_school(school, OuterRef("pk")))
+    return in_scope(members, "pk", people)
 
 
 def scoped_assignments(admin) -> QuerySet[Assignment]:

@@ -5,25 +5,14 @@ import importlib
 import pytest
 from django.apps import apps
 
-from courses.grading import questions_from_quiz
-from courses.learning import new_form_token, submit_quiz
 from courses.models import MissedQuestion, ModuleProgress, QuizAttempt
-from tests.page_factories import make_course
+from tests.page_factories import make_course, take_quiz
 
 pytestmark = pytest.mark.django_db
 
 record_earlier_attempts = importlib.import_module(
     "courses.migrations.0003_missed_questions_and_attempts_to_pass"
 ).record_earlier_attempts
-
-
-def submit(user, module, wrong=()):
-    """Answer the module's quiz right, except the questions at the ``wrong`` indexes."""
-    answers = {
-        q.id: sorted(q.correct_ids if i not in wrong else {min(q.choice_ids - q.correct_ids)})
-        for i, q in enumerate(questions_from_quiz(module.quiz))
-    }
-    submit_quiz(user, module, answers, new_form_token())
 
 
 def recorded() -> tuple[set, set]:
@@ -36,11 +25,11 @@ def recorded() -> tuple[set, set]:
 
 def test_earlier_attempts_get_the_misses_and_tries_a_submission_records(district):
     first, second = make_course("Stronger Together", modules=2).modules()
-    submit(district.para, first, wrong=(0, 1))
-    submit(district.para, first, wrong=(1,))
-    submit(district.para, first)
-    submit(district.para, second)
-    submit(district.teacher, first, wrong=(2,))
+    take_quiz(district.para, first, wrong=(0, 1))
+    take_quiz(district.para, first, wrong=(1,))
+    take_quiz(district.para, first)
+    take_quiz(district.para, second)
+    take_quiz(district.teacher, first, wrong=(2,))
     # An attempt whose revision was purged is graded against the live quiz.
     QuizAttempt.objects.filter(user=district.teacher).update(revision=None)
     expected = recorded()

@@ -17,11 +17,10 @@ from django.utils import timezone
 from checklists.models import CheckIn, PairAction, WeeklyPlan
 from checklists.plans import monday_of
 from courses.grading import questions_from_quiz
-from courses.learning import new_form_token, submit_quiz
 from courses.models import Assignment, MissedQuestion, ModuleProgress, QuizAttempt
 from pairs.models import Pair
 from tests.factories import UserFactory
-from tests.page_factories import make_course
+from tests.page_factories import make_course, take_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -47,18 +46,6 @@ def complete(user, module):
     )
 
 
-def attempt(user, module, wrong=()):
-    """Submit the module's quiz answering right, except the questions at the ``wrong`` indexes."""
-    questions = questions_from_quiz(module.quiz)
-    answers = {
-        q.id: sorted(
-            q.correct_ids if i not in wrong else {next(iter(q.choice_ids - q.correct_ids))}
-        )
-        for i, q in enumerate(questions)
-    }
-    submit_quiz(user, module, answers, new_form_token())
-
-
 @pytest.fixture
 def learning(district):
     """Maple: the pair's para is overdue, its teacher complete, the other pair's para
@@ -74,11 +61,11 @@ def learning(district):
     Assignment.objects.create(user=d.far_pair.teacher, page=course, due_on=TODAY - DAY)
     # The teacher needed two tries at the first module; its first question tripped
     # them and the other pair's para.
-    attempt(d.teacher, first, wrong=(0, 1))
-    attempt(d.teacher, first)
-    attempt(d.teacher, second)
-    attempt(d.other_pair.para, first, wrong=(0, 2))
-    attempt(d.far_pair.teacher, first)
+    take_quiz(d.teacher, first, wrong=(0, 1))
+    take_quiz(d.teacher, first)
+    take_quiz(d.teacher, second)
+    take_quiz(d.other_pair.para, first, wrong=(0, 2))
+    take_quiz(d.far_pair.teacher, first)
     complete(d.teacher, first)
     complete(d.teacher, second)
     complete(d.far_pair.teacher, first)
@@ -241,7 +228,7 @@ def test_the_module_report_counts_attempts_and_the_most_missed_question(client, 
     first, second = learning.modules()
     prompts = [q.prompt for q in questions_from_quiz(first.quiz)]
     # A retake missing the first question again does not count twice for one person.
-    attempt(district.other_pair.para, first, wrong=(0,))
+    take_quiz(district.other_pair.para, first, wrong=(0,))
     client.force_login(district.school_admin)
     rows = {row["Module"]: row for row in export_csv(client, "course_reports:modules")}
     row = rows[first.title]
