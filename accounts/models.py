@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 
+# The permission that opens Wagtail's admin, as a lookup on Permission.
+ADMIN_ACCESS = {"content_type__app_label": "wagtailadmin", "codename": "access_admin"}
+
 
 class User(AbstractUser):
     """A person: a para, a teacher, or a member of staff who works in the admin.
@@ -39,8 +42,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    # A person loaded for a request (accounts.backends) carries two flags,
+    # ``in_a_group`` and ``granted_admin_access``, that spare the queries below
+    # for someone in no group. Loaded any other way, the queries are made.
+
     @cached_property
     def group_names(self) -> frozenset[str]:
+        if getattr(self, "in_a_group", True) is False:
+            return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 
     @property
@@ -75,15 +84,16 @@ class User(AbstractUser):
         """Whether the Wagtail admin lets this person in, by any route: a staff
         group, a group made in the admin, or a permission given directly.
 
-        One query, where ``has_perm`` would load every permission the person has
-        (two queries on every page, for learners who have none).
+        One query at most, where ``has_perm`` would load every permission the
+        person has (two queries on every page, for learners who have none); none
+        for a person in no group loaded by accounts.backends.
         """
         if not self.is_active:
             return False
         if self.works_in_admin:
             return True
+        if not self.group_names and hasattr(self, "granted_admin_access"):
+            return self.granted_admin_access
         return Permission.objects.filter(
-            Q(user=self) | Q(group__user=self),
-            content_type__app_label="wagtailadmin",
-            codename="access_admin",
+            Q(user=self) | Q(group__user=self), **ADMIN_ACCESS
         ).exists()

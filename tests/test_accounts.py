@@ -1,9 +1,12 @@
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts import roles
+from accounts.backends import AuthenticationBackend
 from tests.factories import PASSWORD, ParaFactory, UserFactory
 from tests.security_helpers import fresh_cache  # noqa: F401 - autouse: no leftover rate limits
 
@@ -107,3 +110,61 @@ def test_staff_need_mfa_before_the_admin_when_required(
 def test_signed_in_pages_are_not_cached(client):
     client.force_login(ParaFactory())
     assert client.get(reverse("my_learning"))["Cache-Control"] == "no-store"
+
+
+# The person loaded for each request ------------------------------------------
+
+
+def wagtail_access_permission():
+    return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+
+
+def given_admin_access_directly():
+    person = UserFactory()
+    person.user_permissions.add(wagtail_access_permission())
+    return person
+
+
+def in_a_group_made_in_the_admin():
+    group, _ = Group.objects.get_or_create(name="Reviewers")
+    group.permissions.add(wagtail_access_permission())
+    return UserFactory(groups=["Reviewers"])
+
+
+PEOPLE = {
+    "para": ParaFactory,
+    "para in a group without admin access": lambda: ParaFactory(groups=["Book club"]),
+    "given admin access directly": given_admin_access_directly,
+    "in a group made in the admin": in_a_group_made_in_the_admin,
+    "school administrator": lambda: UserFactory(groups=[roles.SCHOOL_ADMINISTRATORS]),
+    "editor": lambda: UserFactory(groups=[roles.EDITORS]),
+    "superuser": lambda: UserFactory(is_superuser=True),
+}
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_backend_loads_a_person_who_answers_as_when_loaded_plainly(who):
+    person = PEOPLE[who]()
+    loaded = AuthenticationBackend().get_user(person.pk)
+    plain = get_user_model().objects.get(pk=person.pk)
+
+    assert loaded == person
+    assert loaded.group_names == plain.group_names
+    assert loaded.can_open_admin == plain.can_open_admin
+    assert loaded.works_in_admin == plain.works_in_admin
+
+
+def test_a_learner_in_no_group_costs_one_query_to_load_and_check(
+    django_assert_num_queries,
+):
+    para = ParaFactory()
+    with django_assert_num_queries(1):
+        loaded = AuthenticationBackend().get_user(para.pk)
+        assert not loaded.can_open_admin
+        assert not loaded.is_district_admin and not loaded.is_school_admin
+
+
+def test_the_backend_does_not_load_a_deactivated_or_missing_person():
+    para = ParaFactory(is_active=False)
+    assert AuthenticationBackend().get_user(para.pk) is None
+    assert AuthenticationBackend().get_user(para.pk + 1000) is None

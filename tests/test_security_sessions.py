@@ -67,16 +67,9 @@ def test_signing_out_ends_the_session(client):
     assert not signed_in_as(client_with_cookie(key), para)
 
 
-@pytest.mark.parametrize(
-    "backend",
-    [
-        "django.contrib.auth.backends.ModelBackend",
-        "allauth.account.auth_backends.AuthenticationBackend",
-    ],
-)
-def test_deactivating_a_person_ends_their_sessions(client, backend):
+def test_deactivating_a_person_ends_their_sessions(client):
     para = ParaFactory()
-    client.force_login(para, backend=backend)
+    client.force_login(para)
     assert signed_in_as(client, para)
 
     get_user_model().objects.filter(pk=para.pk).update(is_active=False)
