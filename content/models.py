@@ -1,10 +1,35 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.shortcuts import redirect
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page, PageViewRestriction
+from wagtail.models import PageManager as WagtailPageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
+
+
+class RestrictedPathsQuerySet(PageQuerySet):
+    """Wagtail's page queries, reading only the paths of restricted pages for
+    ``public()`` and ``private()``.
+
+    Wagtail loads every restricted page whole, through its view restrictions,
+    only to take its path: on every page that lists courses or modules. The
+    test is the same: a page is private when it or an ancestor is restricted.
+    """
+
+    def private_q(self):
+        restricted = PageViewRestriction.objects.values_list("page__path", "page__depth")
+        q = Q()
+        for path, depth in restricted:
+            q |= Q(path__startswith=path, depth__gte=depth)
+        # No restrictions: no page is private.
+        return q if q else Q(pk__in=[])
+
+
+# The manager of page types that are listed with ``public()``.
+PageManager = WagtailPageManager.from_queryset(RestrictedPathsQuerySet)
 
 
 class ViewRestrictionsInOneQuery:
@@ -58,17 +83,30 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
             self.url_path + "/".join(path_components[:depth]) + "/"
             for depth in range(1, len(path_components) + 1)
         ]
-        on_path = Page.objects.filter(
-            url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth
-        ).order_by("depth")
+        # Ids and types only: building the pages along the way costs more than
+        # fetching the one reached.
+        on_path = (
+            Page.objects.filter(
+                url_path__in=prefixes, path__startswith=self.path, depth__gt=self.depth
+            )
+            .order_by("depth")
+            .values_list("pk", "content_type_id")
+        )
         reached, remaining = None, path_components
-        for page in on_path:
-            if reached is not None and reached.specific_class.route is not Page.route:
+        for pk, content_type_id in on_path:
+            if reached is not None and reached[1].route is not Page.route:
                 break
-            reached, remaining = page, remaining[1:]
+            reached, remaining = (pk, _page_class(content_type_id)), remaining[1:]
         if reached is None:
             return super().route(request, path_components)
-        return reached.specific.route(request, remaining)
+        pk, page_class = reached
+        return page_class._default_manager.get(pk=pk).route(request, remaining)
+
+
+def _page_class(content_type_id: int) -> type[Page]:
+    """The page type of a content type (Page itself for a type no longer in the code,
+    as Wagtail's ``specific`` does)."""
+    return ContentType.objects.get_for_id(content_type_id).model_class() or Page
 
 
 class StandardPage(ViewRestrictionsInOneQuery, Page):

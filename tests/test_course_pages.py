@@ -12,7 +12,7 @@ from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import (
     nested_form_data,
@@ -434,8 +434,6 @@ def test_a_module_page_is_routed_in_one_query_for_the_whole_path(
 
 
 def test_view_restrictions_are_wagtails_own_in_one_query(course, django_assert_num_queries):
-    from wagtail.models import PageViewRestriction
-
     home, (first, second) = home_page(), course.modules()
     index = course.get_parent()
     PageViewRestriction.objects.create(page=course, restriction_type="login")
@@ -450,3 +448,22 @@ def test_view_restrictions_are_wagtails_own_in_one_query(course, django_assert_n
             ours = set(page.specific.get_view_restrictions())
         assert ours == wagtails, page
     assert {r.page_id for r in alias.specific.get_view_restrictions()} == {course.pk}
+
+
+@pytest.mark.parametrize("restricted", ["nothing", "course index", "course", "second module"])
+def test_public_and_private_pages_are_wagtails_own(course, restricted):
+    first, second = course.modules()
+    make_course(title="Another course", modules=1)
+    place = {"course index": course.get_parent(), "course": course, "second module": second}
+    if restricted in place:
+        PageViewRestriction.objects.create(page=place[restricted], restriction_type="login")
+
+    for page_type in (CoursePage, ModulePage):
+        ids = page_type.objects.values_list("pk", flat=True)
+        wagtails_public = set(Page.objects.filter(pk__in=ids).public().values_list("pk", flat=True))
+        wagtails_private = set(
+            Page.objects.filter(pk__in=ids).private().values_list("pk", flat=True)
+        )
+        assert set(page_type.objects.public().values_list("pk", flat=True)) == wagtails_public
+        assert set(page_type.objects.private().values_list("pk", flat=True)) == wagtails_private
+    assert (second.pk in wagtails_private) == (restricted != "nothing")

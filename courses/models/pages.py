@@ -13,7 +13,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from content.models import ViewRestrictionsInOneQuery
+from content.models import PageManager, ViewRestrictionsInOneQuery
 from courses.blocks import ACTION_BLOCKS, MODULE_BODY_BLOCKS, QUIZ_BLOCKS
 
 AUDIENCE_CHOICES = [
@@ -50,6 +50,8 @@ class CoursePage(ViewRestrictionsInOneQuery, Page):
 
     parent_page_types = ["courses.CourseIndexPage"]
     subpage_types = ["courses.ModulePage"]
+
+    objects = PageManager()
 
     def modules(self):
         """The course's published modules, in the order editors set in the tree."""
@@ -112,6 +114,8 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
 
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+
+    objects = PageManager()
 
     @property
     def has_quiz(self) -> bool:
