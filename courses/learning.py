@@ -12,6 +12,7 @@ import datetime
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
@@ -258,33 +259,38 @@ class ModuleState:
     last_attempt_id: int | None
     position: int
     total: int
-    next_module: ModulePage | None
+    next_module_id: int | None
 
     @property
     def best_percent(self) -> int | None:
         return None if self.best_score is None else round(self.best_score * 100)
 
+    @cached_property
+    def next_module(self) -> ModulePage | None:
+        """Loaded when first asked for: a page links to it only once the module is
+        complete."""
+        return _module_by_id(self.next_module_id)
 
-# What a module page shows of the other modules: their place and a link.
-SIBLING_FIELDS = ("title", "path", "depth", "url_path", "live", "locale")
 
-
-def _siblings(module: ModulePage, course: CoursePage | None) -> tuple[list[ModulePage], int]:
-    """The course's published modules and this one's place among them (1-based, 0 if absent)."""
+def _places(module: ModulePage, course: CoursePage | None) -> tuple[list[int], int]:
+    """The ids of the course's published modules, in order, and this module's place
+    among them (1-based; 0 when it is not listed)."""
     if course is None:
         return [], 0
-    siblings = live_modules_by_course([course], only=SIBLING_FIELDS)[course.pk]
-    ids = [sibling.pk for sibling in siblings]
-    return siblings, ids.index(module.pk) + 1 if module.pk in ids else 0
+    ids = list(course.modules().values_list("pk", flat=True))
+    return ids, ids.index(module.pk) + 1 if module.pk in ids else 0
 
 
-def _following(siblings: list[ModulePage], position: int) -> ModulePage | None:
-    """The module after the one at ``position`` (1-based; 0 when it is not listed)."""
-    return siblings[position] if 0 < position < len(siblings) else None
+def _id_after(ids: list[int], position: int) -> int | None:
+    return ids[position] if 0 < position < len(ids) else None
+
+
+def _module_by_id(module_id: int | None) -> ModulePage | None:
+    return None if module_id is None else ModulePage.objects.filter(pk=module_id).first()
 
 
 def next_module(module: ModulePage, course: CoursePage | None) -> ModulePage | None:
-    return _following(*_siblings(module, course))
+    return _module_by_id(_id_after(*_places(module, course)))
 
 
 def _attempts_summary(user, module: ModulePage) -> dict:
@@ -297,8 +303,7 @@ def _attempts_summary(user, module: ModulePage) -> dict:
 def module_state(user, module: ModulePage) -> ModuleState:
     """In a fixed number of queries, however many attempts or sibling modules."""
     course = module.course
-    siblings, position = _siblings(module, course)
-    following = _following(siblings, position)
+    module_ids, position = _places(module, course)
     row = ModuleProgress.objects.filter(user=user, module=module).first()
     summary = _attempts_summary(user, module) if module.has_quiz else {}
     completed = bool(row and row.completed_at)
@@ -324,8 +329,8 @@ def module_state(user, module: ModulePage) -> ModuleState:
         best_score=summary.get("best"),
         last_attempt_id=summary.get("last"),
         position=position,
-        total=len(siblings),
-        next_module=following,
+        total=len(module_ids),
+        next_module_id=_id_after(module_ids, position),
     )
 
 

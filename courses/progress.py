@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -134,12 +134,8 @@ def parent_path(page) -> str:
     return page.path[: -page.steplen]
 
 
-def live_modules_by_course(
-    courses: Iterable[CoursePage], only: Sequence[str] = ()
-) -> dict[int, list[ModulePage]]:
-    """The published modules of each course, in tree order, in one query; with
-    ``only`` their other fields are left unloaded (listing a course's modules
-    by title and link need not read every module's content)."""
+def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[ModulePage]]:
+    """The published modules of each course, in tree order, in one query."""
     course_ids_by_path = {course.path: course.pk for course in courses}
     if not course_ids_by_path:
         return {}
@@ -149,8 +145,8 @@ def live_modules_by_course(
         .annotate(parent_path=Substr("path", 1, Length("path") - ModulePage.steplen))
         .filter(parent_path__in=list(course_ids_by_path))
         .order_by("path")
+        .defer("body", "actions", "objectives")
     )
-    modules = modules.only(*only) if only else modules.defer("body", "actions", "objectives")
     by_course: dict[int, list[ModulePage]] = {pk: [] for pk in course_ids_by_path.values()}
     for module in modules:
         by_course[course_ids_by_path[module.parent_path]].append(module)

@@ -28,12 +28,15 @@ def add_to_checklist(context, page) -> dict:
     if user is None or not user.is_authenticated or not page.actions:
         return {"show": False}
     # The person's own pairs: narrower than ``for_user``, which adds an
-    # administrator's schools.
-    pairs = list(
+    # administrator's schools. Sorted here by partner, the name on each button;
+    # Pair's default order would join the school into the query.
+    pairs = sorted(
         Pair.objects.of_member(user)
         .active()
+        .order_by()
         .select_related("teacher", "para")
-        .annotate(added=Exists(PairAction.objects.filter(pair=OuterRef("pk"), module=page)))
+        .annotate(added=Exists(PairAction.objects.filter(pair=OuterRef("pk"), module=page))),
+        key=lambda pair: _name_key(pair.partner_of(user)),
     )
     if not pairs:
         return {"show": False}
@@ -47,6 +50,10 @@ def add_to_checklist(context, page) -> dict:
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _name_key(person) -> tuple[str, str, int]:
+    return (person.last_name.casefold(), person.first_name.casefold(), person.pk)
 
 
 @register.filter
