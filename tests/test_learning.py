@@ -184,6 +184,25 @@ def test_wagtail_preview_renders_and_records_nothing(client, district, course):
     assert nothing_recorded()
 
 
+def test_a_module_shows_its_newly_published_content_and_a_preview_its_draft(
+    client, para_client, district, course
+):
+    # The module's content is rendered once per published version and kept.
+    module = modules_of(course)[0]
+    assert module.summary in para_client.get(module.url).text
+
+    module.summary = "Published just now."
+    module.save_revision().publish()
+    assert "Published just now." in para_client.get(module.url).text
+
+    module.summary = "Still a draft."
+    module.save_revision()
+    client.force_login(district.editor)
+    draft = client.get(reverse("wagtailadmin_pages:view_draft", args=[module.pk]))
+    assert "Still a draft." in draft.text
+    assert "Published just now." in para_client.get(module.url).text
+
+
 # The quiz form --------------------------------------------------------------------------
 
 

@@ -125,7 +125,10 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
     def course(self) -> CoursePage | None:
         if not self.pk:
             return None
-        return CoursePage.objects.filter(path=self.path[: -self.steplen]).first()
+        try:
+            return CoursePage.objects.get(path=self.path[: -self.steplen])
+        except CoursePage.DoesNotExist:  # a module left under another kind of page
+            return None
 
     # Learners take modules signed in: the page, its quiz and its actions all record
     # progress for someone. Wagtail previews go through serve_preview, not here.
