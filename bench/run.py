@@ -25,6 +25,7 @@ import secrets
 import shutil
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -223,11 +224,17 @@ def wrk(port: int, path: str, cookie: str, seconds: int) -> dict:
     return {"rps": round(rps, 1), "non_2xx": int(bad[1]) if bad else 0}
 
 
-def serve(env: dict, scale: float, subject: dict, seconds: int) -> dict | None:
+def serve(env: dict, scale: float, subject: dict, seconds: int, rounds: int) -> dict | None:
     """Requests per second of a module page and My learning, from gunicorn with 2
     workers under production settings, beside two baselines: the trivial view
     (/robots.txt: URL routing and every middleware, no database) and the health
-    check (/healthz: one SELECT 1, answered before any middleware runs)."""
+    check (/healthz: one SELECT 1, answered before any middleware runs).
+
+    Each path is loaded for ``seconds`` in each of ``rounds`` rounds, one after
+    the other, and its ratio is taken against the trivial view of the same round:
+    a shared machine's speed drifts over a minute, and a page measured long after
+    its baseline would carry the drift into its ratio. The medians are reported.
+    """
     if not shutil.which("wrk"):
         print(WRK_MISSING, flush=True)
         return None
@@ -252,7 +259,7 @@ def serve(env: dict, scale: float, subject: dict, seconds: int) -> dict | None:
         else:
             log.seek(0)
             raise RuntimeError(f"gunicorn did not answer /healthz within 30 s:\n{log.read()}")
-        served = {}
+        served, loads = {}, {}
         for key, path in subject["urls"].items():
             cookie = "" if key in BASELINES else subject["cookie"]
             status = get_status(port, path, cookie)
@@ -260,11 +267,25 @@ def serve(env: dict, scale: float, subject: dict, seconds: int) -> dict | None:
                 served[key] = {"path": path, "error": f"answered {status}"}
                 continue
             wrk(port, path, cookie, 2)  # warm up the workers
-            served[key] = {"path": path, **wrk(port, path, cookie, seconds)}
-        trivial = served.get("trivial", {}).get("rps")
-        for values in served.values():
-            if trivial and values.get("rps"):
-                values["ratio"] = round(values["rps"] / trivial, 3)
+            loads[key] = (path, cookie)
+        runs = {key: [] for key in loads}
+        for _ in range(rounds):
+            for key, (path, cookie) in loads.items():
+                runs[key].append(wrk(port, path, cookie, seconds))
+        for key, (path, _cookie) in loads.items():
+            served[key] = {
+                "path": path,
+                "rps": round(statistics.median(run["rps"] for run in runs[key]), 1),
+                "non_2xx": sum(run["non_2xx"] for run in runs[key]),
+                "rounds": len(runs[key]),
+            }
+            if "trivial" in runs:
+                ratios = [
+                    run["rps"] / trivial["rps"]
+                    for run, trivial in zip(runs[key], runs["trivial"], strict=True)
+                ]
+                served[key]["ratio"] = round(statistics.median(ratios), 4)
+                served[key]["ratio_by_round"] = [round(ratio, 4) for ratio in ratios]
         return served
     finally:
         server.terminate()
@@ -428,7 +449,7 @@ def table(results: dict, scales: list[float]) -> str:
         lambda run, key: export_cells(run["measured"]["exports"].get(key)),
     )
     section(
-        "Served: gunicorn, 2 workers",
+        "Served: gunicorn, 2 workers (medians of rounds)",
         ("", "", "req/s", "of trivial"),
         {
             "trivial": "Trivial view (/robots.txt)",
@@ -470,7 +491,15 @@ def main() -> int:
     )
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--export-reps", type=int, default=3, help="timed runs per full export")
-    parser.add_argument("--served-seconds", type=int, default=10)
+    parser.add_argument(
+        "--served-seconds", type=int, default=3, help="load on each path in each round"
+    )
+    parser.add_argument(
+        "--served-rounds",
+        type=int,
+        default=5,
+        help="rounds of loading every path in turn; medians are reported",
+    )
     parser.add_argument("--no-served", action="store_true", help="skip gunicorn and wrk")
     parser.add_argument(
         "--smoke",
@@ -514,7 +543,9 @@ def main() -> int:
             served = (
                 None
                 if args.no_served
-                else serve(env, scale, measured.pop("served"), args.served_seconds)
+                else serve(
+                    env, scale, measured.pop("served"), args.served_seconds, args.served_rounds
+                )
             )
             measured.pop("served", None)
             results[f"{scale:g}"] = {"build": built, "measured": measured, "served": served}
