@@ -258,6 +258,7 @@ def test_a_tampered_quiz_form_is_refused_and_records_nothing(para_client, course
     module = modules_of(course)[0]
     response = para_client.post(quiz_url(module), tamper(module))
     assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Nothing was saved" in response.text  # the site's own page, not a bare one
     assert nothing_recorded()
 
 
