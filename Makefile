@@ -23,7 +23,7 @@ install: $(STAMP)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_curriculum
-	$(MANAGE) create_demo_district
+	$(MANAGE) create_demo_district --address $(HOST)
 	$(MANAGE) runserver $(HOST)
 
 ## Run the whole test suite (unit, integration and browser tests).

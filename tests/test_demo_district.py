@@ -21,7 +21,14 @@ def test_demo_district_is_created_once(capsys):
         School.objects.count(),
         Pair.objects.count(),
     ) == counts
-    assert demo.DEMO_PASSWORD in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert demo.DEMO_PASSWORD in output
+    assert "Open http://127.0.0.1:8000/ and sign in." in output
+
+
+def test_the_demo_points_to_the_address_it_is_served_on(capsys):
+    call_command("create_demo_district", address="0.0.0.0:8080")
+    assert "Open http://0.0.0.0:8080/ and sign in." in capsys.readouterr().out
 
 
 def test_one_demo_para_is_in_two_pairs():

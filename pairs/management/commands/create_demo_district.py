@@ -10,6 +10,13 @@ from pairs import demo
 class Command(BaseCommand):
     help = "Create the demo district: two schools, their staff, paras, teachers and pairs."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="where the site will be served, for the closing hint (make run passes HOST)",
+        )
+
     def handle(self, *args, **options):
         today = timezone.localdate()
         # Pairs start on the first of August of the current school year.
@@ -25,4 +32,4 @@ class Command(BaseCommand):
             sign_in_as = person.email or f"{person.username} (username)"
             what = person.group or roles.LearnerRole(person.role).label
             self.stdout.write(f"  {sign_in_as:<34} {what} {person.school or ''}".rstrip())
-        self.stdout.write("\nOpen http://127.0.0.1:8000/ and sign in.\n")
+        self.stdout.write(f"\nOpen http://{options['address']}/ and sign in.\n")
