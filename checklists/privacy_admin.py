@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -138,6 +139,7 @@ class PersonDataView(PersonMixin, AdministratorView):
         )
 
 
+@require_safe
 def person_json(request, pk: int) -> HttpResponse:
     if not is_administrator(request.user):
         raise PermissionDenied

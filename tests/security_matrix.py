@@ -309,7 +309,10 @@ EXPECTED: dict[str, dict] = {
     "privacy:person": entry(
         administered(OK), rule(signed_out=RL, learners=RL, staff=NOT_ALLOWED, editor=RA)
     ),
-    "privacy:person_json": administered_entry(OK, OK),
+    # A download: GET only, whoever asks once inside the admin.
+    "privacy:person_json": entry(
+        administered(OK), rule(signed_out=RL, learners=RL, staff=NOT_ALLOWED)
+    ),
     "privacy:erase": administered_entry(OK, OK),
     # Access records: the district administrator's alone.
     "privacy:pairs": entry(
