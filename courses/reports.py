@@ -282,11 +282,12 @@ def most_missed(
     quizzes = {module.pk: questions_from_quiz(module.quiz) for module in modules}
     # ``first_attempt__in=[True]``, not ``=True``: Django writes the latter as the bare
     # column, which SQLite cannot match to the index, and counting then takes 5 times longer.
+    # COUNT(*), not COUNT(id): PostgreSQL can then count from the index alone.
     misses = MissedQuestion.objects.filter(module_id__in=list(quizzes), first_attempt__in=[True])
     counted = (
         in_scope(misses, "attempt__user", people)
         .values_list("module_id", "question_id")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("*"))
         .order_by()
     )
     counts = {(module_id, question_id): count for module_id, question_id, count in counted}
