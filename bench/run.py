@@ -567,13 +567,17 @@ def main() -> int:
     for note in fewer_reps(results, args):
         print(note)
     print()
-    enforced = [item for item in report["checks"] if not (args.smoke and item["timing"])]
+    # The speed targets are set for SQLite; elsewhere they are reported, like a smoke run's.
+    timing_enforced = not args.smoke and report["database"] == "sqlite"
+    enforced = [item for item in report["checks"] if timing_enforced or not item["timing"]]
     for item in report["checks"]:
         mark = "ok    " if item["ok"] else "MISSED" if item in enforced else "slow  "
         print(f"{mark} {item['what']}: {item['detail']}")
     print(f"\nFigures written to {RESULTS.relative_to(ROOT)}.")
     if args.smoke:
         print("Smoke run: speed targets reported, not enforced.")
+    elif not timing_enforced:
+        print("The speed targets are set for SQLite: on this database they are reported only.")
     return 0 if all(item["ok"] for item in enforced) else 1
 
 
