@@ -48,7 +48,7 @@ class User(AbstractUser):
 
     @cached_property
     def group_names(self) -> frozenset[str]:
-        if getattr(self, "in_a_group", True) is False:
+        if hasattr(self, "in_a_group") and not self.in_a_group:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
 

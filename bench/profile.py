@@ -27,13 +27,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
 from pyinstrument.renderers import ConsoleRenderer  # noqa: E402
 
+from bench.measure import consume  # noqa: E402
+
 
 def request(client: Client, path: str) -> int:
     response = client.get(path)
-    if response.streaming:
-        for _chunk in response.streaming_content:
-            pass
-    response.close()
+    consume(response)
     return response.status_code
 
 

@@ -144,8 +144,8 @@ def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[Modu
         .public()
         .annotate(parent_path=Substr("path", 1, Length("path") - ModulePage.steplen))
         .filter(parent_path__in=list(course_ids_by_path))
-        .order_by("path")
         .defer("body", "actions", "objectives")
+        .order_by("path")
     )
     by_course: dict[int, list[ModulePage]] = {pk: [] for pk in course_ids_by_path.values()}
     for module in modules:

@@ -136,9 +136,10 @@ def scoped_assignments(admin) -> QuerySet[Assignment]:
 # Completion of each assignment -------------------------------------------------
 
 
-def _progress_under_page() -> QuerySet[ModuleProgress]:
-    """On ``Assignment``: the person's progress in the live modules at or under the page."""
-    return ModuleProgress.objects.filter(
+def _under_page(model: type[ModuleProgress | QuizAttempt]) -> QuerySet:
+    """On ``Assignment``: the person's ``model`` rows (progress or quiz attempts) in
+    the live modules at or under the assigned page."""
+    return model.objects.filter(
         user=OuterRef("user"), module__live=True, module__path__startswith=OuterRef("page__path")
     )
 
@@ -162,7 +163,7 @@ def with_status(assignments: QuerySet[Assignment], today: datetime.date) -> Quer
         user=OuterRef(OuterRef("user")), module=OuterRef("pk"), completed_at__isnull=False
     )
     return assignments.alias(
-        started=Exists(_progress_under_page()),
+        started=Exists(_under_page(ModuleProgress)),
         certified=Exists(
             Certificate.objects.filter(user=OuterRef("user"), course=OuterRef("page"))
         ),
@@ -183,10 +184,7 @@ def with_completion(assignments: QuerySet[Assignment], today: datetime.date) -> 
     ``completed_count`` count the live modules at or under the assigned page,
     ``percent`` is their ratio, ``last_activity_at`` the latest progress or quiz
     attempt."""
-    progress = _progress_under_page()
-    attempts = QuizAttempt.objects.filter(
-        user=OuterRef("user"), module__live=True, module__path__startswith=OuterRef("page__path")
-    )
+    progress, attempts = _under_page(ModuleProgress), _under_page(QuizAttempt)
     return (
         with_status(assignments, today)
         .alias(
