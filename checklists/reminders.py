@@ -58,7 +58,8 @@ def learner_reminders(today: datetime.date) -> list[tuple[int, str, datetime.dat
         # then; after a week the due-soon and overdue reminders take over.
         ReminderLog.Kind.ASSIGNED: open_work.filter(
             never_told,
-            created_at__date__gte=today - datetime.timedelta(days=ASSIGNED_NOTICE_DAYS),
+            # Bounded above too: run as of an earlier day, work assigned since is not owed yet.
+            created_at__date__range=(today - datetime.timedelta(days=ASSIGNED_NOTICE_DAYS), today),
         ),
         ReminderLog.Kind.DUE_SOON: open_work.filter(
             due_on__range=(today, today + datetime.timedelta(days=DUE_SOON_DAYS))

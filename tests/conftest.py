@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 
 from accounts import roles
+from tests.clock import START, Clock
 from tests.factories import (
     PASSWORD,
     PairFactory,
@@ -65,6 +66,14 @@ def leave_the_database_as_migrated(request):
                 if contents:
                     connections[alias].creation.deserialize_db_from_string(contents)
             ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine) -> Clock:
+    """Every test starts at ``tests.clock.START``; ``clock.move_to`` sets another time."""
+    clock = Clock(time_machine)
+    clock.move_to(START)
+    return clock
 
 
 @dataclass

@@ -14,20 +14,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
+import time_machine
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
-from django.utils import timezone
 
 from accounts import roles
 from checklists.models import CheckIn, PairAction, WeeklyPlan
 from checklists.plans import monday_of
 from courses.learning import new_form_token, submit_quiz
 from courses.models import Assignment, Certificate
+from tests.clock import START, TODAY
 from tests.factories import PairFactory, ParaFactory, SchoolFactory, UserFactory, school_admin_for
 from tests.page_factories import make_course
 
-TODAY = timezone.localdate()
 ROLES = (
     "anonymous",
     "para",
@@ -173,7 +173,8 @@ def world_for_module(django_db_blocker):
     """For a module-scoped ``world`` fixture: one world per test module. The module's
     tests need ``pytest.mark.django_db`` (their own transactions nest inside this one
     and undo what each test writes)."""
-    with module_world(django_db_blocker) as built:
+    # Module-scoped, so built before each test's clock is set: it gets its own.
+    with time_machine.travel(START), module_world(django_db_blocker) as built:
         built.clients = {role: client_for(built.user(role)) for role in ROLES}
         yield built
 

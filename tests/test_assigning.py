@@ -8,18 +8,17 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import ModelLogEntry, Page
 
 from accounts import roles
 from courses.assigning import ASSIGN_ACTION, REASSIGN_ACTION
 from courses.models import Assignment, ReminderLog
+from tests.clock import TODAY
 from tests.page_factories import make_course
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DUE = TODAY + datetime.timedelta(days=14)
 
 

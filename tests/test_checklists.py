@@ -16,12 +16,12 @@ from checklists.plans import monday_of
 from content.markdown import render_markdown
 from courses.models import Assignment, ModuleProgress
 from pairs.models import Pair
+from tests.clock import TODAY
 from tests.factories import PairFactory, TeacherFactory
 from tests.page_factories import make_course, make_module, try_tomorrow
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 TOMORROW = TODAY + datetime.timedelta(days=1)
 YESTERDAY = TODAY - datetime.timedelta(days=1)
 

@@ -6,7 +6,6 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from checklists.models import CheckIn, WeeklyPlan
 from checklists.plans import monday_of, save_plan
@@ -17,10 +16,10 @@ from checklists.privacy import (
     personal_data_errors,
     student_list_errors,
 )
+from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 MONDAY = monday_of(TODAY)
 
 

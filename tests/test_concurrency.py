@@ -20,12 +20,12 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from checklists.models import PairAction, WeeklyPlan
 from checklists.plans import monday_of
 from courses.grading import questions_from_quiz
 from courses.models import Certificate, ModuleProgress, QuizAttempt
+from tests.clock import TODAY
 from tests.page_factories import make_course, make_module
 
 pytestmark = [
@@ -38,7 +38,6 @@ pytestmark = [
 
 CLIENTS = 16
 REQUESTS = 400
-TODAY = timezone.localdate()
 
 
 def hammer(users: list, request: Callable[[Client, int], object], total: int = REQUESTS):

@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from courses.models import Assignment, ModuleProgress
+from tests.clock import TODAY
 from tests.page_factories import make_course
 from tests.test_reports import grow
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 PANELS = ["Overdue assignments", "Completion by school", "Pairs needing attention"]
 
 

@@ -35,6 +35,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from courses.models import Assignment, ReminderLog
+from tests.clock import TODAY
 from tests.factories import ParaFactory
 from tests.page_factories import make_course
 
@@ -42,7 +43,6 @@ ROOT = Path(settings.BASE_DIR)
 # Every database test here is transactional (some must be, for other processes to
 # see their rows); a plain one after a transactional one would find the tables flushed.
 serialized_database = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-TODAY = timezone.localdate()
 ON_POSTGRESQL = connection.vendor == "postgresql"
 postgresql_only = pytest.mark.skipif(
     not ON_POSTGRESQL, reason="Another process must share the test database: PostgreSQL only."

@@ -21,6 +21,7 @@ from courses.models import (
 )
 from courses.progress import course_progress
 from courses.transcript import school_year_of
+from tests.clock import TODAY
 from tests.factories import PASSWORD
 from tests.page_factories import make_course, make_module, single_choice, true_false
 
@@ -87,9 +88,7 @@ def para_client(client, district):
 def test_a_para_goes_from_assignment_to_verified_certificate(client, district, course):
     para = district.para
     first, second = modules_of(course)
-    Assignment.objects.create(
-        user=para, page=course, due_on=timezone.localdate() + datetime.timedelta(days=7)
-    )
+    Assignment.objects.create(user=para, page=course, due_on=TODAY + datetime.timedelta(days=7))
 
     # Signs in and lands on My learning, which shows the assignment.
     signed_in = client.post(reverse("account_login"), {"login": para.email, "password": PASSWORD})
@@ -274,7 +273,7 @@ def test_a_module_the_person_may_not_take_is_refused(client, district, course):
 
 def test_an_assigned_module_outside_ones_audience_may_be_taken(client, district, course):
     module = modules_of(course)[0]
-    Assignment.objects.create(user=district.teacher, page=module, due_on=timezone.localdate())
+    Assignment.objects.create(user=district.teacher, page=module, due_on=TODAY)
     client.force_login(district.teacher)
     assert read(client, module).status_code == HTTPStatus.FOUND
     assert ModuleProgress.objects.filter(user=district.teacher).exists()
@@ -420,7 +419,7 @@ def test_a_module_added_after_completion_keeps_the_certificate_and_shows_as_new(
 
 
 def test_my_learning_lists_overdue_assignments_first(para_client, district):
-    today = timezone.localdate()
+    today = TODAY
     later = make_course("Due later", modules=1, audience="paras")
     overdue = make_course("Overdue course", modules=1, audience="paras")
     Assignment.objects.create(user=district.para, page=later, due_on=today.replace(year=2099))
@@ -464,7 +463,7 @@ def make_learning(para, count: int):
     for n in range(count):
         course = make_course(f"Course {n}", modules=1, audience="paras")
         module = modules_of(course)[0]
-        Assignment.objects.create(user=para, page=course, due_on=timezone.localdate())
+        Assignment.objects.create(user=para, page=course, due_on=TODAY)
         ModuleProgress.objects.create(user=para, module=module, read_at=timezone.now())
         QuizAttempt.objects.create(
             user=para, module=module, score=0, passed=False, form_token=uuid.uuid4().hex
@@ -508,10 +507,8 @@ def test_courses_for_pair_gathers_both_partners_courses(district, django_assert_
     started = make_course("Started", modules=1)
     make_course("Untouched", modules=1)
     pair = district.pair
-    Assignment.objects.create(user=pair.para, page=assigned_course, due_on=timezone.localdate())
-    Assignment.objects.create(
-        user=pair.teacher, page=modules_of(module_course)[0], due_on=timezone.localdate()
-    )
+    Assignment.objects.create(user=pair.para, page=assigned_course, due_on=TODAY)
+    Assignment.objects.create(user=pair.teacher, page=modules_of(module_course)[0], due_on=TODAY)
     ModuleProgress.objects.create(user=pair.teacher, module=modules_of(started)[0])
     with django_assert_num_queries(3):
         titles = [c.title for c in courses_for_pair(pair)]

@@ -38,12 +38,12 @@ from courses import learning
 from courses.assigning import assign
 from courses.grading import questions_from_quiz
 from courses.models import Assignment, Certificate, ModuleProgress, QuizAttempt
+from tests.clock import TODAY
 from tests.factories import PairFactory, ParaFactory
 from tests.page_factories import make_course
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 User = get_user_model()
 
 

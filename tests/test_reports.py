@@ -19,13 +19,13 @@ from checklists.plans import monday_of
 from courses.grading import questions_from_quiz
 from courses.models import Assignment, MissedQuestion, ModuleProgress, QuizAttempt
 from pairs.models import Pair
+from tests.clock import TODAY
 from tests.factories import UserFactory
 from tests.page_factories import make_course, take_quiz
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 REPORTS = [
