@@ -24,6 +24,15 @@ def monday_of(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
+def next_school_day(day: datetime.date) -> datetime.date:
+    """The first weekday after ``day``: when a try-tomorrow action is tried by default
+    (Monday after a Friday or a weekend)."""
+    day += datetime.timedelta(days=1)
+    while day.weekday() >= 5:  # Saturday, Sunday
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def week_overlaps_pair(pair: Pair, monday: datetime.date) -> bool:
     """Whether the pair worked together on any day of the week starting ``monday``."""
     sunday = monday + datetime.timedelta(days=6)

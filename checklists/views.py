@@ -39,6 +39,7 @@ from checklists.models import PLAN_FIELDS, CheckIn, PairAction
 from checklists.overview import checklist_actions, pair_overview
 from checklists.plans import (
     monday_of,
+    next_school_day,
     planning_time,
     prefill_from,
     save_plan,
@@ -146,8 +147,9 @@ def pair_action_add(request: HttpRequest, pair: Pair) -> HttpResponse:
 @pair_view(methods=["GET", "POST"], writes=["GET", "POST"])
 def pair_action_new(request: HttpRequest, pair: Pair) -> HttpResponse:
     """An action the pair writes themselves."""
-    tomorrow = pair.today() + datetime.timedelta(days=1)
-    form = PairActionForm(_posted(request), pair=pair, initial={"planned_for": tomorrow})
+    form = PairActionForm(
+        _posted(request), pair=pair, initial={"planned_for": next_school_day(pair.today())}
+    )
     if request.method == "POST" and form.is_valid():
         action = form.save(commit=False)
         action.pair, action.added_by = pair, request.user

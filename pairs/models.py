@@ -88,7 +88,8 @@ class Pair(models.Model):
         related_name="pairs_as_para",
         verbose_name=_("paraprofessional"),
     )
-    started_on = models.DateField(_("started on"), default=datetime.date.today)
+    # The site's local day, not the server's (a UTC server is a day ahead every evening).
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
     objects = PairQuerySet.as_manager()

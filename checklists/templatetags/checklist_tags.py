@@ -1,12 +1,12 @@
 """``{% load checklist_tags %}{% add_to_checklist page %}`` on a module page."""
 
-import datetime
 
 from django import template
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from checklists.models import PARA, PLAN_FIELDS, TEACHER, PairAction, WeeklyPlan
+from checklists.plans import next_school_day
 from pairs.models import Pair
 
 register = template.Library()
@@ -46,7 +46,7 @@ def add_to_checklist(context, page) -> dict:
         "choices": [
             {"pair": pair, "partner": pair.partner_of(user), "added": pair.added} for pair in pairs
         ],
-        "tomorrow": pairs[0].today() + datetime.timedelta(days=1),
+        "next_school_day": next_school_day(pairs[0].today()),
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
