@@ -15,3 +15,4 @@ from config.settings.production import *  # noqa: E402, F403
 
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405
 TANDEM_REQUIRE_STAFF_MFA = False
+INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]  # noqa: F405

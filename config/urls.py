@@ -17,7 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("courses.urls")),
-    path("", include("checklists.urls")),
+    path("", include("workspace.urls")),
 ]
 
 if settings.DEBUG:

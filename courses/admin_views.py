@@ -21,15 +21,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from courses.assigning import AssignForm, AssignmentForm, AssignResult, assign
 from courses.models import Assignment
-from courses.reports import (
+from pairs.views import ScopedIndexView, is_administrator
+from pairs.viewsets import ScopedModelViewSet
+from reporting.completion_reports import (
     OVERDUE,
     CompletionFilterSet,
     scoped_assignments,
     status_label,
     with_completion,
 )
-from pairs.views import ScopedIndexView, is_administrator
-from pairs.viewsets import ScopedModelViewSet
 
 
 class AssignView(WagtailAdminTemplateMixin, FormView):

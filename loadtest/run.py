@@ -146,7 +146,10 @@ def run(options: argparse.Namespace, database_url: str) -> int:
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput", "-v0")
-    manage(env, "generate_district", f"--scale={SCALE}")
+    # The generator lives in devdata, which production settings leave out.
+    manage(
+        {**env, "DJANGO_SETTINGS_MODULE": "bench.settings"}, "generate_district", f"--scale={SCALE}"
+    )
 
     os.environ.update(env)
     import django

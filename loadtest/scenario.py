@@ -11,11 +11,11 @@ from pathlib import Path
 from django.db.models import Q
 from django.utils import timezone
 
-from checklists.models import PairAction, WeeklyPlan
-from checklists.plans import monday_of
 from courses.learning import courses_meant_for
 from courses.models import ModulePage, QuizAttempt
 from pairs.models import Pair
+from workspace.models import PairAction, WeeklyPlan
+from workspace.plans import monday_of
 
 
 def people(count: int) -> list[dict]:

@@ -303,7 +303,7 @@ EXPECTED: dict[str, dict] = {
     "assignments:usage": administered_entry(OK, NOT_ALLOWED, editor=NOT_FOUND),
     "course_reports:*": ADMINISTRATORS_GET_ONLY,
     "pair_reports:*": ADMINISTRATORS_GET_ONLY,
-    # Privacy screens (checklists.privacy_admin) -------------------------------------
+    # Privacy screens (privacy.views) -------------------------------------
     "privacy:people": ADMINISTRATORS_GET_ONLY,
     # The method is checked before the person is looked up: a 405 for anyone's id.
     "privacy:person": entry(

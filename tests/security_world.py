@@ -20,13 +20,13 @@ from django.db import connection, transaction
 from django.test import Client
 
 from accounts import roles
-from checklists.models import CheckIn, PairAction, WeeklyPlan
-from checklists.plans import monday_of
 from courses.learning import new_form_token, submit_quiz
 from courses.models import Assignment, Certificate
 from tests.clock import START, TODAY
 from tests.factories import PairFactory, ParaFactory, SchoolFactory, UserFactory, school_admin_for
 from tests.page_factories import make_course
+from workspace.models import CheckIn, PairAction, WeeklyPlan
+from workspace.plans import monday_of
 
 ROLES = (
     "anonymous",

@@ -1,13 +1,15 @@
 """A backup restored into a scratch database holds every table's rows, exactly."""
 
+import io
 import sqlite3
 
 import psycopg
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
-from config.backup import backup, backup_sqlite_connection, restore, table_checksums
 from courses.models import Assignment
+from privacy.backup import backup, backup_sqlite_connection, restore, table_checksums
 from tests.page_factories import make_course
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -75,3 +77,25 @@ def test_checksums_notice_a_changed_row(some_records):
     assert after["courses_assignment"] != before["courses_assignment"]
     unchanged = set(before) - {"courses_assignment"}
     assert {t: after[t] for t in unchanged} == {t: before[t] for t in unchanged}
+
+
+# The commands read settings.DATABASES; the test's own connection is not touched.
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_the_commands_back_up_and_restore_the_configured_database(tmp_path, settings):
+    """``manage.py backup`` and ``restore`` read the configured database, as the README says."""
+    source = tmp_path / "site.sqlite3"
+    with sqlite3.connect(source) as db:
+        db.execute("CREATE TABLE note (text TEXT)")
+        db.execute("INSERT INTO note VALUES ('kept')")
+    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(source)}}
+    dump = tmp_path / "backup.sqlite3"
+    out = io.StringIO()
+    call_command("backup", str(dump), stdout=out)
+    assert f"Backed up to {dump}." in out.getvalue()
+    with sqlite3.connect(source) as db:
+        db.execute("DELETE FROM note")
+    call_command("restore", str(dump), stdout=out)
+    with sqlite3.connect(source) as db:
+        assert db.execute("SELECT text FROM note").fetchall() == [("kept",)]
+    with pytest.raises(CommandError, match="no such backup file"):
+        call_command("restore", str(tmp_path / "missing.dump"))

@@ -17,11 +17,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from checklists.models import AdminDigest, CheckIn, PairAction, WeeklyPlan
-from checklists.plans import next_school_day
 from courses.models import Assignment, ModuleProgress
 from courses.transcript import by_school_year, transcript_entries
+from reporting.models import AdminDigest
 from tests.page_factories import make_course
+from workspace.models import CheckIn, PairAction, WeeklyPlan
+from workspace.plans import next_school_day
 
 pytestmark = pytest.mark.django_db
 

@@ -10,15 +10,15 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from checklists.health import pair_health
-from checklists.models import CheckIn, PairAction, WeeklyPlan
-from checklists.plans import monday_of
 from content.markdown import render_markdown
 from courses.models import Assignment, ModuleProgress
 from pairs.models import Pair
 from tests.clock import TODAY
 from tests.factories import PairFactory, TeacherFactory
 from tests.page_factories import make_course, make_module, try_tomorrow
+from workspace.health import pair_health
+from workspace.models import CheckIn, PairAction, WeeklyPlan
+from workspace.plans import monday_of
 
 pytestmark = pytest.mark.django_db
 

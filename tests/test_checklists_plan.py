@@ -7,16 +7,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from checklists.models import CheckIn, WeeklyPlan
-from checklists.plans import monday_of, save_plan
-from checklists.privacy import (
+from tests.clock import TODAY
+from workspace.models import CheckIn, WeeklyPlan
+from workspace.plans import monday_of, save_plan
+from workspace.student_data import (
     INITIALS_ONLY,
     NO_BIRTH_DATES,
     NO_ID_NUMBERS,
     personal_data_errors,
     student_list_errors,
 )
-from tests.clock import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -21,12 +21,12 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from checklists.models import PairAction, WeeklyPlan
-from checklists.plans import monday_of
 from courses.grading import questions_from_quiz
 from courses.models import Certificate, ModuleProgress, QuizAttempt
 from tests.clock import TODAY
 from tests.page_factories import make_course, make_module
+from workspace.models import PairAction, WeeklyPlan
+from workspace.plans import monday_of
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from pairs import demo
+from devdata import demo
 from pairs.models import Pair, School
 
 pytestmark = pytest.mark.django_db

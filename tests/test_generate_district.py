@@ -10,11 +10,11 @@ from django.db.models import Count
 from django.urls import reverse
 
 from accounts import roles
-from checklists import synthetic
-from checklists.models import CheckIn, PairAction, WeeklyPlan
 from courses.grading import grade, questions_from_quiz
 from courses.models import Certificate, ModulePage, ModuleProgress, QuizAttempt
+from devdata import synthetic
 from pairs.models import Pair, School
+from workspace.models import CheckIn, PairAction, WeeklyPlan
 
 pytestmark = pytest.mark.django_db
 

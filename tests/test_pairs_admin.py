@@ -11,9 +11,9 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from accounts import roles
-from checklists.models import CheckIn
 from pairs.models import Pair, School
 from tests.factories import PairFactory, ParaFactory, SchoolFactory, TeacherFactory, UserFactory
+from workspace.models import CheckIn
 
 pytestmark = pytest.mark.django_db
 

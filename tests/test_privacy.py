@@ -24,23 +24,23 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
-from checklists.access_log import Action, Part, record_access_by
-from checklists.models import AccessRecord, CheckIn, PairAction, WeeklyPlan
-from checklists.plans import monday_of
-from checklists.privacy_registry import (
+from courses import learning
+from courses.assigning import assign
+from courses.grading import questions_from_quiz
+from courses.models import Assignment, Certificate, ModuleProgress, QuizAttempt
+from privacy.registry import (
     REGISTRY,
     NoPersonalData,
     PersonalData,
     undeclared_models,
 )
-from checklists.reminders import send_reminders
-from courses import learning
-from courses.assigning import assign
-from courses.grading import questions_from_quiz
-from courses.models import Assignment, Certificate, ModuleProgress, QuizAttempt
+from reporting.reminders import send_reminders
 from tests.clock import TODAY
 from tests.factories import PairFactory, ParaFactory
 from tests.page_factories import make_course
+from workspace.access_log import Action, Part, record_access_by
+from workspace.models import AccessRecord, CheckIn, PairAction, WeeklyPlan
+from workspace.plans import monday_of
 
 pytestmark = pytest.mark.django_db
 

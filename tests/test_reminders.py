@@ -10,8 +10,8 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 
-from checklists.models import AdminDigest
 from courses.models import Assignment, ModuleProgress, ReminderLog
+from reporting.models import AdminDigest
 from tests.page_factories import make_course
 
 pytestmark = pytest.mark.django_db

@@ -14,14 +14,14 @@ from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 
-from checklists.models import CheckIn, PairAction, WeeklyPlan
-from checklists.plans import monday_of
 from courses.grading import questions_from_quiz
 from courses.models import Assignment, MissedQuestion, ModuleProgress, QuizAttempt
 from pairs.models import Pair
 from tests.clock import TODAY
 from tests.factories import UserFactory
 from tests.page_factories import make_course, take_quiz
+from workspace.models import CheckIn, PairAction, WeeklyPlan
+from workspace.plans import monday_of
 
 pytestmark = pytest.mark.django_db
 
@@ -421,8 +421,8 @@ def test_the_long_select_writes_what_djangos_select_would(district):
     from django import forms
     from django.test.html import parse_html
 
-    from courses.reports import LongSelect
     from pairs.models import School
+    from reporting.completion_reports import LongSelect
 
     schools = School.objects.order_by("name")
     chosen = str(district.other_school.pk)

@@ -7,9 +7,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from checklists.access_log import Action, Part, record_access_by
-from checklists.models import AccessRecord, CheckIn, PairAction, WeeklyPlan
-from checklists.retention import retention_cutoff
+from privacy.retention import retention_cutoff
+from workspace.access_log import Action, Part, record_access_by
+from workspace.models import AccessRecord, CheckIn, PairAction, WeeklyPlan
 
 pytestmark = pytest.mark.django_db
 

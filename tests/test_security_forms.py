@@ -19,13 +19,14 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from checklists.models import CheckIn, PairAction, WeeklyPlan
 from content.markdown import render_markdown
 from courses.grading import questions_from_quiz
 from courses.learning import new_form_token
 from courses.models import Assignment, ModuleProgress, QuizAttempt
 from pairs.models import Pair, School
+from tests.project import project_apps
 from tests.security_world import TODAY, client_for, world_for_module
+from workspace.models import CheckIn, PairAction, WeeklyPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def world(django_db_setup, django_db_blocker):
     yield from world_for_module(django_db_blocker)
 
 
-PROJECT_APPS = ("accounts", "pairs", "courses", "checklists", "content")
+PROJECT_APPS = project_apps()
 # What a hostile form adds to every post: owner fields, flags and counters.
 EXTRA_FIELDS = {
     "pair": "999",
@@ -417,7 +418,7 @@ def table_counts() -> dict[str, int]:
 
 
 # Written on GET by design: the session; the privacy log of who viewed a pair's
-# records (checklists.access_log); the audit entry for an export of someone's data
+# records (workspace.access_log); the audit entry for an export of someone's data
 # (privacy:person_json); the admin profile Wagtail makes on a first visit; the
 # address allauth records for an account when its email page opens.
 WRITTEN_ON_GET = {

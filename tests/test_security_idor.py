@@ -13,10 +13,10 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from checklists.models import CheckIn, PairAction, WeeklyPlan
 from courses.models import Assignment, QuizAttempt
 from pairs.models import Pair
 from tests.security_world import MARKERS, client_for, world_for_module
+from workspace.models import CheckIn, PairAction, WeeklyPlan
 
 pytestmark = pytest.mark.django_db
 

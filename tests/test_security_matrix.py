@@ -19,9 +19,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
-from checklists.plans import monday_of
 from tests import security_matrix as matrix
 from tests.security_world import CASES, ROLES, TODAY, undone, world_for_module
+from workspace.plans import monday_of
 
 # The mark makes pytest-django create the test database; each test's own transaction
 # nests inside the module's (``module_world``).

@@ -12,3 +12,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the app folders; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]

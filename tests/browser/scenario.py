@@ -18,7 +18,7 @@ from django.utils import timezone
 from courses import assigning, learning
 from courses.grading import Question, questions_from_quiz
 from courses.models import ModulePage
-from pairs.demo import DEMO_PASSWORD, create_demo_district
+from devdata.demo import DEMO_PASSWORD, create_demo_district
 from pairs.models import Pair
 
 PASSWORD = DEMO_PASSWORD

@@ -15,9 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from checklists.actions import add_module_actions
-from checklists.models import CheckIn
-from checklists.plans import monday_of, save_plan
 from courses.models import Certificate, CoursePage, QuizAttempt
 from tests.browser import scenario
 from tests.browser.helpers import (
@@ -31,6 +28,9 @@ from tests.browser.helpers import (
     tab_to,
 )
 from tests.page_factories import home_page
+from workspace.actions import add_module_actions
+from workspace.models import CheckIn
+from workspace.plans import monday_of, save_plan
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

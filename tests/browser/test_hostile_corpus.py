@@ -18,15 +18,15 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from checklists.models import PairAction
 from content import markdown
 from tests.factories import PairFactory
+from workspace.models import PairAction
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CORPUS = Path(__file__).resolve().parent.parent / "hostile_inputs"
 SEPARATOR = re.compile(r"^%%%$", re.MULTILINE)
-PER_PAGE = 25  # checklists.views.PER_PAGE
+PER_PAGE = 25  # workspace.views.PER_PAGE
 CANARY = "window.__pwned = 0;"
 
 DETECT = """

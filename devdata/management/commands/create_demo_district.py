@@ -1,0 +1,35 @@
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from accounts import roles
+from devdata import demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo district: two schools, their staff, paras, teachers and pairs."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="where the site will be served, for the closing hint (make run passes HOST)",
+        )
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        # Pairs start on the first of August of the current school year.
+        year = today.year if today.month >= 8 else today.year - 1
+        created = demo.create_demo_district(start_of_year=datetime.date(year, 8, 1))
+        self.stdout.write(
+            "Demo district ready ({schools} schools, {people} people, {pairs} pairs added).".format(
+                **created
+            )
+        )
+        self.stdout.write(f"\nDemo log-ins (password for all: {demo.DEMO_PASSWORD}):")
+        for person in demo.PEOPLE:
+            sign_in_as = person.email or f"{person.username} (username)"
+            what = person.group or roles.LearnerRole(person.role).label
+            self.stdout.write(f"  {sign_in_as:<34} {what} {person.school or ''}".rstrip())
+        self.stdout.write(f"\nOpen http://{options['address']}/ and sign in.\n")

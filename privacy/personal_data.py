@@ -1,0 +1,103 @@
+"""Export everything held about a person, and erase a person, driven by the
+registry in ``privacy.registry``.
+
+Erasing deletes what is the person's alone (progress, attempts, certificates,
+assignments, sign-in addresses, sessions) and points what they share with
+others (a pair's plan, check-ins and actions, audit entries) at a pseudonym: a
+new, inactive account with no name or address. Afterwards no row refers to the
+person's id or email address; audit entries remain, pseudonymised.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from pairs.models import Pair
+from privacy.registry import personal_models
+from workspace.access_log import Action, Part, record_access_by
+
+ERASE_ACTION = "tandem.erase_person"
+EXPORT_ACTION = "tandem.export_person"
+
+
+@dataclass(frozen=True)
+class Section:
+    """What one model holds about the person."""
+
+    label: str
+    title: str
+    rows: list[dict]
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.rows[0]) if self.rows else []
+
+
+def collect(person) -> list[Section]:
+    """Every model's rows about ``person``, in the registry's order; empty ones left out."""
+    from django.apps import apps
+
+    sections = []
+    for label, declaration in personal_models():
+        rows = declaration.export(person)
+        if rows:
+            title = str(apps.get_model(label)._meta.verbose_name_plural).capitalize()
+            sections.append(Section(label, title, rows))
+    return sections
+
+
+def export_person(person, by) -> list[Section]:
+    """What an administrator sees or downloads about ``person``; recorded as an
+    export of each of the person's pairs' records, and in the person's history."""
+    sections = collect(person)
+    for pair in Pair.objects.filter(Q(teacher=person) | Q(para=person)):
+        for part in (Part.CHECKLIST, Part.PLAN, Part.CHECK_INS):
+            record_access_by(by, pair, part, Action.EXPORTED)
+    log(person, EXPORT_ACTION, user=by)
+    return sections
+
+
+def as_json(person, sections: list[Section]) -> str:
+    document = {
+        "person_id": person.pk,
+        "exported_at": timezone.now(),
+        "data": {section.label: section.rows for section in sections},
+    }
+    return json.dumps(document, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def new_pseudonym():
+    """An inactive account with no name or address that takes the person's place."""
+    token = secrets.token_hex(6)
+    pseudonym = get_user_model()(
+        username=f"erased-{token}", first_name="Erased person", last_name=token, is_active=False
+    )
+    pseudonym.set_unusable_password()
+    pseudonym.save()
+    return pseudonym
+
+
+@dataclass
+class Erasure:
+    pseudonym: object
+    changed: dict[str, int] = field(default_factory=dict)
+
+
+def erase_person(person, by) -> Erasure:
+    """Erase ``person`` in one transaction: all or nothing."""
+    with transaction.atomic():
+        person = type(person).objects.select_for_update().get(pk=person.pk)
+        erasure = Erasure(pseudonym=new_pseudonym())
+        for label, declaration in personal_models():
+            erasure.changed[label] = declaration.erase(person, erasure.pseudonym)
+        log(erasure.pseudonym, ERASE_ACTION, user=by, data={"changed": erasure.changed})
+    return erasure

@@ -1,0 +1,284 @@
+"""Admin screens for personal data: export and erase a person, and read the
+record of access to a pair's workspace.
+
+Export and erasure are for the administrators of the person's school (or the
+district); the access record is the district administrator's to read. Each
+view checks in ``dispatch``: a hidden menu item protects nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from pairs.models import Pair
+from pairs.scoping import people_for_user, people_managed_by
+from pairs.views import is_administrator
+from privacy.personal_data import Section, as_json, erase_person, export_person
+from workspace.access_log import ROLE_LABELS, access_records_for
+
+PER_PAGE = 50
+
+
+def display(value) -> str:
+    """One exported value as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.datetime):
+        return date_format(localtime(value) if is_aware(value) else value, "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, Decimal | float):
+        return f"{value:g}"
+    return str(value)
+
+
+def readable(section: Section) -> dict:
+    return {
+        "title": section.title,
+        "label": section.label,
+        "columns": [column.replace("__", " ").replace("_", " ") for column in section.columns],
+        "rows": [[display(value) for value in row.values()] for row in section.rows],
+    }
+
+
+class AdministratorView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "user"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("privacy:people"), "label": _("Personal data")},
+            *self.trail(),
+        ]
+
+    def trail(self) -> list[dict]:
+        return []
+
+
+class PeopleView(AdministratorView):
+    """Find a person of your schools to export or erase."""
+
+    page_title = gettext_lazy("Personal data")
+    template_name = "privacy/admin/privacy_people.html"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": _("Personal data")}]
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "").strip()
+        people = people_for_user(self.request.user).order_by("last_name", "first_name", "pk")
+        if query:
+            people = people.filter(
+                Q(first_name__icontains=query)
+                | Q(last_name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(username__icontains=query)
+            )
+        page = Paginator(people, PER_PAGE).get_page(self.request.GET.get("p"))
+        return super().get_context_data(query=query, page_obj=page, **kwargs)
+
+
+class PersonMixin:
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.person = None
+
+    def get_person(self, queryset):
+        self.person = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return self.person
+
+
+class PersonDataView(PersonMixin, AdministratorView):
+    """Everything held about a person, as a page; the JSON download beside it."""
+
+    template_name = "privacy/admin/privacy_person.html"
+
+    def get_page_title(self):
+        return _("Data held about %(person)s") % {"person": self.person}
+
+    def trail(self):
+        return [{"url": "", "label": str(self.person)}]
+
+    def get(self, request, *args, **kwargs):
+        self.get_person(people_for_user(request.user))
+        sections = export_person(self.person, by=request.user)
+        return self.render_to_response(
+            self.get_context_data(
+                person=self.person,
+                sections=[readable(section) for section in sections],
+                may_erase=may_erase(request.user, self.person),
+            )
+        )
+
+
+@require_safe
+def person_json(request, pk: int) -> HttpResponse:
+    if not is_administrator(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(people_for_user(request.user), pk=pk)
+    sections = export_person(person, by=request.user)
+    return HttpResponse(
+        as_json(person, sections),
+        content_type="application/json; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="tandem-person-{person.pk}.json"'},
+    )
+
+
+def may_erase(admin, person) -> bool:
+    return admin.pk != person.pk and people_managed_by(admin).filter(pk=person.pk).exists()
+
+
+class EraseForm(forms.Form):
+    confirm = forms.CharField(
+        label=gettext_lazy("Type the person's username to confirm"), max_length=150
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_confirm(self):
+        if self.cleaned_data["confirm"].strip() != self.person.username:
+            raise forms.ValidationError(_("That is not this person's username."))
+        return self.cleaned_data["confirm"]
+
+
+class ErasePersonView(PersonMixin, AdministratorView):
+    """Erase a person: GET asks for confirmation, POST erases."""
+
+    template_name = "privacy/admin/privacy_erase.html"
+    header_icon = "bin"
+
+    def get_page_title(self):
+        return _("Erase %(person)s") % {"person": self.person}
+
+    def trail(self):
+        return [
+            {"url": reverse("privacy:person", args=[self.person.pk]), "label": str(self.person)},
+            {"url": "", "label": _("Erase")},
+        ]
+
+    def erasable(self, request):
+        person = self.get_person(people_for_user(request.user))
+        if not may_erase(request.user, person):
+            raise PermissionDenied
+        return person
+
+    def get(self, request, *args, **kwargs):
+        person = self.erasable(request)
+        return self.render_to_response(
+            self.get_context_data(person=person, form=EraseForm(person=person))
+        )
+
+    def post(self, request, *args, **kwargs):
+        person = self.erasable(request)
+        form = EraseForm(request.POST, person=person)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(person=person, form=form))
+        erasure = erase_person(person, by=request.user)
+        messages.success(
+            request,
+            _("The person is erased. Shared records now show “%(pseudonym)s”.")
+            % {"pseudonym": erasure.pseudonym},
+        )
+        return redirect("privacy:people")
+
+
+class DistrictAdministratorView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "history"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_district_admin):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def pairs(self):
+        return Pair.objects.for_user(self.request.user).select_related("teacher", "para", "school")
+
+
+class PairsAccessIndexView(DistrictAdministratorView):
+    """Every pair, each linking to its record of access."""
+
+    page_title = gettext_lazy("Record of access")
+    template_name = "privacy/admin/pair_access_index.html"
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": _("Record of access")}]
+
+    def get_context_data(self, **kwargs):
+        pairs = self.pairs().order_by("school__name", "pk")
+        page = Paginator(pairs, PER_PAGE).get_page(self.request.GET.get("p"))
+        return super().get_context_data(page_obj=page, **kwargs)
+
+
+class PairAccessView(DistrictAdministratorView):
+    """Who viewed, changed or exported one pair's records, newest first."""
+
+    template_name = "privacy/admin/pair_access.html"
+
+    def get_page_title(self):
+        return _("Access to the records of %(pair)s") % {"pair": self.pair}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("privacy:pairs"), "label": _("Record of access")},
+            {"url": "", "label": str(self.pair)},
+        ]
+
+    def get(self, request, *args, **kwargs):
+        self.pair = get_object_or_404(self.pairs(), pk=kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        page = Paginator(access_records_for(self.pair), PER_PAGE).get_page(
+            self.request.GET.get("p")
+        )
+        people = get_user_model().objects.in_bulk({record.user_id for record in page})
+        rows = [
+            {
+                "record": record,
+                "person": people.get(record.user_id),
+                "role": ROLE_LABELS.get(record.role, record.role),
+            }
+            for record in page
+        ]
+        return super().get_context_data(pair=self.pair, page_obj=page, rows=rows, **kwargs)
+
+
+urlpatterns = [
+    path("", PeopleView.as_view(), name="people"),
+    path("people/<int:pk>/", PersonDataView.as_view(), name="person"),
+    path("people/<int:pk>/export.json", person_json, name="person_json"),
+    path("people/<int:pk>/erase/", ErasePersonView.as_view(), name="erase"),
+    path("pairs/", PairsAccessIndexView.as_view(), name="pairs"),
+    path("pairs/<int:pk>/access/", PairAccessView.as_view(), name="pair_access"),
+]

@@ -1,0 +1,418 @@
+"""Pair reports for administrators: each pair's assigned work side by side, and
+pair health.
+
+As in ``reporting.completion_reports``, every row comes from one annotated queryset scoped
+through ``pairs.scoping``; how each pair is doing comes from
+``workspace.health`` (one query for all the pairs on a page or in an export).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+
+import django_filters
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, NumberColumn, StatusTagColumn
+from wagtail.admin.views.reports import ReportView
+
+from courses.models import Assignment
+from pairs.models import Pair
+from pairs.scoping import in_scope, schools_administered_by
+from reporting.completion_reports import (
+    OVERDUE,
+    STATUS_CHOICES,
+    STATUS_LABELS,
+    AdministratorReportView,
+    ReportFilterSet,
+    SubqueryCount,
+    with_status,
+)
+from workspace.health import with_health
+from workspace.models import PairAction
+
+QUIET_AFTER = datetime.timedelta(days=14)
+
+ATTENTION, QUIET, NO_PLAN, WAITING, FINE = "attention", "quiet", "no_plan", "waiting", "fine"
+HEALTH_CHOICES = [
+    (ATTENTION, _("Needs attention")),
+    (QUIET, _("No check-in for two weeks")),
+    (NO_PLAN, _("No plan this week")),
+    (WAITING, _("Actions waiting on a partner")),
+    (FINE, _("No concerns")),
+]
+HEALTH_FILTERS = {
+    ATTENTION: Q(needs_attention=True),
+    QUIET: Q(quiet=True),
+    NO_PLAN: Q(has_plan_this_week=False),
+    WAITING: Q(waiting_on_para__gt=0) | Q(waiting_on_teacher__gt=0),
+    FINE: Q(needs_attention=False),
+}
+HEALTH_LABELS = dict(HEALTH_CHOICES)
+NOT_ASSIGNED = _("Not assigned")
+
+
+# Pair health ----------------------------------------------------------------------
+
+
+def with_attention(pairs: QuerySet[Pair], today: datetime.date) -> QuerySet[Pair]:
+    """``workspace.health.with_health`` plus ``quiet`` (no check-in for two weeks,
+    counting from the pair's start) and ``needs_attention`` (any of the three)."""
+    quiet_since = today - QUIET_AFTER
+    return (
+        with_health(pairs, today)
+        .annotate(
+            quiet=ExpressionWrapper(
+                Q(last_check_in__lte=quiet_since)
+                | Q(last_check_in__isnull=True, started_on__lte=quiet_since),
+                output_field=BooleanField(),
+            )
+        )
+        .annotate(
+            needs_attention=ExpressionWrapper(
+                Q(quiet=True) | HEALTH_FILTERS[NO_PLAN] | HEALTH_FILTERS[WAITING],
+                output_field=BooleanField(),
+            )
+        )
+    )
+
+
+def health_rows(admin, today: datetime.date) -> QuerySet[Pair]:
+    """The active pairs of the schools ``admin`` administers, with their health."""
+    return (
+        with_attention(Pair.objects.administered_by(admin).active(), today)
+        .select_related("school", "teacher", "para")
+        .order_by("school__name", "teacher__last_name", "para__last_name", "pk")
+    )
+
+
+def pairs_needing_attention(admin, today: datetime.date) -> QuerySet[Pair]:
+    return health_rows(admin, today).filter(needs_attention=True)
+
+
+def attention_reasons(pair: Pair) -> list[str]:
+    """Why a pair (annotated by ``with_attention``) needs attention, in words."""
+    reasons = []
+    if pair.quiet:
+        reasons.append(str(HEALTH_LABELS[QUIET]))
+    if not pair.has_plan_this_week:
+        reasons.append(str(HEALTH_LABELS[NO_PLAN]))
+    if pair.waiting_on_para:
+        reasons.append(str(_("%(count)s waiting on the para") % {"count": pair.waiting_on_para}))
+    if pair.waiting_on_teacher:
+        reasons.append(
+            str(_("%(count)s waiting on the teacher") % {"count": pair.waiting_on_teacher})
+        )
+    return reasons
+
+
+# Assigned work, pair by pair ---------------------------------------------------------
+
+
+def _active_pairs(relation: str) -> FilteredRelation:
+    return FilteredRelation(relation, condition=Q(**{f"{relation}__ended_on__isnull": True}))
+
+
+def partner_status(person_ref, today: datetime.date) -> Subquery:
+    """The status of ``person_ref``'s own assignment of the row's page, if any."""
+    theirs = Assignment.objects.filter(user=person_ref, page=OuterRef("page"))
+    return Subquery(with_status(theirs, today).values("status")[:1])
+
+
+def pair_assignment_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
+    """One row per active pair and page (course or module) assigned to either partner,
+    in the schools ``admin`` administers.
+
+    Each row is an assignment of one partner, joined to the pairs they are in
+    (a teacher with two paras is in two pairs). A page both partners have gives
+    one row, the para's. Annotated with ``pair_id``, each partner's status and
+    the pair's try-tomorrow actions under the page (``actions_done`` of
+    ``actions_total``).
+    """
+    actions = PairAction.objects.filter(
+        pair=OuterRef("pair_id"), module__path__startswith=OuterRef("page__path")
+    )
+    rows = (
+        Assignment.objects.annotate(
+            as_para=_active_pairs("user__pairs_as_para"),
+            as_teacher=_active_pairs("user__pairs_as_teacher"),
+        )
+        .annotate(
+            pair_id=Coalesce("as_para__id", "as_teacher__id"),
+            pair_school_id=Coalesce("as_para__school_id", "as_teacher__school_id"),
+            pair_para_id=Coalesce("as_para__para_id", "as_teacher__para_id"),
+            pair_teacher_id=Coalesce("as_para__teacher_id", "as_teacher__teacher_id"),
+        )
+        # Assignments of people in no active pair have no row here.
+        .filter(pair_id__isnull=False)
+    )
+    return (
+        in_scope(rows, "pair_school_id", schools_administered_by(admin))
+        .filter(
+            Q(user_id=F("pair_para_id"))
+            | ~Exists(
+                Assignment.objects.filter(user=OuterRef("pair_para_id"), page=OuterRef("page"))
+            )
+        )
+        .annotate(
+            school_name=Coalesce("as_para__school__name", "as_teacher__school__name"),
+            para_status=partner_status(OuterRef("pair_para_id"), today),
+            teacher_status=partner_status(OuterRef("pair_teacher_id"), today),
+            actions_done=SubqueryCount(actions.done().values("pk")),
+            actions_total=SubqueryCount(actions.values("pk")),
+        )
+        .select_related("page")
+        .order_by("school_name", "pair_id", "page__path")
+    )
+
+
+def _administered_with_health(admin, today: datetime.date) -> QuerySet[Pair]:
+    pairs = Pair.objects.administered_by(admin).active()
+    return with_health(pairs, today).select_related("school", "teacher", "para")
+
+
+def pairs_with_health(pair_ids: Iterable[int], admin, today: datetime.date) -> dict:
+    """``{pair id: pair}`` with names, school and health of the pairs named, in one query."""
+    pairs = _administered_with_health(admin, today).filter(pk__in=list(pair_ids))
+    return {pair.pk: pair for pair in pairs}
+
+
+def pairs_in_report_order(admin, today: datetime.date) -> Iterator[Pair]:
+    """Every active pair ``admin`` administers, with its health, streamed in the
+    order of ``pair_assignment_rows`` (school name, then pair)."""
+    pairs = _administered_with_health(admin, today).order_by("school__name", "pk")
+    return pairs.iterator(chunk_size=2000)
+
+
+# Admin report views ---------------------------------------------------------------
+
+
+def partner_status_label(status: str | None) -> str:
+    return str(STATUS_LABELS[status]) if status else str(NOT_ASSIGNED)
+
+
+def yes_no(value: bool) -> str:
+    return str(_("Yes")) if value else str(_("No"))
+
+
+class PairAssignmentFilterSet(ReportFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Either partner is"),
+        choices=STATUS_CHOICES,
+        empty_label=_("Any status"),
+        method="filter_status",
+    )
+
+    class Meta:
+        model = Assignment
+        fields: list[str] = []
+
+    def filter_school(self, queryset, name, school):
+        return queryset.filter(pair_school_id=school.pk)
+
+    def filter_course(self, queryset, name, course):
+        return queryset.filter(page__path__startswith=course.path)
+
+    def filter_status(self, queryset, name, status):
+        return queryset.filter(Q(para_status=status) | Q(teacher_status=status))
+
+
+def status_tag(accessor: str, label) -> StatusTagColumn:
+    return StatusTagColumn(
+        accessor,
+        label=label,
+        accessor=lambda row: partner_status_label(getattr(row, accessor)),
+        primary=lambda row: getattr(row, accessor) == OVERDUE,
+    )
+
+
+class PairAssignmentReport(AdministratorReportView):
+    page_title = _("Assigned work by pair")
+    header_icon = "group"
+    index_url_name = "pair_reports:by_pair"
+    index_results_url_name = "pair_reports:by_pair_results"
+    filterset_class = PairAssignmentFilterSet
+    export_filename = "assigned-work-by-pair"
+    # An assignment shows once for each pair its person is in.
+    page_keys = ("pk", "pair_id")
+    columns = [
+        Column("pair", label=_("Pair")),
+        Column("school_name", label=_("School")),
+        Column("assignment", label=_("Assignment"), accessor="page.title"),
+        status_tag("para_status", _("Para")),
+        status_tag("teacher_status", _("Teacher")),
+        Column(
+            "actions",
+            label=_("Try-tomorrow actions done"),
+            accessor=lambda row: (
+                _("%(done)s of %(total)s") % {"done": row.actions_done, "total": row.actions_total}
+            ),
+        ),
+        Column("last_check_in", label=_("Last check-in"), accessor="pair.last_check_in"),
+        Column(
+            "plan",
+            label=_("Plan this week"),
+            accessor=lambda row: yes_no(row.pair.has_plan_this_week),
+        ),
+    ]
+    list_export = [
+        "pair.teacher",
+        "pair.para",
+        "school_name",
+        "page.title",
+        "para_status",
+        "teacher_status",
+        "actions_done",
+        "actions_total",
+        "pair.last_check_in",
+        "pair.has_plan_this_week",
+    ]
+    export_headings = {
+        "pair.teacher": _("Teacher"),
+        "pair.para": _("Para"),
+        "school_name": _("School"),
+        "page.title": _("Assignment"),
+        "para_status": _("Para's status"),
+        "teacher_status": _("Teacher's status"),
+        "actions_done": _("Actions done"),
+        "actions_total": _("Actions"),
+        "pair.last_check_in": _("Last check-in"),
+        "pair.has_plan_this_week": _("Plan this week"),
+    }
+    custom_field_preprocess = {
+        "para_status": {fmt: partner_status_label for fmt in ReportView.FORMATS},
+        "teacher_status": {fmt: partner_status_label for fmt in ReportView.FORMATS},
+        "pair.has_plan_this_week": {fmt: yes_no for fmt in ReportView.FORMATS},
+    }
+
+    def get_base_queryset(self):
+        return pair_assignment_rows(self.request.user, self.today)
+
+    def page_rows(self, rows):
+        rows = super().page_rows(rows)
+        return list(
+            self.with_pairs(rows, pairs_with_health({r.pair_id for r in rows}, *self.scope))
+        )
+
+    def export_rows(self, queryset) -> Iterator:
+        # The rows and the pairs stream side by side in the same order, so memory
+        # stays flat and the export runs two queries however large the district.
+        rows = super().export_rows(queryset)
+        return self.beside_pairs(rows, pairs_in_report_order(*self.scope))
+
+    @cached_property
+    def scope(self) -> tuple:
+        return self.request.user, self.today
+
+    @staticmethod
+    def with_pairs(rows: Iterable[Assignment], pairs: dict) -> Iterator[Assignment]:
+        for row in rows:
+            row.pair = pairs[row.pair_id]
+            yield row
+
+    @staticmethod
+    def beside_pairs(rows: Iterable[Assignment], pairs: Iterator[Pair]) -> Iterator[Assignment]:
+        """Give each row its pair from ``pairs``, which holds every row's pair in
+        the rows' order (and pairs without rows, which are passed over)."""
+        pair = None
+        for row in rows:
+            while pair is None or pair.pk != row.pair_id:
+                pair = next(pairs, None)
+                if pair is None:
+                    raise LookupError(f"Pair {row.pair_id} is not in the report's order.")
+            row.pair = pair
+            yield row
+
+
+class PairHealthFilterSet(ReportFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=HEALTH_CHOICES,
+        empty_label=_("Any status"),
+        method="filter_status",
+    )
+
+    class Meta:
+        model = Pair
+        fields: list[str] = []
+
+    def filter_school(self, queryset, name, school):
+        return queryset.filter(school=school)
+
+    def filter_course(self, queryset, name, course):
+        """Pairs where either partner was assigned the course or one of its modules."""
+        assigned = Assignment.objects.filter(
+            Q(user=OuterRef("para")) | Q(user=OuterRef("teacher")),
+            page__path__startswith=course.path,
+        )
+        return queryset.filter(Exists(assigned))
+
+    def filter_status(self, queryset, name, status):
+        return queryset.filter(HEALTH_FILTERS[status])
+
+
+class PairHealthReport(AdministratorReportView):
+    page_title = _("Pair health")
+    header_icon = "pick"
+    index_url_name = "pair_reports:health"
+    index_results_url_name = "pair_reports:health_results"
+    filterset_class = PairHealthFilterSet
+    export_filename = "pair-health"
+    columns = [
+        Column("pair", label=_("Pair"), accessor=str),
+        Column("school", label=_("School")),
+        Column("last_check_in", label=_("Last check-in")),
+        Column("plan", label=_("Plan this week"), accessor=lambda p: yes_no(p.has_plan_this_week)),
+        NumberColumn("waiting_on_para", label=_("Actions waiting on the para")),
+        NumberColumn("waiting_on_teacher", label=_("Actions waiting on the teacher")),
+        StatusTagColumn(
+            "needs_attention",
+            label=_("Needs attention"),
+            accessor=lambda p: "; ".join(attention_reasons(p)) or str(HEALTH_LABELS[FINE]),
+            primary=lambda p: p.needs_attention,
+        ),
+    ]
+    list_export = [
+        "teacher",
+        "para",
+        "school",
+        "last_check_in",
+        "has_plan_this_week",
+        "waiting_on_para",
+        "waiting_on_teacher",
+        "reasons",
+    ]
+    export_headings = {
+        "teacher": _("Teacher"),
+        "para": _("Para"),
+        "school": _("School"),
+        "last_check_in": _("Last check-in"),
+        "has_plan_this_week": _("Plan this week"),
+        "waiting_on_para": _("Actions waiting on the para"),
+        "waiting_on_teacher": _("Actions waiting on the teacher"),
+        "reasons": _("Needs attention"),
+    }
+    custom_field_preprocess = {
+        "has_plan_this_week": {fmt: yes_no for fmt in ReportView.FORMATS},
+    }
+
+    def get_base_queryset(self):
+        return health_rows(self.request.user, self.today)
+
+    def export_rows(self, queryset) -> Iterator[Pair]:
+        for pair in super().export_rows(queryset):
+            pair.reasons = "; ".join(attention_reasons(pair))
+            yield pair

@@ -1,0 +1,162 @@
+"""Forms for the pair's workspace. The pair, the author and the timestamps are
+set by the views, never taken from what was posted.
+
+Templates render them with ``{% include "workspace/forms/form.html" %}``: the
+form renderer does not search the project's template folder.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import ModulePage
+from pairs.models import Pair
+from workspace.models import PLAN_FIELDS, CheckIn, PairAction, WeeklyPlan
+from workspace.student_data import validate_no_personal_data, validate_student_initials
+
+OUTSIDE_PERIOD = _("Pick a day while this pair works together (from %(start)s).")
+OUTSIDE_PERIOD_ENDED = _("Pick a day while this pair worked together (%(start)s to %(end)s).")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        # ISO format is what <input type="date"> sends and expects.
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def check_in_period(pair: Pair, day: datetime.date) -> datetime.date:
+    """``day``, if it falls in the pair's working period; otherwise a form error."""
+    if pair.covers(day):
+        return day
+    params = {"start": date_format(pair.started_on)}
+    if pair.ended_on:
+        params["end"] = date_format(pair.ended_on)
+    message = OUTSIDE_PERIOD_ENDED if pair.ended_on else OUTSIDE_PERIOD
+    raise forms.ValidationError(message, code="outside_period", params=params)
+
+
+class AddModuleActionsForm(forms.Form):
+    """A module's try-tomorrow actions, copied onto one pair's checklist for a day."""
+
+    module_id = forms.ModelChoiceField(
+        queryset=ModulePage.objects.live(), widget=forms.HiddenInput, label=_("Module")
+    )
+    planned_for = forms.DateField(label=_("Day to try them"), widget=DateInput)
+
+    def __init__(self, *args, pair: Pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pair = pair
+
+    def clean_module_id(self) -> ModulePage:
+        module = self.cleaned_data["module_id"]
+        if not module.actions:
+            raise forms.ValidationError(_("This module has no try-tomorrow actions to add."))
+        return module
+
+    def clean_planned_for(self) -> datetime.date:
+        return check_in_period(self.pair, self.cleaned_data["planned_for"])
+
+
+class PairActionForm(forms.ModelForm):
+    """An action the pair writes themselves."""
+
+    class Meta:
+        model = PairAction
+        fields = ["text", "who", "planned_for", "records_data"]
+        labels = {
+            "text": _("What will you try?"),
+            "who": _("Who does it?"),
+            "records_data": _("Note what happened and whether it helped"),
+        }
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "planned_for": DateInput}
+
+    def __init__(self, *args, pair: Pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pair = pair
+
+    def clean_planned_for(self) -> datetime.date:
+        return check_in_period(self.pair, self.cleaned_data["planned_for"])
+
+
+class ActionRecordForm(forms.ModelForm):
+    """What happened when the pair tried an action that asks for data."""
+
+    class Meta:
+        model = PairAction
+        fields = ["note", "outcome"]
+        labels = {"note": _("What happened?"), "outcome": _("Did it help?")}
+        help_texts = {"note": _("You can use Markdown. Students by initials only.")}
+        widgets = {"outcome": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].required = True
+        # RadioSelect would otherwise offer the model's blank choice as a fourth answer.
+        self.fields["outcome"].choices = PairAction.Outcome.choices
+
+
+class CheckInForm(forms.ModelForm):
+    minutes = forms.IntegerField(
+        label=_("Minutes spent"),
+        validators=[MinValueValidator(1), MaxValueValidator(480)],
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = ["kind", "happened_on", "minutes", "note"]
+        labels = {"kind": _("What kind of meeting?"), "note": _("Notes")}
+        help_texts = {"note": _("You can use Markdown. Students by initials only.")}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "happened_on": DateInput,
+            "note": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, pair: Pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pair = pair
+
+    def clean_happened_on(self) -> datetime.date:
+        day = check_in_period(self.pair, self.cleaned_data["happened_on"])
+        if day > self.pair.today():
+            raise forms.ValidationError(_("Log a meeting once it has happened."))
+        return day
+
+
+class WeeklyPlanForm(forms.ModelForm):
+    """The toolkit's planning template. ``version`` is the plan the form was based on
+    (0 for a week with no plan yet), so a save over someone else's edit is refused."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    class Meta:
+        model = WeeklyPlan
+        fields = list(PLAN_FIELDS)
+        help_texts = {
+            "priority_goals": _("Academic, behavioural or IEP goals. You can use Markdown."),
+            "strategies": _("The strategies and accommodations you will both use."),
+            "data_collection": _("What, how and when to collect data."),
+            "communication": _("For example: a daily check-in, a shared document, a meeting."),
+        }
+        widgets = {
+            "priority_goals": forms.Textarea(attrs={"rows": 4}),
+            "strategies": forms.Textarea(attrs={"rows": 4}),
+            "data_collection": forms.Textarea(attrs={"rows": 4}),
+            "communication": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["students"].validators.append(validate_student_initials)
+        for name in PLAN_FIELDS[1:]:
+            self.fields[name].validators.append(validate_no_personal_data)
+
+    def plan_fields(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in PLAN_FIELDS}

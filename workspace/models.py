@@ -1,0 +1,251 @@
+"""The pair's workspace: try-tomorrow records, the weekly plan, and the check-in log.
+
+Every query for these goes through ``Pair.objects.for_user`` (see ``pairs.scoping``):
+the managers here take a user and filter through the pairs they may see.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.blocks import ACTION_WHO_CHOICES
+from pairs.models import Pair
+
+PARA, TEACHER, TOGETHER = "para", "teacher", "together"
+# Which timestamp records each partner's key; the roles are a pair's, not a person's.
+DONE_FIELDS = {PARA: "para_done_at", TEACHER: "teacher_done_at"}
+
+
+class PairScopedQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(pair__in=Pair.objects.for_user(user))
+
+
+def needs_confirmation(role: str) -> Q:
+    """Actions still missing ``role``'s confirmation (among those meant for them)."""
+    return Q(who__in=[TOGETHER, role], **{f"{DONE_FIELDS[role]}__isnull": True})
+
+
+# ``PairAction.is_done`` as a query: nobody it concerns still has a key to turn.
+DONE = ~(needs_confirmation(PARA) | needs_confirmation(TEACHER))
+
+
+class PairActionQuerySet(PairScopedQuerySet):
+    def done(self):
+        return self.filter(DONE)
+
+    def open(self):
+        return self.exclude(DONE)
+
+    def waiting_on(self, role: str, today: datetime.date):
+        """Actions whose day has passed and that still need ``role`` to confirm."""
+        return self.filter(needs_confirmation(role), planned_for__lt=today)
+
+
+class PairAction(models.Model):
+    """One try-tomorrow action on a pair's checklist, done when both keys are turned."""
+
+    class Outcome(models.TextChoices):
+        HELPED = "helped", _("It helped")
+        NOT_SURE = "not_sure", _("Not sure yet")
+        DID_NOT_HELP = "did_not_help", _("It did not help")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="actions")
+    # Null for an action the pair wrote themselves.
+    module = models.ForeignKey(
+        "courses.ModulePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pair_actions",
+    )
+    block_id = models.CharField(max_length=64, blank=True)
+    text = models.TextField(_("what to do"), max_length=1000)
+    who = models.CharField(max_length=16, choices=ACTION_WHO_CHOICES, default="together")
+    records_data = models.BooleanField(default=False)
+    planned_for = models.DateField(_("day to try it"))
+    para_done_at = models.DateTimeField(null=True, blank=True)
+    teacher_done_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("what happened"), blank=True, max_length=4000)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PairActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["planned_for", "pk"]
+        indexes = [models.Index(fields=["pair", "planned_for"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "module", "block_id"],
+                condition=~Q(block_id=""),
+                name="module_action_once_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_done(self) -> bool:
+        if self.who == "para":
+            return self.para_done_at is not None
+        if self.who == "teacher":
+            return self.teacher_done_at is not None
+        return self.para_done_at is not None and self.teacher_done_at is not None
+
+    def is_waiting(self, today: datetime.date) -> bool:
+        return not self.is_done and self.planned_for < today
+
+    def concerns(self, role: str) -> bool:
+        """Whether the partner in ``role`` has a key to turn for this action."""
+        return self.who in (TOGETHER, role)
+
+    def confirmed_by(self, role: str) -> bool:
+        return getattr(self, DONE_FIELDS[role]) is not None
+
+    def missing_roles(self) -> tuple[str, ...]:
+        """The partners whose confirmation the action still needs, para first."""
+        return tuple(
+            role for role in (PARA, TEACHER) if self.concerns(role) and not self.confirmed_by(role)
+        )
+
+
+# The toolkit's planning template, in its order.
+PLAN_FIELDS = ("students", "priority_goals", "strategies", "data_collection", "communication")
+
+
+class WeeklyPlan(models.Model):
+    """The toolkit's five-field planning template, one per pair per week (Monday start)."""
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="plans")
+    week_of = models.DateField(_("week of"))
+    students = models.CharField(
+        _("students supported"),
+        max_length=200,
+        blank=True,
+        help_text=_("Initials only, separated by commas, for example: J.M., AB"),
+    )
+    priority_goals = models.TextField(_("priority goals this week"), blank=True, max_length=2000)
+    strategies = models.TextField(_("strategies and accommodations"), blank=True, max_length=2000)
+    data_collection = models.TextField(_("data collection plan"), blank=True, max_length=2000)
+    communication = models.TextField(
+        _("communication method and frequency"), blank=True, max_length=1000
+    )
+    # Bumped on every save; a save based on an older version is refused, not lost.
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = PairScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-week_of"]
+        constraints = [
+            models.UniqueConstraint(fields=["pair", "week_of"], name="one_plan_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan for the week of {self.week_of:%Y-%m-%d}"
+
+
+class CheckIn(models.Model):
+    class Kind(models.TextChoices):
+        CHECK_IN = "check_in", _("Check-in")
+        PLANNING = "planning", _("Planning meeting")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="check_ins")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CHECK_IN)
+    happened_on = models.DateField(_("date"))
+    minutes = models.PositiveSmallIntegerField(_("minutes spent"))
+    note = models.TextField(_("notes"), blank=True, max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PairScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["pair", "happened_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.happened_on:%Y-%m-%d}"
+
+
+class AccessRecordQuerySet(models.QuerySet):
+    """Access records are written once and never changed or removed by the application."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Access records cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Access records cannot be deleted.")
+
+    def pseudonymise(self, user_id: int, pseudonym_id: int) -> int:
+        """The one change allowed: erasing a person points their records at a
+        pseudonym (see ``privacy.personal_data``), keeping the record itself."""
+        return models.QuerySet.update(self.filter(user_id=user_id), user_id=pseudonym_id)
+
+
+class AccessRecord(models.Model):
+    """Who viewed, changed or exported a pair's plan, checklist or check-ins, and when.
+
+    The pair and the person are kept as ids without a database constraint: the
+    record outlives a deleted pair or person (``DO_NOTHING``), and deleting them
+    never cascades into the log.
+    """
+
+    class Part(models.TextChoices):
+        WORKSPACE = "workspace", _("Pair page")
+        CHECKLIST = "checklist", _("Checklist")
+        PLAN = "plan", _("Weekly plan")
+        CHECK_INS = "check_ins", _("Check-in log")
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        CHANGED = "changed", _("Changed")
+        EXPORTED = "exported", _("Exported")
+
+    pair = models.ForeignKey(
+        Pair, on_delete=models.DO_NOTHING, db_constraint=False, related_name="access_records"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    role = models.CharField(max_length=32)
+    part = models.CharField(max_length=16, choices=Part.choices)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["pair", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.get_part_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Access records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Access records cannot be deleted.")

@@ -1,0 +1,141 @@
+"""Everything on the pair's page, gathered in a fixed number of queries however
+many courses, actions, plans or check-ins the pair has."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from courses.learning import courses_for_pair
+from courses.models import CoursePage, ModulePage
+from courses.progress import (
+    NOT_STARTED_STATUS,
+    ModuleStatus,
+    live_modules_by_course,
+    module_statuses,
+)
+from pairs.models import Pair
+from workspace.access import role_in_pair, write_refusal
+from workspace.actions import ActionView, action_view
+from workspace.models import DONE, CheckIn, PairAction, WeeklyPlan
+from workspace.plans import PlanningTime, monday_of, planning_time
+
+# The page lists the open actions (up to this many) and the latest done ones;
+# the full checklist and the full log have pages of their own.
+OPEN_ACTIONS_SHOWN = 30
+DONE_ACTIONS_SHOWN = 5
+CHECK_INS_SHOWN = 5
+# The module pages are big (body, quiz); the checklist needs their titles and URLs.
+MODULE_CONTENT = ("module__body", "module__quiz", "module__actions", "module__objectives")
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    module: ModulePage
+    para: ModuleStatus
+    teacher: ModuleStatus
+    actions_total: int
+    actions_done: int
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    course: CoursePage
+    modules: list[ModuleRow]
+
+
+def pair_courses(pair: Pair) -> list[CoursePage]:
+    """The partners' courses (``courses.learning.courses_for_pair``) and the courses
+    whose actions the pair took on, in catalogue order."""
+    courses = courses_for_pair(pair)
+    known = {course.path for course in courses}
+    action_course_paths = {
+        path[: -CoursePage.steplen]
+        for path in pair.actions.filter(module__isnull=False)
+        .values_list("module__path", flat=True)
+        .distinct()
+    } - known
+    if action_course_paths:
+        courses += CoursePage.objects.live().filter(path__in=action_course_paths)
+        courses.sort(key=lambda course: course.path)
+    return courses
+
+
+def course_rows(pair: Pair) -> list[CourseRow]:
+    """The pair's courses, module by module: each partner's status and the pair's actions."""
+    courses = pair_courses(pair)
+    modules_by_course = live_modules_by_course(courses)
+    module_ids = [module.pk for modules in modules_by_course.values() for module in modules]
+    statuses = module_statuses([pair.para_id, pair.teacher_id], module_ids)
+    counts = {
+        row["module"]: row
+        for row in pair.actions.filter(module__in=module_ids)
+        .order_by()
+        .values("module")
+        .annotate(total=Count("pk"), done=Count("pk", filter=DONE))
+    }
+    return [
+        CourseRow(
+            course,
+            [
+                ModuleRow(
+                    module,
+                    para=statuses.get((pair.para_id, module.pk), NOT_STARTED_STATUS),
+                    teacher=statuses.get((pair.teacher_id, module.pk), NOT_STARTED_STATUS),
+                    actions_total=counts.get(module.pk, {}).get("total", 0),
+                    actions_done=counts.get(module.pk, {}).get("done", 0),
+                )
+                for module in modules_by_course.get(course.pk, [])
+            ],
+        )
+        for course in courses
+    ]
+
+
+def checklist_actions(pair: Pair):
+    """The pair's actions with their modules' titles, without the modules' content."""
+    return pair.actions.select_related("module").defer(*MODULE_CONTENT)
+
+
+@dataclass(frozen=True)
+class PairOverview:
+    pair: Pair
+    role: str | None
+    partner: object | None
+    can_write: bool
+    today: datetime.date
+    monday: datetime.date
+    courses: list[CourseRow]
+    open_actions: list[ActionView]
+    more_open_actions: bool
+    done_actions: list[ActionView]
+    plan: WeeklyPlan | None
+    planning: PlanningTime
+    check_ins: list[CheckIn]
+
+
+def pair_overview(pair: Pair, user) -> PairOverview:
+    role = role_in_pair(pair, user)
+    today = pair.today()
+    monday = monday_of(today)
+    open_actions = list(checklist_actions(pair).open()[: OPEN_ACTIONS_SHOWN + 1])
+    done_actions: list[PairAction] = list(
+        checklist_actions(pair).done().order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN]
+    )
+    return PairOverview(
+        pair=pair,
+        role=role,
+        partner=pair.partner_of(user) if role else None,
+        can_write=write_refusal(pair, user) is None,
+        today=today,
+        monday=monday,
+        courses=course_rows(pair),
+        open_actions=[action_view(a, role, today) for a in open_actions[:OPEN_ACTIONS_SHOWN]],
+        more_open_actions=len(open_actions) > OPEN_ACTIONS_SHOWN,
+        done_actions=[action_view(a, role, today) for a in done_actions],
+        plan=pair.plans.select_related("updated_by").filter(week_of=monday).first(),
+        planning=planning_time(pair, monday),
+        check_ins=list(pair.check_ins.select_related("author")[:CHECK_INS_SHOWN]),
+    )

@@ -1,0 +1,76 @@
+"""``{% load checklist_tags %}{% add_to_checklist page %}`` on a module page."""
+
+from django import template
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from pairs.models import Pair
+from workspace.models import PARA, PLAN_FIELDS, TEACHER, PairAction, WeeklyPlan
+from workspace.plans import next_school_day
+
+register = template.Library()
+
+ROLE_LABELS = {PARA: _("para"), TEACHER: _("special educator")}
+
+
+@register.inclusion_tag("workspace/tags/add_to_checklist.html", takes_context=True)
+def add_to_checklist(context, page) -> dict:
+    """A small form that puts the module's actions on one of the person's active
+    pairs' checklists, for a day (tomorrow unless they pick another).
+
+    Nothing is shown to someone with no active pair, or for a module without
+    actions. With several pairs, each gets its own submit button (``formaction``),
+    so choosing a pair needs no JavaScript. One query.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not page.actions:
+        return {"show": False}
+    # The person's own pairs: narrower than ``for_user``, which adds an
+    # administrator's schools. Sorted here by partner, the name on each button;
+    # Pair's default order would join the school into the query.
+    pairs = sorted(
+        Pair.objects.of_member(user)
+        .active()
+        .order_by()
+        .select_related("teacher", "para")
+        .annotate(added=Exists(PairAction.objects.filter(pair=OuterRef("pk"), module=page))),
+        key=lambda pair: _name_key(pair.partner_of(user)),
+    )
+    if not pairs:
+        return {"show": False}
+    return {
+        "show": True,
+        "page": page,
+        "choices": [
+            {"pair": pair, "partner": pair.partner_of(user), "added": pair.added} for pair in pairs
+        ],
+        "next_school_day": next_school_day(pairs[0].today()),
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+def _name_key(person) -> tuple[str, str, int]:
+    return (person.last_name.casefold(), person.first_name.casefold(), person.pk)
+
+
+@register.filter
+def plan_items(plan) -> list[tuple[str, str]]:
+    """``(label, text)`` for each field of the planning template, in its order."""
+    return [
+        (WeeklyPlan._meta.get_field(name).verbose_name.capitalize(), getattr(plan, name))
+        for name in PLAN_FIELDS
+    ]
+
+
+@register.filter
+def partner_label(role: str) -> str:
+    """What the pair calls the partner in ``role``: "para" or "special educator"."""
+    return ROLE_LABELS.get(role, "")
+
+
+@register.filter
+def waiting_on(health, role: str) -> int:
+    """``{{ health|waiting_on:role }}``: actions past their day still needing ``role``."""
+    return health.waiting_on(role)

@@ -1,0 +1,316 @@
+"""The pair's workspace. Every view takes its pair from ``workspace.access.pair_view``,
+which answers 404 to anyone who is not a partner or one of the school's administrators."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_safe
+
+from pairs.models import Pair
+from workspace.access import pair_view, role_in_pair, write_refusal
+from workspace.access_log import Action, Part, record_access
+from workspace.actions import (
+    CONFIRMATION_MESSAGES,
+    Confirmation,
+    action_view,
+    add_module_actions,
+    set_confirmation,
+)
+from workspace.forms import (
+    ActionRecordForm,
+    AddModuleActionsForm,
+    CheckInForm,
+    PairActionForm,
+    WeeklyPlanForm,
+)
+from workspace.health import pair_health
+from workspace.models import PLAN_FIELDS, CheckIn, PairAction
+from workspace.overview import checklist_actions, pair_overview
+from workspace.plans import (
+    monday_of,
+    next_school_day,
+    planning_time,
+    prefill_from,
+    save_plan,
+    week_overlaps_pair,
+)
+
+PER_PAGE = 25
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go back to after a form posted from another page (a module, the list)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _posted(request: HttpRequest):
+    return request.POST if request.method == "POST" else None
+
+
+@login_required
+@require_safe
+def my_pairs(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    pairs = (
+        Pair.objects.for_user(user)
+        .of_member(user)
+        .select_related("school", "teacher", "para")
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
+    )
+    health = pair_health(pairs)
+    rows = [
+        {
+            "pair": pair,
+            "partner": pair.partner_of(user),
+            "role": role_in_pair(pair, user),
+            "health": health[pair.pk],
+        }
+        for pair in pairs
+    ]
+    return render(request, "workspace/my_pairs.html", {"rows": rows})
+
+
+@pair_view()
+def pair_detail(request: HttpRequest, pair: Pair) -> HttpResponse:
+    record_access(request, pair, Part.WORKSPACE)
+    return render(
+        request,
+        "workspace/pair_detail.html",
+        {"pair": pair, "overview": pair_overview(pair, request.user)},
+    )
+
+
+# The checklist ----------------------------------------------------------------------
+
+
+@pair_view()
+def pair_actions(request: HttpRequest, pair: Pair) -> HttpResponse:
+    record_access(request, pair, Part.CHECKLIST)
+    page = Paginator(checklist_actions(pair).order_by("-planned_for", "-pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    role, today = role_in_pair(pair, request.user), pair.today()
+    return render(
+        request,
+        "workspace/pair_actions.html",
+        {
+            "pair": pair,
+            "page_obj": page,
+            "actions": [action_view(action, role, today) for action in page],
+            "can_write": write_refusal(pair, request.user) is None,
+            "role": role,
+        },
+    )
+
+
+@pair_view(methods=["POST"], writes=["POST"])
+def pair_action_add(request: HttpRequest, pair: Pair) -> HttpResponse:
+    """Copy a module's try-tomorrow actions onto the checklist (from the module page)."""
+    form = AddModuleActionsForm(request.POST, pair=pair)
+    if not form.is_valid():
+        return render(request, "workspace/add_actions.html", {"pair": pair, "form": form})
+    module, day = form.cleaned_data["module_id"], form.cleaned_data["planned_for"]
+    added = add_module_actions(pair, module, day, request.user)
+    record_access(request, pair, Part.CHECKLIST)
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "Added %(count)d action from “%(module)s” to your checklist for %(day)s.",
+                "Added %(count)d actions from “%(module)s” to your checklist for %(day)s.",
+                len(added),
+            )
+            % {"count": len(added), "module": module.title, "day": date_format(day, "l, F j")},
+        )
+    else:
+        messages.info(request, _("This module's actions are already on your checklist."))
+    return redirect(_next_url(request, reverse("pair_detail", args=[pair.pk])))
+
+
+@pair_view(methods=["GET", "POST"], writes=["GET", "POST"])
+def pair_action_new(request: HttpRequest, pair: Pair) -> HttpResponse:
+    """An action the pair writes themselves."""
+    form = PairActionForm(
+        _posted(request), pair=pair, initial={"planned_for": next_school_day(pair.today())}
+    )
+    if request.method == "POST" and form.is_valid():
+        action = form.save(commit=False)
+        action.pair, action.added_by = pair, request.user
+        action.save()
+        record_access(request, pair, Part.CHECKLIST)
+        messages.success(request, _("Your action is on the checklist."))
+        return redirect(reverse("pair_detail", args=[pair.pk]) + "#checklist")
+    return render(request, "workspace/pair_action_form.html", {"pair": pair, "form": form})
+
+
+def _set_key(request: HttpRequest, pair: Pair, action_pk: int, *, done: bool) -> HttpResponse:
+    action, outcome = set_confirmation(
+        PairAction.objects.for_user(request.user).filter(pair=pair),
+        action_pk,
+        role_in_pair(pair, request.user),
+        done=done,
+    )
+    record_access(request, pair, Part.CHECKLIST)
+    if outcome is Confirmation.CONFIRMED and action.is_done:
+        messages.success(request, _("Thank you. This action is done for the pair."))
+    elif outcome in (Confirmation.CONFIRMED, Confirmation.UNDONE):
+        messages.success(request, CONFIRMATION_MESSAGES[outcome])
+    else:
+        messages.info(request, CONFIRMATION_MESSAGES[outcome])
+    default = reverse("pair_detail", args=[pair.pk]) + f"#action-{action.pk}"
+    return redirect(_next_url(request, default))
+
+
+@pair_view(methods=["POST"], writes=["POST"])
+def pair_action_confirm(request: HttpRequest, pair: Pair, action_pk: int) -> HttpResponse:
+    """ "I did my part": sets the partner's key once; posting again changes nothing."""
+    if request.POST.get("confirmed") != "1":
+        return HttpResponseBadRequest(_("Send confirmed=1 to confirm your part."))
+    return _set_key(request, pair, action_pk, done=True)
+
+
+@pair_view(methods=["POST"], writes=["POST"])
+def pair_action_undo(request: HttpRequest, pair: Pair, action_pk: int) -> HttpResponse:
+    return _set_key(request, pair, action_pk, done=False)
+
+
+@pair_view(methods=["GET", "POST"], writes=["GET", "POST"])
+def pair_action_record(request: HttpRequest, pair: Pair, action_pk: int) -> HttpResponse:
+    """What happened, for an action that asks the pair to note it."""
+    action = get_object_or_404(
+        PairAction.objects.for_user(request.user).filter(pair=pair, records_data=True),
+        pk=action_pk,
+    )
+    form = ActionRecordForm(_posted(request), instance=action)
+    if request.method != "POST":
+        record_access(request, pair, Part.CHECKLIST)
+    elif form.is_valid():
+        # Only the record: a full save would overwrite a partner's key turned meanwhile.
+        form.save(commit=False).save(update_fields=["note", "outcome"])
+        record_access(request, pair, Part.CHECKLIST)
+        messages.success(request, _("Thank you. What happened is recorded."))
+        return redirect(reverse("pair_detail", args=[pair.pk]) + f"#action-{action.pk}")
+    return render(
+        request,
+        "workspace/pair_action_record.html",
+        {"pair": pair, "action": action, "form": form},
+    )
+
+
+# The weekly plan --------------------------------------------------------------------
+
+
+@pair_view(methods=["GET", "POST"], writes=["POST"])
+def weekly_plan(request: HttpRequest, pair: Pair, week: datetime.date | None = None):
+    """One week's plan (this week's without a date). Both partners edit it; a save
+    based on an older version than the saved one is refused and both are shown."""
+    monday = monday_of(week or pair.today())
+    if week is not None and week != monday:
+        return redirect("weekly_plan_week", pk=pair.pk, week=monday)
+    plan = pair.plans.select_related("updated_by").filter(week_of=monday).first()
+    in_period = week_overlaps_pair(pair, monday)
+    can_write = in_period and write_refusal(pair, request.user) is None
+    prefilled_from, conflict, status = None, None, 200
+
+    if request.method == "POST":
+        form = WeeklyPlanForm(request.POST)
+        if not in_period:
+            form.add_error(None, _("This week is outside the time this pair works together."))
+        elif form.is_valid():
+            saved = save_plan(
+                pair, monday, form.plan_fields(), form.cleaned_data["version"], request.user
+            )
+            # A refused save shows the saved plan: that is a view, not a change.
+            record_access(request, pair, Part.PLAN, Action.VIEWED if saved.conflict else None)
+            if not saved.conflict:
+                messages.success(request, _("The plan for this week is saved."))
+                return redirect("weekly_plan_week", pk=pair.pk, week=monday)
+            # Keep what they typed; base it on the saved version so a second save is deliberate.
+            data = request.POST.copy()
+            data["version"] = saved.plan.version
+            form, plan, conflict, status = WeeklyPlanForm(data), saved.plan, saved.plan, 409
+    else:
+        record_access(request, pair, Part.PLAN)
+        source = plan
+        if source is None:
+            source = prefilled_from = prefill_from(pair, monday)
+        initial = {name: getattr(source, name) for name in PLAN_FIELDS} if source else {}
+        form = WeeklyPlanForm(initial={**initial, "version": plan.version if plan else 0})
+
+    weeks = list(pair.plans.order_by("-week_of").values_list("week_of", flat=True))
+    return render(
+        request,
+        "workspace/weekly_plan.html",
+        {
+            "pair": pair,
+            "monday": monday,
+            "sunday": monday + datetime.timedelta(days=6),
+            "previous_week": monday - datetime.timedelta(days=7),
+            "next_week": monday + datetime.timedelta(days=7),
+            "this_week": monday_of(pair.today()),
+            "plan": plan,
+            "form": form,
+            "can_write": can_write,
+            "in_period": in_period,
+            "prefilled_from": prefilled_from,
+            "conflict": conflict,
+            "weeks": weeks,
+            "planning": planning_time(pair, monday),
+        },
+        status=status,
+    )
+
+
+# The check-in log -------------------------------------------------------------------
+
+
+@pair_view()
+def check_ins(request: HttpRequest, pair: Pair) -> HttpResponse:
+    record_access(request, pair, Part.CHECK_INS)
+    page = Paginator(pair.check_ins.select_related("author"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "workspace/check_ins.html",
+        {
+            "pair": pair,
+            "page_obj": page,
+            "can_write": write_refusal(pair, request.user) is None,
+            "planning": planning_time(pair, monday_of(pair.today())),
+        },
+    )
+
+
+@pair_view(methods=["GET", "POST"], writes=["GET", "POST"])
+def check_in_new(request: HttpRequest, pair: Pair) -> HttpResponse:
+    form = CheckInForm(
+        _posted(request),
+        pair=pair,
+        initial={"happened_on": pair.today(), "kind": CheckIn.Kind.CHECK_IN},
+    )
+    if request.method == "POST" and form.is_valid():
+        check_in = form.save(commit=False)
+        check_in.pair, check_in.author = pair, request.user
+        check_in.save()
+        record_access(request, pair, Part.CHECK_INS)
+        messages.success(request, _("Thank you. The meeting is in your log."))
+        return redirect(reverse("pair_detail", args=[pair.pk]) + "#check-ins")
+    return render(request, "workspace/check_in_form.html", {"pair": pair, "form": form})
