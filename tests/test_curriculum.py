@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from wagtail.models import Page, Revision
 
-from content import importer
-from content.curriculum import CURRICULUM_DIR, InvalidCurriculum, read_curriculum
+from courses.curriculum import writer
+from courses.curriculum.reader import CURRICULUM_DIR, InvalidCurriculum, read_curriculum
 from courses.models import CourseIndexPage, CoursePage, ModulePage
 from tests.page_factories import home_page
 
@@ -264,7 +264,7 @@ def test_a_module_an_editor_published_is_kept_unless_asked(curriculum, district,
 def test_check_reads_every_file_and_writes_nothing(capsys):
     call_command("load_curriculum", "--check")
 
-    assert "2 courses and 12 modules in content/curriculum are valid." in capsys.readouterr().out
+    assert "2 courses and 12 modules in courses/curriculum/en are valid." in capsys.readouterr().out
     assert not CourseIndexPage.objects.exists()
 
 
@@ -272,7 +272,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(curriculum, monkeypatch):
     def fail(pages):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "_keep_order", fail)
+    monkeypatch.setattr(writer, "_keep_order", fail)
 
     with pytest.raises(RuntimeError):
         load(curriculum)

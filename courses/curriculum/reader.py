@@ -1,9 +1,9 @@
 """Read the shipped curriculum: Markdown files with TOML front matter.
 
 Every file is parsed into small dataclasses and checked, both against the
-format in ``content/README.md`` ("File format") and against the real page
+format in ``courses/curriculum/README.md`` ("File format") and against the real page
 fields and StreamField blocks, so a value the editor would refuse is refused
-here too. Nothing here writes: ``content.importer`` does that, and only once
+here too. Nothing here writes: ``courses.curriculum.writer`` does that, and only once
 every file has passed.
 """
 
@@ -26,7 +26,8 @@ from wagtail import blocks
 from content.markdown import is_safe_url
 from courses.models import CoursePage, ModulePage
 
-CURRICULUM_DIR = Path(__file__).resolve().parent / "curriculum"
+# One folder of course folders per language.
+CURRICULUM_DIR = Path(__file__).resolve().parent / "en"
 COURSE_FILE = "course.md"
 MODULE_FILE_NAME = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 
@@ -38,7 +39,7 @@ CHOICE_LINE = re.compile(r"^\[(?P<mark>[ x])\] (?P<rest>.*)$")
 FEEDBACK_SEPARATOR = " :: "
 MAX_LINE_LENGTH = 400
 
-# The documented limits ("File format" in content/README.md).
+# The documented limits ("File format" in courses/curriculum/README.md).
 OBJECTIVES = (2, 4)
 MINUTES = (10, 20)
 PD_HOURS = (Decimal("0.25"), Decimal("0.5"))

@@ -23,8 +23,8 @@ from wagtail.fields import StreamField
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from content.curriculum import Block, Course, Module
 from content.models import HomePage
+from courses.curriculum.reader import Block, Course, Module
 from courses.models import CourseIndexPage, CoursePage, ModulePage
 
 CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"

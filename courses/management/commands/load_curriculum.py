@@ -2,9 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from content.curriculum import CURRICULUM_DIR, InvalidCurriculum, display_path, read_curriculum
-from content.importer import CREATED, KEPT, UNCHANGED, UPDATED, import_curriculum
 from content.models import HomePage
+from courses.curriculum.reader import (
+    CURRICULUM_DIR,
+    InvalidCurriculum,
+    display_path,
+    read_curriculum,
+)
+from courses.curriculum.writer import CREATED, KEPT, UNCHANGED, UPDATED, import_curriculum
 
 
 class Command(BaseCommand):
@@ -18,7 +23,7 @@ class Command(BaseCommand):
             "--path",
             type=Path,
             default=CURRICULUM_DIR,
-            help="The folder of course folders (default: content/curriculum).",
+            help="The folder of course folders (default: courses/curriculum/en).",
         )
         parser.add_argument(
             "--check", action="store_true", help="Only check the files; write nothing."
