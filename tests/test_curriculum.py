@@ -10,7 +10,8 @@ from django.core.management.base import CommandError
 from wagtail.models import Page, Revision
 
 from courses.curriculum import writer
-from courses.curriculum.reader import CURRICULUM_DIR, InvalidCurriculum, read_curriculum
+from courses.curriculum.errors import InvalidCurriculum
+from courses.curriculum.reader import CURRICULUM_DIR, read_curriculum
 from courses.models import CourseIndexPage, CoursePage, ModulePage
 from tests.page_factories import home_page
 

@@ -24,7 +24,8 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from content.models import HomePage
-from courses.curriculum.reader import Block, Course, Module
+from courses.curriculum.blocks import Block
+from courses.curriculum.reader import Course, Module
 from courses.models import CourseIndexPage, CoursePage, ModulePage
 
 CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"

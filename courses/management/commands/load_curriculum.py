@@ -3,12 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from content.models import HomePage
-from courses.curriculum.reader import (
-    CURRICULUM_DIR,
-    InvalidCurriculum,
-    display_path,
-    read_curriculum,
-)
+from courses.curriculum.errors import InvalidCurriculum, display_path
+from courses.curriculum.reader import CURRICULUM_DIR, read_curriculum
 from courses.curriculum.writer import CREATED, KEPT, UNCHANGED, UPDATED, import_curriculum
 
 
