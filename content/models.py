@@ -17,6 +17,8 @@ class RestrictedPathsQuerySet(PageQuerySet):
     Wagtail loads every restricted page whole, through its view restrictions,
     only to take its path: on every page that lists courses or modules. The
     test is the same: a page is private when it or an ancestor is restricted.
+    Wagtail's own: https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/query.py#L398
+    (tests/test_course_pages.py compares the two).
     """
 
     def private_q(self):
@@ -38,8 +40,11 @@ class ViewRestrictionsInOneQuery:
     Wagtail reads the page's ancestors, then their restrictions: two queries for
     every page served. One query finds the same rows: restrictions on the page
     or an ancestor that is not an alias, or on the source of one that is (an
-    alias has no restrictions of its own, and Wagtail points every alias at the
-    original page).
+    alias has no restrictions of its own). Wagtail's own:
+    https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/models/pages.py#L1984
+    (tests/test_course_pages.py compares the two). It follows a chain of aliases
+    to the original page; this looks one step back only, so an alias of an alias
+    differs (the xfail test there).
     """
 
     def get_view_restrictions(self):
@@ -75,7 +80,9 @@ class HomePage(ViewRestrictionsInOneQuery, Page):
         is a prefix of the requested one is on that walk, so they all come back
         together; routing then goes on, as Wagtail's would, from the deepest of
         them or from the first on the way with routes of its own (a module's quiz),
-        which may claim the rest of the path.
+        which may claim the rest of the path. Wagtail's walk:
+        https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/models/pages.py#L968
+        (tests/test_course_pages.py routes every path both ways).
         """
         if not path_components:
             return super().route(request, path_components)
