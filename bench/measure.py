@@ -37,8 +37,8 @@ from wagtail.admin.views.reports import ReportView  # noqa: E402
 
 from accounts import roles  # noqa: E402
 from courses.grading import FIELD_PREFIX, questions_from_quiz  # noqa: E402
-from courses.learning import new_form_token  # noqa: E402
 from courses.models import CoursePage, ModulePage, ModuleProgress  # noqa: E402
+from courses.recording import new_form_token  # noqa: E402
 from pairs.models import Pair, School  # noqa: E402
 
 # Crashes are reported in the results; their tracebacks would bury the progress lines.

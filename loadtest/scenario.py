@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.learning import courses_meant_for
+from courses.eligibility import courses_meant_for
 from courses.models import ModulePage, QuizAttempt
 from pairs.models import Pair
 from workspace.models import PairAction, WeeklyPlan

@@ -141,7 +141,7 @@ def take_quiz(user, module: ModulePage, wrong=()) -> None:
     """Submit ``module``'s quiz as ``user``, answering right except the questions at
     the ``wrong`` indexes, through the same path as the quiz form."""
     from courses.grading import questions_from_quiz
-    from courses.learning import new_form_token, submit_quiz
+    from courses.recording import new_form_token, submit_quiz
 
     answers = {
         q.id: sorted(q.correct_ids if i not in wrong else {min(q.choice_ids - q.correct_ids)})

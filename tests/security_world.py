@@ -20,8 +20,8 @@ from django.db import connection, transaction
 from django.test import Client
 
 from accounts import roles
-from courses.learning import new_form_token, submit_quiz
 from courses.models import Assignment, Certificate
+from courses.recording import new_form_token, submit_quiz
 from tests.clock import START, TODAY
 from tests.factories import PairFactory, ParaFactory, SchoolFactory, UserFactory, school_admin_for
 from tests.page_factories import make_course

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from courses import certificates
-from courses.learning import record_read, submit_quiz
 from courses.models import Certificate
+from courses.recording import record_read, submit_quiz
 from tests.factories import ParaFactory
 from tests.page_factories import make_course, make_module
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def finish(user, course):
     """Complete every module of ``course`` through the service functions."""
     from courses.grading import questions_from_quiz
-    from courses.learning import new_form_token
+    from courses.recording import new_form_token
 
     for module in course.modules():
         record_read(user, module)

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
@@ -24,7 +25,7 @@ from wagtail.test.utils.form_data import (
 from accounts import roles
 from content.models import HomePage, StandardPage
 from courses.blocks import MODULE_BODY_BLOCKS
-from courses.models import CourseIndexPage, CoursePage, ModulePage
+from courses.models import CourseIndexPage, CoursePage, ModulePage, ModuleProgress, QuizAttempt
 from courses.templatetags.catalogue_tags import duration, hours
 from tests.page_factories import home_page, make_course, make_module
 
@@ -199,6 +200,62 @@ def test_an_editor_can_edit_and_preview_a_module(client, district, course):
     assert "Clear roles make a calm classroom." in html
     # Previewing saves nothing.
     assert ModulePage.objects.get(pk=module.pk).title == module.title
+
+
+def learner_records() -> list[int]:
+    return [QuizAttempt.objects.count(), ModuleProgress.objects.count()]
+
+
+# What each preview mode shows of the module's default quiz (tests/page_factories.py),
+# whose sample result answers the first choice each time: right only for the first
+# question, whose first choice is the right one.
+PREVIEW_MODES = {
+    "module": ["Clear roles make a calm classroom.", "Nothing is recorded in a preview."],
+    # No form token: a form sent from a preview would be refused.
+    "quiz": ["Who decides which data to collect?", 'name="form_token" value=""', "disabled"],
+    "result": ["Your result: 25%", "Not passed yet", "You answered 1 of 4 questions right"],
+}
+
+
+@pytest.mark.parametrize(("mode", "shown"), PREVIEW_MODES.items())
+def test_each_preview_mode_renders_and_records_nothing(client, course, para, mode, shown):
+    module = course.modules().first()
+    assert mode in dict(module.preview_modes)
+    # Seen by a learner who may take the module: still nothing is recorded.
+    client.force_login(para)
+    cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+
+    response = module.make_preview_request(RequestFactory().get("/", HTTP_COOKIE=cookie), mode)
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Sign out" in html
+    assert module.title in html
+    assert [text for text in shown if text not in html] == []
+    assert learner_records() == [0, 0]
+
+
+@pytest.mark.parametrize(
+    ("mode", "shown"),
+    [
+        ("quiz", "Who decides which data to collect?"),
+        ("result", "Your result: 100%"),  # the draft's one question, first choice right
+    ],
+)
+def test_an_editor_previews_the_quiz_and_a_result_of_a_draft(client, district, course, mode, shown):
+    module = course.modules().first()
+    client.force_login(district.editor)
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=[module.pk])
+    check = client.post(preview_url, module_form("A previewed title"))
+    assert check.json() == {"is_valid": True, "is_available": True}
+
+    preview = client.get(preview_url, {"mode": mode})
+
+    assert preview.status_code == HTTPStatus.OK
+    html = preview.content.decode()
+    assert "A previewed title" in html
+    assert shown in html
+    assert learner_records() == [0, 0]
 
 
 PREVIEWED_BLOCKS = [

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.grading import questions_from_quiz
-from courses.learning import courses_for_pair, my_learning
 from courses.models import (
     Assignment,
     Certificate,
@@ -19,6 +18,7 @@ from courses.models import (
     ModuleProgress,
     QuizAttempt,
 )
+from courses.my_learning import courses_for_pair, my_learning
 from courses.progress import course_progress
 from courses.transcript import school_year_of
 from tests.clock import TODAY

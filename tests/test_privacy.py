@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
-from courses import learning
+from courses import recording
 from courses.assigning import assign
 from courses.grading import questions_from_quiz
 from courses.models import Assignment, Certificate, ModuleProgress, QuizAttempt
@@ -107,8 +107,8 @@ def person(district):
     assign(
         course, [person], TODAY + datetime.timedelta(days=2), "Please start.", district.school_admin
     )
-    learning.record_read(person, module)
-    learning.submit_quiz(person, module, answers(module), learning.new_form_token())
+    recording.record_read(person, module)
+    recording.submit_quiz(person, module, answers(module), recording.new_form_token())
     action = PairAction.objects.create(
         pair=pair, text="Meet before the bell.", planned_for=TODAY, added_by=person
     )

@@ -21,8 +21,8 @@ from django.urls import reverse
 
 from content.markdown import render_markdown
 from courses.grading import questions_from_quiz
-from courses.learning import new_form_token
 from courses.models import Assignment, ModuleProgress, QuizAttempt
+from courses.recording import new_form_token
 from pairs.models import Pair, School
 from tests.project import project_apps
 from tests.security_world import TODAY, client_for, world_for_module

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from courses.learning import courses_for_pair
 from courses.models import CoursePage, ModulePage
+from courses.my_learning import courses_for_pair
 from courses.progress import (
     NOT_STARTED_STATUS,
     ModuleStatus,
@@ -47,7 +47,7 @@ class CourseRow:
 
 
 def pair_courses(pair: Pair) -> list[CoursePage]:
-    """The partners' courses (``courses.learning.courses_for_pair``) and the courses
+    """The partners' courses (``courses.my_learning.courses_for_pair``) and the courses
     whose actions the pair took on, in catalogue order."""
     courses = courses_for_pair(pair)
     known = {course.path for course in courses}

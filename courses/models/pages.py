@@ -14,6 +14,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from content.models import PageManager, ViewRestrictionsInOneQuery
+from courses import module_submissions
 from courses.blocks import ACTION_BLOCKS, MODULE_BODY_BLOCKS, QUIZ_BLOCKS
 
 AUDIENCE_CHOICES = [
@@ -138,26 +139,33 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from courses import views  # views import these models: import when served
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(views.module_page_context(request, self))
+        context.update(module_submissions.page_context(request, self))
         return context
 
     @path("read/", name="mark_read")
     def mark_read(self, request):
-        from courses import views
-
-        return views.mark_module_read(request, self)
+        return module_submissions.mark_read(request, self)
 
     @path("quiz/", name="quiz")
     def quiz_form(self, request):
-        from courses import views
-
-        return views.module_quiz(request, self)
+        return module_submissions.quiz_form(request, self)
 
     @path("quiz/attempts/<int:attempt_id>/", name="quiz_result")
     def quiz_result(self, request, attempt_id):
-        from courses import views
+        return module_submissions.quiz_result(request, self, attempt_id)
 
-        return views.module_quiz_result(request, self, attempt_id)
+    # Each state a learner sees, as wagtail.contrib.forms previews a form and its
+    # landing page; built from the revision being edited, and recording nothing.
+    preview_modes = [
+        ("module", _("Module")),
+        ("quiz", _("Quiz")),
+        ("result", _("Quiz result")),
+    ]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "quiz":
+            return module_submissions.preview_quiz(request, self)
+        if mode_name == "result":
+            return module_submissions.preview_result(request, self)
+        return super().serve_preview(request, mode_name)

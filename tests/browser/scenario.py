@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from courses import assigning, learning
+from courses import assigning, recording
 from courses.grading import Question, questions_from_quiz
 from courses.models import ModulePage
 from devdata.demo import DEMO_PASSWORD, create_demo_district
@@ -118,15 +118,15 @@ def answers_by_id(page: ModulePage, *, right: bool) -> dict[str, list[str]]:
     return by_id
 
 
-def complete_module(user, page: ModulePage) -> learning.Recorded:
-    learning.record_read(user, page)
-    return learning.submit_quiz(
-        user, page, answers_by_id(page, right=True), learning.new_form_token()
+def complete_module(user, page: ModulePage) -> recording.Recorded:
+    recording.record_read(user, page)
+    return recording.submit_quiz(
+        user, page, answers_by_id(page, right=True), recording.new_form_token()
     )
 
 
 def fail_quiz(user, page: ModulePage):
-    learning.record_read(user, page)
-    return learning.submit_quiz(
-        user, page, answers_by_id(page, right=False), learning.new_form_token()
+    recording.record_read(user, page)
+    return recording.submit_quiz(
+        user, page, answers_by_id(page, right=False), recording.new_form_token()
     )

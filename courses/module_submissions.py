@@ -1,0 +1,231 @@
+"""What a learner submits on a module page, and what they see of it.
+
+``ModulePage`` hands its routes to these functions, the way a
+``wagtail.contrib.forms`` page serves its form: the page itself
+(``page_context``), "I've read this" (``mark_read``), the quiz form, which takes
+GET and POST (``quiz_form``), and an attempt's result (``quiz_result``).
+``courses.recording`` persists each submission. Editors preview the quiz and a
+sample result (``preview_quiz``, ``preview_result``), and a preview records nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from courses.grading import (
+    GradeResult,
+    InvalidAnswers,
+    Question,
+    answers_from_form,
+    grade,
+    missing_answers,
+    questions_from_quiz,
+)
+
+# courses.models imports this module while it defines ModulePage, and everything
+# that reads a person's records imports ModulePage: those modules are imported in
+# the functions below, when a request arrives.
+if TYPE_CHECKING:
+    from courses.models import CoursePage, ModulePage, QuizAttempt
+    from courses.module_state import ModuleState
+    from courses.recording import Recorded
+
+FORM_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+def _route_url(request, page: ModulePage, name: str, *args) -> str:
+    return page.get_url(request) + page.reverse_subpage(name, args=args)
+
+
+def page_context(request, page: ModulePage) -> dict:
+    """Context for the module page itself; a preview shows the page and records nothing."""
+    if getattr(request, "is_preview", False):
+        return {"course": page.course, "is_preview": True}
+    from courses.module_state import module_state
+
+    state = module_state(request.user, page)
+    return {"course": state.course, "state": state}
+
+
+def _announce(request, recorded: Recorded) -> None:
+    if recorded.certificate is not None:
+        messages.success(
+            request, _("You finished the course. Your certificate is ready on My learning.")
+        )
+    elif recorded.module_completed:
+        messages.success(request, _("You completed this module."))
+
+
+def _require_takeable(request, page: ModulePage) -> CoursePage:
+    from courses.eligibility import may_take
+
+    course = page.course
+    if not may_take(request.user, page, course):
+        raise BadRequest("This module is not open to this person.")
+    return course
+
+
+def mark_read(request, page: ModulePage):
+    """ "I've read this — continue": record the read, then go to the quiz or onwards."""
+    from courses.module_state import next_module
+    from courses.recording import record_read
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    course = _require_takeable(request, page)
+    recorded = record_read(request.user, page)
+    _announce(request, recorded)
+    if page.has_quiz and recorded.progress.passed_at is None:
+        return redirect(_route_url(request, page, "quiz"))
+    following = next_module(page, course)
+    return redirect((following or course).get_url(request))
+
+
+# The quiz -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizField:
+    """One question as the form shows it: never its answer or feedback."""
+
+    question: Question
+    number: int
+    chosen: frozenset[str] = frozenset()
+    missing: bool = False
+
+
+def _render_quiz(request, page, course, questions, form_token, answers=None, missing=()):
+    answers = answers or {}
+    fields = [
+        QuizField(q, number, frozenset(answers.get(q.id, ())), q.id in missing)
+        for number, q in enumerate(questions, start=1)
+    ]
+    context = {
+        "page": page,
+        "self": page,
+        "course": course,
+        "fields": fields,
+        "form_token": form_token,
+        "missing_count": len(missing),
+        "is_preview": getattr(request, "is_preview", False),
+    }
+    return TemplateResponse(request, "courses/module_quiz.html", context)
+
+
+def quiz_form(request, page: ModulePage):
+    from courses.eligibility import may_take
+    from courses.recording import new_form_token
+
+    questions = questions_from_quiz(page.quiz)
+    if request.method == "POST":
+        return _submit_quiz(request, page, questions)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if not questions:
+        raise Http404("This module has no quiz.")
+    course = page.course
+    if not may_take(request.user, page, course):
+        raise PermissionDenied
+    return _render_quiz(request, page, course, questions, new_form_token())
+
+
+def _submit_quiz(request, page: ModulePage, questions: list[Question]):
+    """Grade a submitted quiz. Anything that does not fit the published quiz is
+    refused with 400 before anything is recorded; a missing answer shows the form again."""
+    from courses.recording import attempt_for_form, submit_quiz
+
+    course = _require_takeable(request, page)
+    if not questions or request.POST.get("module") != str(page.pk):
+        raise BadRequest("This form is not for this module's quiz.")
+    form_token = request.POST.get("form_token", "")
+    if not FORM_TOKEN.fullmatch(form_token):
+        raise BadRequest("The form token is missing or malformed.")
+    try:
+        answers = answers_from_form(questions, request.POST)
+        # The same form again (double click, back button, second tab): its first result.
+        earlier = attempt_for_form(request.user, page, form_token)
+        if earlier is not None:
+            return redirect(_route_url(request, page, "quiz_result", earlier.pk))
+        missing = missing_answers(questions, answers)
+        if missing:
+            return _render_quiz(request, page, course, questions, form_token, answers, missing)
+        submission = submit_quiz(request.user, page, answers, form_token)
+    except InvalidAnswers as error:
+        raise BadRequest(str(error)) from error
+    if submission.created:
+        _announce(request, submission)
+    return redirect(_route_url(request, page, "quiz_result", submission.attempt.pk))
+
+
+# The result -----------------------------------------------------------------------
+
+
+def _render_result(
+    request,
+    page: ModulePage,
+    attempt: QuizAttempt,
+    attempt_number: int,
+    result: GradeResult,
+    state: ModuleState | None = None,
+):
+    context = {
+        "page": page,
+        "self": page,
+        "course": page.course if state is None else state.course,
+        "state": state,
+        "attempt": attempt,
+        "attempt_number": attempt_number,
+        "result": result,
+        "is_preview": getattr(request, "is_preview", False),
+    }
+    return TemplateResponse(request, "courses/quiz_result.html", context)
+
+
+def quiz_result(request, page: ModulePage, attempt_id: int):
+    from courses.models import QuizAttempt
+    from courses.module_state import attempt_number, attempt_result, module_state
+
+    attempt = get_object_or_404(
+        QuizAttempt.objects.select_related("revision"),
+        pk=attempt_id,
+        user=request.user,
+        module=page,
+    )
+    result = attempt_result(page, attempt)
+    state = module_state(request.user, page)
+    return _render_result(request, page, attempt, attempt_number(attempt), result, state)
+
+
+# Previews -------------------------------------------------------------------------
+
+
+def preview_quiz(request, page: ModulePage):
+    """The quiz form as a learner first sees it. It carries no form token, so a
+    submission from a preview would be refused."""
+    return _render_quiz(request, page, page.course, questions_from_quiz(page.quiz), "")
+
+
+def sample_answers(questions: list[Question]) -> dict[str, list[str]]:
+    """The first choice of every question: what a previewed result is graded on."""
+    return {q.id: [q.choices[0].id] for q in questions if q.choices}
+
+
+def preview_result(request, page: ModulePage):
+    """A result graded from the page's own quiz, as if the first choice of every
+    question had been chosen. The attempt shown is never saved."""
+    from courses.models import QuizAttempt
+
+    questions = questions_from_quiz(page.quiz)
+    answers = sample_answers(questions)
+    result = grade(questions, answers)
+    attempt = QuizAttempt(answers=answers, score=result.score, passed=result.passes(page.pass_mark))
+    return _render_result(request, page, attempt, 1, result)

@@ -1,0 +1,137 @@
+"""What a person's learning adds up to: "My learning" (assigned work, courses in
+progress, finished and still to take) and the partners' courses on the pair page."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from courses.eligibility import audiences_for, is_meant_for
+from courses.models import Assignment, CoursePage, ModuleProgress
+from courses.progress import CourseProgress, ModuleStep, course_progress, parent_path
+from pairs.models import Pair
+
+
+@dataclass(frozen=True)
+class AssignedItem:
+    assignment: Assignment
+    progress: CourseProgress  # of the course, or of the course the module is in
+    step: ModuleStep | None  # set when a single module was assigned
+    today: datetime.date
+
+    @property
+    def page(self):
+        return self.step.module if self.step else self.progress.course
+
+    @property
+    def title(self) -> str:
+        return self.page.title
+
+    @property
+    def complete(self) -> bool:
+        return self.step.complete if self.step else self.progress.complete
+
+    @property
+    def overdue(self) -> bool:
+        return not self.complete and self.assignment.due_on < self.today
+
+    @property
+    def next_step(self) -> ModuleStep | None:
+        if self.step:
+            return None if self.step.complete else self.step
+        return self.progress.next_step
+
+
+@dataclass(frozen=True)
+class MyLearning:
+    assigned: list[AssignedItem]
+    in_progress: list[CourseProgress]
+    finished: list[CourseProgress]
+    catalogue: list[CourseProgress]
+    pairs: list[Pair]
+
+
+def _course_paths_around(paths: Iterable[str], steplen: int) -> set[str]:
+    """Each path and its parent's: a course is one or the other of a course or module."""
+    return {candidate for path in paths for candidate in (path, path[:-steplen])}
+
+
+def my_learning(user, today: datetime.date | None = None) -> MyLearning:
+    """Everything on "My learning", in a fixed number of queries."""
+    today = today or timezone.localdate()
+    assignments = list(Assignment.objects.filter(user=user).select_related("page"))
+    started_paths = ModuleProgress.objects.filter(user=user).values_list("module__path", flat=True)
+    steplen = CoursePage.steplen
+    own_paths = _course_paths_around([a.page.path for a in assignments], steplen) | {
+        path[:-steplen] for path in started_paths
+    }
+    audiences = audiences_for(user)
+    courses = CoursePage.objects.live().public().order_by("path")
+    if audiences is not None:
+        courses = courses.filter(Q(audience__in=audiences) | Q(path__in=own_paths))
+    progress_by_course = course_progress(user, courses)
+    by_path = {p.course.path: p for p in progress_by_course.values()}
+    steps_by_module = {
+        step.module.pk: step for p in progress_by_course.values() for step in p.steps
+    }
+
+    assigned, assigned_course_ids = [], set()
+    for assignment in assignments:
+        page = assignment.page
+        if page.path in by_path:
+            item = AssignedItem(assignment, by_path[page.path], None, today)
+        elif page.pk in steps_by_module:
+            course = by_path[parent_path(page)]
+            item = AssignedItem(assignment, course, steps_by_module[page.pk], today)
+        else:
+            continue  # not published (any more): nothing to take
+        if not item.complete:
+            assigned.append(item)
+            assigned_course_ids.add(item.progress.course.pk)
+    assigned.sort(key=lambda item: (not item.overdue, item.assignment.due_on, item.title))
+
+    in_progress, finished, catalogue = [], [], []
+    for progress in sorted(progress_by_course.values(), key=lambda p: p.course.path):
+        if progress.complete:
+            finished.append(progress)
+        elif progress.course.pk in assigned_course_ids:
+            continue
+        elif progress.started:
+            in_progress.append(progress)
+        elif is_meant_for(user, progress.course):
+            catalogue.append(progress)
+
+    pairs = list(
+        Pair.objects.for_user(user)
+        .of_member(user)
+        .active()
+        .select_related("teacher", "para", "school")
+    )
+    return MyLearning(assigned, in_progress, finished, catalogue, pairs)
+
+
+# The pair page --------------------------------------------------------------------
+
+
+def courses_for_pair(pair: Pair) -> list[CoursePage]:
+    """Published courses assigned to either partner (directly or through one of its
+    modules) or that either has started, in catalogue order. Three queries."""
+    members = [pair.teacher_id, pair.para_id]
+    steplen = CoursePage.steplen
+    assigned = Assignment.objects.filter(user_id__in=members).values_list("page__path", flat=True)
+    started = ModuleProgress.objects.filter(user_id__in=members).values_list(
+        "module__path", flat=True
+    )
+    paths = _course_paths_around(assigned, steplen) | {path[:-steplen] for path in started}
+    return list(CoursePage.objects.live().filter(path__in=paths).order_by("path"))
+
+
+def pair_course_progress(
+    pair: Pair, courses: Sequence[CoursePage]
+) -> dict[int, dict[int, CourseProgress]]:
+    """``{user id: {course id: CourseProgress}}`` for both partners, side by side."""
+    return {user.pk: course_progress(user, courses) for user in pair.members()}

@@ -1,0 +1,166 @@
+"""Recording what a person does in a module: a read, a quiz attempt, and the
+completion (and course certificate) they lead to.
+
+Every write runs in one transaction that first locks the person's
+``ModuleProgress`` row for the module, so a double click, the back button or two
+tabs never record a completion twice or lose an attempt.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.certificates import issue_certificate
+from courses.grading import InvalidAnswers, grade, questions_from_quiz
+from courses.models import (
+    Certificate,
+    MissedQuestion,
+    ModulePage,
+    ModuleProgress,
+    QuizAttempt,
+)
+from courses.progress import live_modules_by_course
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a read or a quiz attempt changed."""
+
+    progress: ModuleProgress
+    module_completed: bool = False
+    certificate: Certificate | None = None  # issued by this very request
+
+
+@dataclass(frozen=True)
+class Submission(Recorded):
+    attempt: QuizAttempt | None = None
+    created: bool = False  # False: the same form was submitted before
+
+
+def _locked_progress(user, module: ModulePage) -> ModuleProgress:
+    progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
+        user=user, module=module
+    )
+    return progress
+
+
+def _finish(user, module: ModulePage, progress: ModuleProgress, changed: list[str]) -> Recorded:
+    """Save the progress row, completing the module (and the course) if it is now done."""
+    completed = (
+        progress.completed_at is None
+        and progress.read_at is not None
+        and (not module.has_quiz or progress.passed_at is not None)
+    )
+    if completed:
+        progress.completed_at = timezone.now()
+        changed.append("completed_at")
+    if changed:
+        progress.save(update_fields=changed)
+    certificate = _certificate_if_course_done(user, module) if completed else None
+    return Recorded(progress=progress, module_completed=completed, certificate=certificate)
+
+
+def _certificate_if_course_done(user, module: ModulePage) -> Certificate | None:
+    """Issue the course's certificate if every published module is now complete.
+    Returns it only when issued now: a module added after the certificate
+    completes without a second one."""
+    course = module.course
+    if course is None or not course.live:
+        return None
+    modules = live_modules_by_course([course])[course.pk]
+    done = set(
+        ModuleProgress.objects.filter(
+            user=user, module__in=modules, completed_at__isnull=False
+        ).values_list("module_id", flat=True)
+    )
+    if not modules or any(m.pk not in done for m in modules):
+        return None
+    certificate, created = issue_certificate(user, course, modules)
+    return certificate if created else None
+
+
+def record_read(user, module: ModulePage) -> Recorded:
+    """Record that this person read the module (once; reading again changes nothing)."""
+    with transaction.atomic():
+        progress = _locked_progress(user, module)
+        changed = []
+        if progress.read_at is None:
+            progress.read_at = timezone.now()
+            changed.append("read_at")
+        return _finish(user, module, progress, changed)
+
+
+def attempt_for_form(user, module: ModulePage, form_token: str) -> QuizAttempt | None:
+    """The attempt this very form already made, if it was submitted before.
+    Raises ``InvalidAnswers`` if the token was used on another module's quiz."""
+    earlier = QuizAttempt.objects.filter(user=user, form_token=form_token).first()
+    if earlier is not None and earlier.module_id != module.pk:
+        raise InvalidAnswers("This form belongs to another module's quiz.")
+    return earlier
+
+
+def submit_quiz(
+    user, module: ModulePage, answers: dict[str, list[str]], form_token: str
+) -> Submission:
+    """Grade and keep one attempt; the same ``form_token`` again returns the first one.
+
+    Raises ``InvalidAnswers`` (before anything is written) for answers that do
+    not fit the module's published quiz, or a token used on another module.
+    """
+    result = grade(questions_from_quiz(module.quiz), answers)
+    passed = result.passes(module.pass_mark)
+    with transaction.atomic():
+        progress = _locked_progress(user, module)
+        earlier = attempt_for_form(user, module, form_token)
+        if earlier is None:
+            try:
+                with transaction.atomic():
+                    attempt = QuizAttempt.objects.create(
+                        user=user,
+                        module=module,
+                        revision_id=module.live_revision_id,
+                        answers=answers,
+                        score=result.score,
+                        passed=passed,
+                        form_token=form_token,
+                    )
+            except IntegrityError:
+                # The unique constraint, not only the row lock, keeps one attempt per form.
+                earlier = attempt_for_form(user, module, form_token)
+        if earlier is not None:
+            return Submission(progress=progress, attempt=earlier, created=False)
+        # Counted under the progress row's lock: no other attempt of this person
+        # at this module can land in between.
+        tries = QuizAttempt.objects.filter(user=user, module=module).count()
+        MissedQuestion.objects.bulk_create(
+            MissedQuestion(
+                attempt=attempt,
+                module=module,
+                question_id=item.question.id,
+                first_attempt=tries == 1,
+            )
+            for item in result.feedback
+            if not item.correct
+        )
+        changed = []
+        if passed and progress.passed_at is None:
+            progress.passed_at = attempt.created_at
+            progress.attempts_to_pass = tries
+            changed += ["passed_at", "attempts_to_pass"]
+        recorded = _finish(user, module, progress, changed)
+    return Submission(
+        progress=recorded.progress,
+        module_completed=recorded.module_completed,
+        certificate=recorded.certificate,
+        attempt=attempt,
+        created=True,
+    )
+
+
+def new_form_token() -> str:
+    """The token printed in a quiz form: submitting that form again is the same attempt."""
+    return uuid.uuid4().hex
