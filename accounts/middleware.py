@@ -1,11 +1,13 @@
-"""The site's security middleware: one way in, MFA for staff, idle staff sessions
-ending, no caching of signed-in pages, and the Content-Security-Policy.
+"""The site's security middleware: one way in, the admin closed to learners, MFA
+for staff, idle staff sessions ending, no caching of signed-in pages, and the
+Content-Security-Policy.
 
 Paths are compared with ``request.path`` against ``reverse()``: both carry the
 script prefix, so the checks hold when the site is served under a sub-path.
 """
 
 import time
+from http import HTTPStatus
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -83,6 +86,46 @@ class OneWayInMiddleware:
     def __call__(self, request):
         if request.path in {reverse(name) for name in WAGTAIL_LOG_IN_VIEWS}:
             return HttpResponseRedirect(url_with_next("account_login", request.GET.get("next", "")))
+        return self.get_response(request)
+
+
+def admin_closed_to(request: HttpRequest) -> bool:
+    """Whether this is a signed-in person asking for an admin page that Wagtail
+    will not show them."""
+    user = request.user
+    return (
+        user.is_authenticated
+        and request.path.startswith(reverse("wagtailadmin_home"))
+        and not user.can_open_admin
+    )
+
+
+class AdminClosedToLearnersMiddleware:
+    """A signed-in person without admin access who opens an admin URL (a para
+    following a link a colleague sent) is told it is not for them, with a 403.
+
+    Wagtail answers them as it answers a visitor, with a redirect to
+    WAGTAILADMIN_LOGIN_URL (``require_admin_access`` and ``reject_request`` in
+    https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/admin/auth.py), and
+    allauth sends a signed-in person on from its log-in page to ``next``: the
+    admin again, without end. Every admin URL, Wagtail's log-out too, sits
+    behind that check (https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/admin/urls/__init__.py);
+    its log-in page is OneWayInMiddleware's. tests/test_security_accounts.py
+    fails if Wagtail stops redirecting, and this can then go.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if admin_closed_to(request):
+            context = {
+                "reason": _(
+                    "The admin is for administrators and editors. If you need it "
+                    "for your work, ask your school administrator."
+                )
+            }
+            return render(request, "403.html", context, status=HTTPStatus.FORBIDDEN)
         return self.get_response(request)
 
 

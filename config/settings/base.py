@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "accounts.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.OneWayInMiddleware",
+    "accounts.middleware.AdminClosedToLearnersMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
     "accounts.middleware.RequireStaffMFAMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
