@@ -178,6 +178,9 @@ STORAGES = {
 
 DEFAULT_FROM_EMAIL = "Tandem <no-reply@tandem.example.org>"
 EMAIL_SUBJECT_PREFIX = "[Tandem] "
+# allauth's default prefix names the request's host; password-reset emails are
+# written by the task worker (accounts.tasks), which has no request.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -1,0 +1,82 @@
+"""Account email sent by the task worker (``manage.py db_worker``).
+
+A password-reset request for a known address used to wait for the mail server
+while one for an unknown address sends nothing: about 0.45 s against 0.04 s,
+enough to tell which addresses have accounts. The request now only queues the
+email (accounts.adapter), and this task writes and sends it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from allauth.account import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import default_token_generator
+from allauth.account.internal.userkit import filter_users_by_email
+from allauth.account.utils import user_pk_to_url_str, user_username
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.urls import reverse
+from django_tasks import task
+
+
+@dataclass(frozen=True)
+class SiteForEmail:
+    """What allauth's email templates read as ``current_site``, taken from the
+    settings: a worker has no request to take the host from."""
+
+    name: str
+    domain: str
+
+
+def site_for_email() -> SiteForEmail:
+    return SiteForEmail(
+        name=settings.WAGTAIL_SITE_NAME,
+        domain=urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc,
+    )
+
+
+def password_reset_url(user: AbstractBaseUser) -> str:
+    """An absolute link to allauth's "set a new password" page for ``user``."""
+    token = default_token_generator.make_token(user)
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
+    )
+    return urljoin(settings.WAGTAILADMIN_BASE_URL, path)
+
+
+def account_for_reset(user_id: int, email: str) -> AbstractBaseUser | None:
+    """The account a reset asked for, if ``email`` still leads to it.
+
+    The same look-up as allauth's reset form, made again when the email goes
+    out: an account deactivated, or an address removed, since the request is
+    sent nothing.
+    """
+    accounts = filter_users_by_email(email, is_active=True, prefer_verified=True, for_login=True)
+    return next((account for account in accounts if account.pk == user_id), None)
+
+
+@task()
+def send_password_reset_email(user_id: int, email: str) -> bool:
+    """Email ``email`` a link to set a new password for the account ``user_id``.
+
+    The link is made here, not in the request, so that the queue (a database
+    table under production settings, kept after the task has run) never holds
+    a link that sets someone's password. Returns whether an email was sent.
+    """
+    user = account_for_reset(user_id, email)
+    if user is None:
+        return False
+    context = {
+        "user": user,
+        "email": email,
+        "password_reset_url": password_reset_url(user),
+        "current_site": site_for_email(),
+    }
+    if allauth_settings.LoginMethod.USERNAME in allauth_settings.LOGIN_METHODS:
+        context["username"] = user_username(user)
+    get_adapter().render_mail("account/email/password_reset_key", email, context).send()
+    return True
