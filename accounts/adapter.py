@@ -1,10 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
 from django.http import HttpRequest
 
+from accounts.email_addresses import NOT_CONFIRMED_TAKEN, belongs_to_someone_else
 from accounts.tasks import send_password_reset_email
 
 
@@ -38,6 +41,20 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
         if account is None:
             return super()._get_login_attempts_cache_key(request, **credentials)
         return f"{get_current_site(request).domain}:account:{account}"
+
+    def confirm_email(self, request: HttpRequest, email_address: EmailAddress) -> bool:
+        """Confirm nothing that is someone else's address.
+
+        allauth checks only other confirmed rows (``EmailAddress.can_set_verified``),
+        not User.email, where most people's address lives here; its owner, sent a
+        link, would confirm it onto the account that added it. The email page no
+        longer lets anyone add such an address (accounts.forms); this refuses the
+        links already sent, and addresses that became someone else's since.
+        """
+        if belongs_to_someone_else(email_address.email, email_address.user_id):
+            messages.error(request, NOT_CONFIRMED_TAKEN % {"email": email_address.email})
+            return False
+        return super().confirm_email(request, email_address)
 
     def send_password_reset_mail(self, user: AbstractBaseUser, email: str, context: dict) -> None:
         """Queue the email: the page must answer as fast for a known address as

@@ -1,6 +1,6 @@
-"""The site's security middleware: one way in, the admin closed to learners, MFA
-for staff, idle staff sessions ending, no caching of signed-in pages, and the
-Content-Security-Policy.
+"""The site's security middleware: one way in, the admin closed to learners,
+someone else's address kept off the email page, MFA for staff, idle staff
+sessions ending, no caching of signed-in pages, and the Content-Security-Policy.
 
 Paths are compared with ``request.path`` against ``reverse()``: both carry the
 script prefix, so the checks hold when the site is served under a sub-path.
@@ -11,15 +11,18 @@ from http import HTTPStatus
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
+from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from accounts.email_addresses import LISTED_BUT_TAKEN, belongs_to_someone_else
 
 # Wagtail's own log-in forms: they sign in through Django's LoginView, past
 # allauth's rate limits and MFA step, so they send people to allauth's instead.
@@ -127,6 +130,59 @@ class AdminClosedToLearnersMiddleware:
             }
             return render(request, "403.html", context, status=HTTPStatus.FORBIDDEN)
         return self.get_response(request)
+
+
+# The email page's buttons for an address already in the person's list that
+# act on it as theirs (allauth's EmailView.post); "action_remove" stays open.
+ACTS_AS_OWNER = ("action_primary", "action_send")
+
+
+def listed_address_taken(request: HttpRequest) -> str | None:
+    """The address in the person's list that a POST to the email page would make
+    primary or send a confirmation to, when it belongs to someone else; None
+    otherwise.
+
+    An address not in their list is left to allauth, which ignores it: saying
+    it was someone else's would tell anyone who asks whose addresses exist.
+    """
+    if request.method != "POST" or not request.user.is_authenticated:
+        return None
+    if request.resolver_match is None or request.resolver_match.url_name != "account_email":
+        return None
+    if not any(action in request.POST for action in ACTS_AS_OWNER):
+        return None
+    email = request.POST.get("email", "")
+    listed = EmailAddress.objects.filter(user_id=request.user.pk, email__iexact=email).exists()
+    return email if listed and belongs_to_someone_else(email, request.user.pk) else None
+
+
+class EmailPageTakenAddressMiddleware:
+    """The email page neither makes primary nor sends a confirmation to an
+    address in a person's list that is someone else's.
+
+    The form refuses such an address (accounts.forms), but one may be in the
+    list from before, or have become someone else's since (an administrator
+    gave it to a new account). Made primary, allauth copies it to User.email,
+    where the unique constraint fails with a 500; a confirmation would be
+    refused (accounts.adapter) but still land in the owner's inbox. allauth's
+    EmailView has no hook before it acts
+    (https://github.com/pennersr/django-allauth/blob/65.21.0/allauth/account/views.py,
+    ``EmailView.post``), so the refusal comes here, answered the way allauth
+    answers its own refusals: a message, and back to the page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs) -> HttpResponse | None:
+        email = listed_address_taken(request)
+        if email is None:
+            return None
+        messages.error(request, LISTED_BUT_TAKEN % {"email": email})
+        return HttpResponseRedirect(reverse("account_email"))
 
 
 class StaffIdleTimeoutMiddleware:

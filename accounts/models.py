@@ -1,6 +1,7 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, Permission
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -41,6 +42,25 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        """The unique constraint compares sign-in addresses only; an address
+        someone added on their account's email page is theirs too
+        (accounts.email_addresses). Admin forms and imports that validate the
+        model get the refusal in place instead of a second claim to it."""
+        super().clean()
+        if not self.email:
+            return
+        others = type(self)._default_manager.exclude(pk=self.pk)
+        if others.filter(emailaddress__email__iexact=self.email).exists():
+            raise ValidationError(
+                {
+                    "email": _(
+                        "Someone already uses this email address, as a second address "
+                        "on their account."
+                    )
+                }
+            )
 
     # A person loaded for a request (accounts.backends) carries two flags,
     # ``in_a_group`` and ``granted_admin_access``, that spare the queries below

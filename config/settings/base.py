@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.OneWayInMiddleware",
     "accounts.middleware.AdminClosedToLearnersMiddleware",
+    "accounts.middleware.EmailPageTakenAddressMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
     "accounts.middleware.RequireStaffMFAMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
@@ -119,7 +120,12 @@ ACCOUNT_ADAPTER = "accounts.adapter.InviteOnlyAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# One account to an address, counting User.email and every address added on the
+# email page (accounts.email_addresses). allauth's own check compares only the
+# added addresses, and with ACCOUNT_PREVENT_ENUMERATION it accepts a taken one
+# silently; the project's form says so instead (accounts.forms explains why).
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_FORMS = {"add_email": "accounts.forms.AddEmailForm"}
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True

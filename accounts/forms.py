@@ -1,0 +1,25 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from django.core.exceptions import ValidationError
+
+from accounts.email_addresses import TAKEN_BY_SOMEONE_ELSE, belongs_to_someone_else
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """allauth's form for adding an address, refusing someone else's.
+
+    With ACCOUNT_PREVENT_ENUMERATION on, allauth's form accepts an address that
+    is taken and emails its owner a link that would confirm it onto this
+    account (allauth/account/forms.py, ``AddEmailForm.clean_email``). Here the
+    person is told instead. Enumeration prevention guards the pages a stranger
+    can reach; this one needs an account, which only an administrator gives,
+    and allauth's "manage_email" rate limit bounds how many addresses a person
+    can try. Someone typing their own address that sits on a second account
+    needs to know why it was refused, to get the accounts sorted out; and a
+    silent "success" that never arrives would only send them to try again.
+    """
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if belongs_to_someone_else(email, self.user.pk):
+            raise ValidationError(TAKEN_BY_SOMEONE_ELSE, code="email_taken")
+        return email
