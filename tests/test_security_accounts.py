@@ -262,6 +262,7 @@ def test_a_signed_in_learner_is_refused_the_admin_with_a_link_home(client, make_
     page = response.content.decode()
     assert "The admin is for administrators and editors." in page
     assert '<a href="/">' in page
+    assert response["Cache-Control"] == "no-store"
     assert is_signed_in(client)
 
 

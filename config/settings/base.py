@@ -59,11 +59,12 @@ MIDDLEWARE = [
     "accounts.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.OneWayInMiddleware",
-    "accounts.middleware.AdminClosedToLearnersMiddleware",
     "accounts.middleware.EmailPageTakenAddressMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
     "accounts.middleware.RequireStaffMFAMiddleware",
     "accounts.middleware.NoStoreForSignedInMiddleware",
+    # Inside NoStoreForSignedInMiddleware, so its 403 pages are not stored either.
+    "accounts.middleware.AdminClosedToLearnersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
