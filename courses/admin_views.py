@@ -19,17 +19,13 @@ from django.views.generic import FormView
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from courses.admin_filters import CompletionFilterSet, status_label
 from courses.assigning import AssignForm, AssignmentForm, AssignResult, assign
+from courses.assignment_status import OVERDUE, with_completion
 from courses.models import Assignment
-from pairs.views import ScopedIndexView, is_administrator
+from pairs.scoping import is_administrator, rows_of_people_in_scope
+from pairs.views import ScopedIndexView
 from pairs.viewsets import ScopedModelViewSet
-from reporting.completion_reports import (
-    OVERDUE,
-    CompletionFilterSet,
-    scoped_assignments,
-    status_label,
-    with_completion,
-)
 
 
 class AssignView(WagtailAdminTemplateMixin, FormView):
@@ -144,7 +140,9 @@ class AssignmentViewSet(ScopedModelViewSet):
 
     @staticmethod
     def queryset_for_user(user):
-        return scoped_assignments(user).select_related("user", "page", "assigned_by")
+        return rows_of_people_in_scope(Assignment.objects.all(), user).select_related(
+            "user", "page", "assigned_by"
+        )
 
     def get_add_view_kwargs(self, **kwargs):
         # The assign form is not a model form: none of the create view's kwargs apply.

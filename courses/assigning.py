@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,8 +27,9 @@ from accounts import roles
 from courses.models import Assignment, CoursePage
 from courses.progress import live_modules_by_course
 from courses.tasks import send_assignment_email
+from pairs import scoping
 from pairs.models import Pair, School
-from pairs.scoping import people_for_user
+from pairs.scoping import administered_schools, pairs_administered_by, people_for_user
 
 ASSIGN_ACTION = "tandem.assign"
 REASSIGN_ACTION = "tandem.reassign"
@@ -50,17 +51,7 @@ def assignable_people(admin) -> QuerySet:
 
 def people_of_school(school: School, role: str) -> QuerySet:
     """Active people with ``role`` in ``school``, as members or through its pairs."""
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(schools=school)
-            | Q(pairs_as_para__school=school)
-            | Q(pairs_as_teacher__school=school),
-            is_active=True,
-            role=role,
-        )
-        .distinct()
-    )
+    return scoping.people_of_school(school).filter(is_active=True, role=role)
 
 
 def assign(
@@ -191,9 +182,9 @@ class AssignForm(forms.Form):
         self.fields["page"].choices = [("", "---------"), *page_choices()]
         self.fields["people"].queryset = assignable_people(user)
         self.fields["pair"].queryset = (
-            Pair.objects.administered_by(user).active().select_related("school", "teacher", "para")
+            pairs_administered_by(user).active().select_related("school", "teacher", "para")
         )
-        self.fields["school"].queryset = School.objects.for_user(user)
+        self.fields["school"].queryset = administered_schools(user)
 
     def clean_page(self) -> Page:
         return Page.objects.get(pk=self.cleaned_data["page"])

@@ -14,6 +14,7 @@ from courses.eligibility import audiences_for, is_meant_for
 from courses.models import Assignment, CoursePage, ModuleProgress
 from courses.progress import CourseProgress, ModuleStep, course_progress, parent_path
 from pairs.models import Pair
+from pairs.scoping import pairs_of
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,7 @@ def my_learning(user, today: datetime.date | None = None) -> MyLearning:
         elif is_meant_for(user, progress.course):
             catalogue.append(progress)
 
-    pairs = list(
-        Pair.objects.for_user(user)
-        .of_member(user)
-        .active()
-        .select_related("teacher", "para", "school")
-    )
+    pairs = list(pairs_of(user).active().select_related("teacher", "para", "school"))
     return MyLearning(assigned, in_progress, finished, catalogue, pairs)
 
 

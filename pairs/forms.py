@@ -20,7 +20,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts import roles
 from pairs.models import Pair, School
-from pairs.scoping import people_managed_by
+from pairs.scoping import administered_schools, people_managed_by
 
 MAX_IMPORT_BYTES = 1_000_000
 IMPORT_SIGNING_SALT = "pairs.import"
@@ -54,7 +54,7 @@ class PairForm(WagtailAdminModelForm):
         # A deactivated person stays choosable in the pair they are in, so it can be ended.
         current = [self.instance.teacher_id, self.instance.para_id]
         people = people_managed_by(self.for_user).filter(Q(is_active=True) | Q(pk__in=current))
-        self.fields["school"].queryset = School.objects.for_user(self.for_user)
+        self.fields["school"].queryset = administered_schools(self.for_user)
         self.fields["teacher"].queryset = people.filter(role=roles.LearnerRole.TEACHER)
         self.fields["para"].queryset = people.filter(role=roles.LearnerRole.PARA)
         self.fields["ended_on"].help_text = _(
@@ -99,7 +99,7 @@ class PersonForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.schools_in_scope = School.objects.for_user(self.for_user)
+        self.schools_in_scope = administered_schools(self.for_user)
         self.fields["schools"].queryset = self.schools_in_scope
         self.fields["email"].required = True
         self.fields["email"].help_text = _(

@@ -36,7 +36,7 @@ from wagtail.log_actions import log
 from accounts.roles import LearnerRole
 from pairs.invitations import invite_after_commit
 from pairs.models import Pair, School
-from pairs.scoping import people_managed_by, without_staff
+from pairs.scoping import administered_schools, people_managed_by, without_staff
 
 COLUMNS = ("email", "first_name", "last_name", "role", "school", "partner_email")
 REQUIRED_COLUMNS = COLUMNS[:-1]
@@ -141,7 +141,7 @@ class ImportScope:
 
     @classmethod
     def for_user(cls, user) -> ImportScope:
-        return cls._of(School.objects.for_user(user), people_managed_by(user))
+        return cls._of(administered_schools(user), people_managed_by(user))
 
     @classmethod
     def whole_district(cls) -> ImportScope:

@@ -8,14 +8,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pairs.scoping import in_scope, schools_administered_by
-
-
-class SchoolQuerySet(models.QuerySet):
-    def for_user(self, user) -> SchoolQuerySet:
-        """Schools this person administers (all of them for a district administrator)."""
-        return self.filter(pk__in=schools_administered_by(user))
-
 
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -32,8 +24,6 @@ class School(models.Model):
         verbose_name=_("school administrators"),
     )
 
-    objects = SchoolQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
 
@@ -42,32 +32,10 @@ class School(models.Model):
 
 
 class PairQuerySet(models.QuerySet):
-    def for_user(self, user) -> PairQuerySet:
-        """The one choke point for pair records: the pairs this person may see.
-
-        A partner sees their own pairs; an administrator also sees every pair in
-        the schools they administer. Everyone else sees nothing, so views that
-        go through here answer 404 for pairs that are not theirs.
-        """
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        own = Q(teacher=user) | Q(para=user)
-        if user.is_district_admin:
-            return self.all()
-        if user.is_school_admin:
-            return self.filter(own | Q(school__in=schools_administered_by(user)))
-        return self.filter(own)
-
-    def administered_by(self, user) -> PairQuerySet:
-        """The pairs the admin screens manage: those in the schools this person
-        administers. Narrower than ``for_user``, which also holds their own pairs."""
-        return in_scope(self.for_user(user), "school", schools_administered_by(user))
+    """Who may see which pairs is ``pairs.scoping``'s to say, not the queryset's."""
 
     def active(self) -> PairQuerySet:
         return self.filter(ended_on__isnull=True)
-
-    def of_member(self, user) -> PairQuerySet:
-        return self.filter(Q(teacher=user) | Q(para=user))
 
 
 class Pair(models.Model):

@@ -1,22 +1,50 @@
-"""Who may see what. Every view that shows a pair, a person or a report asks here.
+"""Who may see what: every rule of it, in one place.
 
-``Pair.objects.for_user`` and ``School.objects.for_user`` are built on these;
-the functions take plain users so reports and admin views share one rule.
+Every query for schools, pairs, people and the records that hang off them
+(plans, actions, check-ins, assignments, attempts, progress) that depends on
+who is asking goes through a function here. The rules:
+
+- A partner sees their own pairs and everything in them.
+- A school administrator sees the pairs of the schools they administer, and
+  the people who belong to those schools (as members or through a pair there).
+  Of a person who also belongs to another school, they see only what belongs to
+  their own schools: the pairs there, not the person's pairs elsewhere.
+- A district administrator sees every school, pair and person.
+- Nobody else sees anything: views built on these answer 404.
+
+The functions take plain users and querysets, so that views, reports,
+exports, the privacy screens and the record of access share one rule. This
+module imports the models it filters; the models do not import it.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Least
+from django.shortcuts import get_object_or_404
 
 from accounts import roles
+from pairs.models import Pair, School
+
+Membership = School.members.through
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_administrator(user) -> bool:
+    """Whether the person administers schools (and so reads the reports)."""
+    return user.is_authenticated and (user.is_district_admin or user.is_school_admin)
+
+
+# Schools ---------------------------------------------------------------------------
 
 
 def schools_administered_by(user) -> QuerySet:
     """Ids of the schools whose records this person may read as an administrator."""
-    from pairs.models import School
-
-    if not (user.is_authenticated and user.is_active):
+    if not _is_signed_in(user):
         return School.objects.none().values("pk")
     if user.is_district_admin:
         return School.objects.values("pk")
@@ -25,24 +53,13 @@ def schools_administered_by(user) -> QuerySet:
     return School.objects.none().values("pk")
 
 
-def people_for_user(user) -> QuerySet:
-    """The people an administrator may manage and report on: their schools' members."""
-    User = get_user_model()
-    if not (user.is_authenticated and user.is_active):
-        return User.objects.none()
-    if user.is_district_admin:
-        return User.objects.all()
-    from pairs.models import Pair, School
+def administered_schools(user) -> QuerySet[School]:
+    """The schools this person administers (every school for a district administrator)."""
+    return School.objects.filter(pk__in=schools_administered_by(user))
 
-    schools = schools_administered_by(user)
-    pairs = Pair.objects.filter(school__in=schools)
-    # Three IN lists rather than joins and DISTINCT: as a subquery of a report, the
-    # database can then start from the school's few people instead of every row.
-    return User.objects.filter(
-        Q(pk__in=School.members.through.objects.filter(school__in=schools).values("user"))
-        | Q(pk__in=pairs.values("para"))
-        | Q(pk__in=pairs.values("teacher"))
-    )
+
+def administers_school(user, school_id: int) -> bool:
+    return schools_administered_by(user).filter(pk=school_id).exists()
 
 
 def in_scope(rows: QuerySet, field: str, scope: QuerySet) -> QuerySet:
@@ -55,6 +72,76 @@ def in_scope(rows: QuerySet, field: str, scope: QuerySet) -> QuerySet:
     if not scope.query.has_filters():
         return rows
     return rows.filter(**{f"{field}__in": scope.values("pk")})
+
+
+# Belonging to a school -------------------------------------------------------------
+
+
+def memberships(school_ref, person_ref) -> Q:
+    """Whether ``person_ref`` belongs to ``school_ref``: as a member or through a
+    pair there. The one way a person is counted in a school.
+
+    Written as EXISTS tests, not joins: joining a school to its members and its
+    pairs at once multiplies thousands of rows by thousands.
+    """
+    member = Membership.objects.filter(school=school_ref, user=person_ref)
+    partner = Pair.objects.filter(Q(para=person_ref) | Q(teacher=person_ref), school=school_ref)
+    return Q(Exists(member)) | Q(Exists(partner))
+
+
+def people_of_school(school: School) -> QuerySet:
+    """Everyone who belongs to ``school`` (see ``memberships``)."""
+    return get_user_model().objects.filter(memberships(school.pk, OuterRef("pk")))
+
+
+def school_name_of(admin, person_ref: OuterRef) -> Least:
+    """The first, by name, of the person's schools that ``admin`` administers: the
+    schools they are a member of and those of their pairs.
+
+    The first of each kind is looked up through the person's own rows (a few),
+    not by testing every administered school, which at district scale made this
+    column cost more than the rest of the report.
+    """
+    administered = schools_administered_by(admin)
+    member = in_scope(Membership.objects.filter(user=person_ref), "school", administered)
+    partner = in_scope(
+        Pair.objects.filter(Q(para=person_ref) | Q(teacher=person_ref)), "school", administered
+    )
+    first_member, first_partner = (
+        Subquery(rows.order_by("school__name").values("school__name")[:1])
+        for rows in (member, partner)
+    )
+    # LEAST ignores NULLs on PostgreSQL but not on SQLite: coalesce both ways.
+    return Least(Coalesce(first_member, first_partner), Coalesce(first_partner, first_member))
+
+
+# People ----------------------------------------------------------------------------
+
+
+def people_for_user(user) -> QuerySet:
+    """The people an administrator may report on: their schools' people."""
+    User = get_user_model()
+    if not _is_signed_in(user):
+        return User.objects.none()
+    if user.is_district_admin:
+        return User.objects.all()
+    schools = schools_administered_by(user)
+    pairs = Pair.objects.filter(school__in=schools)
+    # Three IN lists rather than joins and DISTINCT: as a subquery of a report, the
+    # database can then start from the school's few people instead of every row.
+    return User.objects.filter(
+        Q(pk__in=Membership.objects.filter(school__in=schools).values("user"))
+        | Q(pk__in=pairs.values("para"))
+        | Q(pk__in=pairs.values("teacher"))
+    )
+
+
+def people_in_scope(admin, school: School | None = None) -> QuerySet:
+    """The people ``admin`` may report on, narrowed to one of their schools if given."""
+    people = people_for_user(admin)
+    if school is None:
+        return people
+    return in_scope(people_of_school(school), "pk", people)
 
 
 def people_managed_by(user) -> QuerySet:
@@ -71,5 +158,79 @@ def without_staff(people: QuerySet) -> QuerySet:
     return people.exclude(is_superuser=True).exclude(groups__name__in=roles.STAFF_GROUPS)
 
 
-def administers_school(user, school_id: int) -> bool:
-    return schools_administered_by(user).filter(pk=school_id).exists()
+def accounts_managed_by(user) -> QuerySet:
+    """The people whose account itself (email, password, deactivation, erasure) this
+    administrator may act on: ``people_managed_by`` less, for a school
+    administrator, anyone who also belongs to a school they do not administer.
+
+    Acting on an account reaches everything the person has everywhere: one
+    school must not open another school's records by taking over a shared person.
+    """
+    people = people_managed_by(user)
+    if not _is_signed_in(user) or user.is_district_admin:
+        return people
+    outside = School.objects.exclude(pk__in=schools_administered_by(user))
+    pairs_outside = Pair.objects.filter(school__in=outside)
+    return (
+        people.exclude(pk__in=Membership.objects.filter(school__in=outside).values("user"))
+        .exclude(pk__in=pairs_outside.values("para"))
+        .exclude(pk__in=pairs_outside.values("teacher"))
+    )
+
+
+def may_manage_account(admin, person) -> bool:
+    return admin.pk != person.pk and accounts_managed_by(admin).filter(pk=person.pk).exists()
+
+
+def rows_of_people_in_scope(rows: QuerySet, admin, field: str = "user") -> QuerySet:
+    """``rows`` (assignments, attempts, progress…) of the people ``admin`` may report on."""
+    return in_scope(rows, field, people_for_user(admin))
+
+
+# Pairs -----------------------------------------------------------------------------
+
+
+def pairs_of(user) -> QuerySet[Pair]:
+    """The person's own pairs, as para or teacher."""
+    return Pair.objects.filter(Q(teacher=user) | Q(para=user))
+
+
+def pairs_for_user(user) -> QuerySet[Pair]:
+    """The one choke point for pair records: the pairs this person may see.
+
+    A partner sees their own pairs; an administrator also sees every pair in
+    the schools they administer. Everyone else sees nothing, so views that
+    go through here answer 404 for pairs that are not theirs.
+    """
+    if not _is_signed_in(user):
+        return Pair.objects.none()
+    own = Q(teacher=user) | Q(para=user)
+    if user.is_district_admin:
+        return Pair.objects.all()
+    if user.is_school_admin:
+        return Pair.objects.filter(own | Q(school__in=schools_administered_by(user)))
+    return Pair.objects.filter(own)
+
+
+def pairs_administered_by(user) -> QuerySet[Pair]:
+    """The pairs the admin screens manage: those in the schools this person
+    administers. Narrower than ``pairs_for_user``, which also holds their own pairs."""
+    return in_scope(pairs_for_user(user), "school", schools_administered_by(user))
+
+
+def readable_pair(user, pk: int) -> Pair:
+    """The pair ``pk`` if ``user`` may read it; a 404 for everyone else."""
+    return get_object_or_404(
+        pairs_for_user(user).select_related("school", "teacher", "para"), pk=pk
+    )
+
+
+def pair_rows_for_user(rows: QuerySet, user, field: str = "pair") -> QuerySet:
+    """``rows`` (plans, actions, check-ins, access records) of the pairs ``user`` may read."""
+    return rows.filter(**{f"{field}__in": pairs_for_user(user)})
+
+
+def pairs_of_person_for(admin, person) -> QuerySet[Pair]:
+    """``person``'s pairs that ``admin`` may read: for a person in two schools, a
+    school administrator sees only the pairs in their own schools."""
+    return pairs_of(person).filter(pk__in=pairs_for_user(admin).values("pk"))

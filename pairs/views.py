@@ -41,12 +41,8 @@ from pairs.importing import (
     check_text,
 )
 from pairs.invitations import invite_after_commit
-from pairs.models import Pair, School
-
-
-def is_administrator(user) -> bool:
-    return user.is_authenticated and (user.is_district_admin or user.is_school_admin)
-
+from pairs.models import Pair
+from pairs.scoping import administered_schools, is_administrator
 
 # ---------------------------------------------------------------------------
 # Scoping the generic views
@@ -120,7 +116,7 @@ class ScopedInspectView(generic.InspectView):
 class PairFilterSet(WagtailFilterSet):
     school = django_filters.ModelChoiceFilter(
         label=gettext_lazy("School"),
-        queryset=lambda request: School.objects.for_user(request.user),
+        queryset=lambda request: administered_schools(request.user),
     )
     active = django_filters.BooleanFilter(
         label=gettext_lazy("Active"),
@@ -175,7 +171,7 @@ class PeopleFilterSet(WagtailFilterSet):
     school = django_filters.ModelChoiceFilter(
         label=gettext_lazy("School"),
         field_name="schools",
-        queryset=lambda request: School.objects.for_user(request.user),
+        queryset=lambda request: administered_schools(request.user),
     )
     is_active = django_filters.BooleanFilter(label=gettext_lazy("Active"))
 
@@ -213,7 +209,7 @@ class PeopleIndexView(PeopleLabelsMixin, ScopedIndexView):
         # Only the schools this administrator runs are shown beside each person.
         visible = Prefetch(
             "schools",
-            queryset=School.objects.for_user(self.request.user),
+            queryset=administered_schools(self.request.user),
             to_attr="visible_schools",
         )
         return super().get_base_queryset().prefetch_related(visible)

@@ -20,7 +20,13 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from pairs import views
 from pairs.forms import PairForm, PersonForm, SchoolForm
 from pairs.models import Pair, School
-from pairs.scoping import people_managed_by
+from pairs.scoping import (
+    accounts_managed_by,
+    administered_schools,
+    is_administrator,
+    pairs_administered_by,
+    people_managed_by,
+)
 
 
 class ScopedModelViewSet(ModelViewSet):
@@ -62,7 +68,7 @@ class SchoolViewSet(ScopedModelViewSet):
 
     @staticmethod
     def queryset_for_user(user):
-        return School.objects.for_user(user).annotate(
+        return administered_schools(user).annotate(
             pair_count=Count("pairs", filter=Q(pairs__ended_on__isnull=True))
         )
 
@@ -94,7 +100,7 @@ class PairViewSet(ScopedModelViewSet):
 
     @staticmethod
     def queryset_for_user(user):
-        return Pair.objects.administered_by(user).select_related("school", "teacher", "para")
+        return pairs_administered_by(user).select_related("school", "teacher", "para")
 
 
 class PeopleViewSet(ScopedModelViewSet):
@@ -142,6 +148,13 @@ class PeopleViewSet(ScopedModelViewSet):
     def queryset_for_user(user):
         return people_managed_by(user)
 
+    # Editing or deleting acts on the account itself: narrower than who is listed.
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(queryset_for_user=accounts_managed_by, **kwargs)
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(queryset_for_user=accounts_managed_by, **kwargs)
+
     @cached_property
     def menu_item_class(self):
         return AdministratorsMenuItem
@@ -158,7 +171,7 @@ class PeopleViewSet(ScopedModelViewSet):
 
 class AdministratorsMenuItem(MenuItem):
     def is_shown(self, request):
-        return views.is_administrator(request.user)
+        return is_administrator(request.user)
 
 
 class ImportPeopleViewSet(ViewSet):

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
 from pairs.models import Pair
+from pairs.scoping import pairs_of_person_for, schools_administered_by
 from privacy.registry import personal_models
 from workspace.access_log import Action, Part, record_access_by
 
@@ -42,13 +42,39 @@ class Section:
         return list(self.rows[0]) if self.rows else []
 
 
-def collect(person) -> list[Section]:
-    """Every model's rows about ``person``, in the registry's order; empty ones left out."""
+@dataclass(frozen=True)
+class Visible:
+    """What of a person's school-bound records an administrator may see: the
+    person's pairs and schools within the administrator's scope."""
+
+    pair_ids: frozenset[int]
+    school_ids: frozenset[int]
+
+    @classmethod
+    def to(cls, admin, person) -> Visible:
+        return cls(
+            frozenset(pairs_of_person_for(admin, person).values_list("pk", flat=True)),
+            frozenset(schools_administered_by(admin).values_list("pk", flat=True)),
+        )
+
+    def shows(self, label: str, row: dict) -> bool:
+        if label == "pairs.Pair":
+            return row["pk"] in self.pair_ids
+        if label == "pairs.School":
+            return row["pk"] in self.school_ids
+        return "pair_id" not in row or row["pair_id"] in self.pair_ids
+
+
+def collect(person, visible: Visible | None = None) -> list[Section]:
+    """Every model's rows about ``person``, in the registry's order; empty ones left
+    out. With ``visible``, rows tied to a pair or school outside it are left out too."""
     from django.apps import apps
 
     sections = []
     for label, declaration in personal_models():
         rows = declaration.export(person)
+        if visible is not None:
+            rows = [row for row in rows if visible.shows(label, row)]
         if rows:
             title = str(apps.get_model(label)._meta.verbose_name_plural).capitalize()
             sections.append(Section(label, title, rows))
@@ -56,10 +82,13 @@ def collect(person) -> list[Section]:
 
 
 def export_person(person, by) -> list[Section]:
-    """What an administrator sees or downloads about ``person``; recorded as an
-    export of each of the person's pairs' records, and in the person's history."""
-    sections = collect(person)
-    for pair in Pair.objects.filter(Q(teacher=person) | Q(para=person)):
+    """What an administrator sees or downloads about ``person``: for a person who
+    also belongs to another school, only what belongs to the administrator's
+    schools. Recorded as an export of each pair's records shown, and in the
+    person's history."""
+    visible = Visible.to(by, person)
+    sections = collect(person, visible)
+    for pair in Pair.objects.filter(pk__in=visible.pair_ids):
         for part in (Part.CHECKLIST, Part.PLAN, Part.CHECK_INS):
             record_access_by(by, pair, part, Action.EXPORTED)
     log(person, EXPORT_ACTION, user=by)

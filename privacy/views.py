@@ -29,9 +29,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from pairs.models import Pair
-from pairs.scoping import people_for_user, people_managed_by
-from pairs.views import is_administrator
+from pairs.scoping import is_administrator, may_manage_account, pairs_for_user, people_for_user
 from privacy.personal_data import Section, as_json, erase_person, export_person
 from workspace.access_log import ROLE_LABELS, access_records_for
 
@@ -153,7 +151,7 @@ def person_json(request, pk: int) -> HttpResponse:
 
 
 def may_erase(admin, person) -> bool:
-    return admin.pk != person.pk and people_managed_by(admin).filter(pk=person.pk).exists()
+    return may_manage_account(admin, person)
 
 
 class EraseForm(forms.Form):
@@ -221,7 +219,7 @@ class DistrictAdministratorView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def pairs(self):
-        return Pair.objects.for_user(self.request.user).select_related("teacher", "para", "school")
+        return pairs_for_user(self.request.user).select_related("teacher", "para", "school")
 
 
 class PairsAccessIndexView(DistrictAdministratorView):

@@ -29,18 +29,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, NumberColumn, StatusTagColumn
 from wagtail.admin.views.reports import ReportView
 
-from courses.models import Assignment
-from pairs.models import Pair
-from pairs.scoping import in_scope, schools_administered_by
-from reporting.completion_reports import (
+from courses.admin_filters import ReportFilterSet
+from courses.assignment_status import (
     OVERDUE,
     STATUS_CHOICES,
     STATUS_LABELS,
-    AdministratorReportView,
-    ReportFilterSet,
     SubqueryCount,
     with_status,
 )
+from courses.models import Assignment
+from pairs.models import Pair
+from pairs.scoping import in_scope, pairs_administered_by, schools_administered_by
+from reporting.base import AdministratorReportView
 from workspace.health import with_health
 from workspace.models import PairAction
 
@@ -93,7 +93,7 @@ def with_attention(pairs: QuerySet[Pair], today: datetime.date) -> QuerySet[Pair
 def health_rows(admin, today: datetime.date) -> QuerySet[Pair]:
     """The active pairs of the schools ``admin`` administers, with their health."""
     return (
-        with_attention(Pair.objects.administered_by(admin).active(), today)
+        with_attention(pairs_administered_by(admin).active(), today)
         .select_related("school", "teacher", "para")
         .order_by("school__name", "teacher__last_name", "para__last_name", "pk")
     )
@@ -180,7 +180,7 @@ def pair_assignment_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
 
 
 def _administered_with_health(admin, today: datetime.date) -> QuerySet[Pair]:
-    pairs = Pair.objects.administered_by(admin).active()
+    pairs = pairs_administered_by(admin).active()
     return with_health(pairs, today).select_related("school", "teacher", "para")
 
 

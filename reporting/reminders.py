@@ -21,9 +21,11 @@ from django.urls import reverse
 from django_tasks import TaskResultStatus, task
 
 from accounts import roles
+from courses.assignment_status import OVERDUE, with_status
 from courses.models import Assignment, ReminderLog
+from courses.progress import COMPLETE
 from courses.tasks import absolute_url, render_email, send_reminder
-from reporting.completion_reports import COMPLETE, OVERDUE, completion_rows, with_status
+from reporting.completion_reports import completion_rows
 from reporting.models import AdminDigest
 from reporting.pair_reports import ATTENTION, attention_reasons, pairs_needing_attention
 from workspace.plans import monday_of

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from pairs.views import is_administrator
+from pairs.scoping import is_administrator
 from pairs.viewsets import AdministratorsMenuItem
 from reporting.completion_reports import (
     OVERDUE,

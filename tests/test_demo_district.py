@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from devdata import demo
 from pairs.models import Pair, School
+from pairs.scoping import pairs_of
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_the_demo_points_to_the_address_it_is_served_on(capsys):
 def test_one_demo_para_is_in_two_pairs():
     call_command("create_demo_district")
     gabe = get_user_model().objects.get(username="gabe.ortiz")
-    assert Pair.objects.of_member(gabe).count() == 2
+    assert pairs_of(gabe).count() == 2
 
 
 def test_every_demo_account_signs_in_and_reaches_its_starting_point(client):

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from pairs.models import Pair, School
+from pairs.models import Pair
+from pairs.scoping import administered_schools, pairs_for_user, pairs_of
 from tests.factories import PairFactory, ParaFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def test_a_person_cannot_pair_with_themselves(district):
 
 def test_a_para_may_belong_to_several_pairs(district):
     second = PairFactory(school=district.school, para=district.para, teacher=TeacherFactory())
-    assert set(Pair.objects.of_member(district.para)) == {district.pair, second}
+    assert set(pairs_of(district.para)) == {district.pair, second}
 
 
 @pytest.mark.parametrize(
@@ -44,19 +45,19 @@ def test_a_para_may_belong_to_several_pairs(district):
 def test_pairs_are_scoped_to_who_is_asking(district, who, visible):
     user = getattr(district, who)
     expected = {getattr(district, name).pk for name in visible}
-    assert set(Pair.objects.for_user(user).values_list("pk", flat=True)) == expected
+    assert set(pairs_for_user(user).values_list("pk", flat=True)) == expected
 
 
 def test_a_deactivated_account_sees_nothing(district):
     district.para.is_active = False
     district.para.save()
-    assert not Pair.objects.for_user(district.para).exists()
+    assert not pairs_for_user(district.para).exists()
 
 
 def test_schools_are_scoped_to_their_administrators(district):
-    assert list(School.objects.for_user(district.school_admin)) == [district.school]
-    assert set(School.objects.for_user(district.district_admin)) == {
+    assert list(administered_schools(district.school_admin)) == [district.school]
+    assert set(administered_schools(district.district_admin)) == {
         district.school,
         district.other_school,
     }
-    assert not School.objects.for_user(district.para).exists()
+    assert not administered_schools(district.para).exists()

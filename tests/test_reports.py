@@ -421,8 +421,8 @@ def test_the_long_select_writes_what_djangos_select_would(district):
     from django import forms
     from django.test.html import parse_html
 
+    from courses.admin_filters import LongSelect
     from pairs.models import School
-    from reporting.completion_reports import LongSelect
 
     schools = School.objects.order_by("name")
     chosen = str(district.other_school.pk)

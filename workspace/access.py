@@ -1,6 +1,6 @@
 """Who may read and who may change a pair's workspace.
 
-Reading goes through ``Pair.objects.for_user``: the two partners and the
+Reading goes through ``pairs.scoping.readable_pair``: the two partners and the
 administrators of the pair's school. Anyone else gets a 404, whatever the URL
 or method, so a pair's existence is not revealed. Changing is for the two
 partners only, and only while the pair is active.
@@ -13,11 +13,12 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pairs.models import Pair
+from pairs.scoping import readable_pair
 from workspace.models import PARA, TEACHER
 
 
@@ -42,12 +43,6 @@ def write_refusal(pair: Pair, user) -> str | None:
             "longer be changed."
         ) % {"date": date_format(pair.ended_on)}
     return None
-
-
-def readable_pair(user, pk: int) -> Pair:
-    return get_object_or_404(
-        Pair.objects.for_user(user).select_related("school", "teacher", "para"), pk=pk
-    )
 
 
 def pair_view(

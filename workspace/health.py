@@ -2,7 +2,7 @@
 week has a plan, and the actions whose day has passed waiting on each partner.
 
 Everything is a subquery on the pairs queryset, so a report of any length costs
-one query. The caller scopes the pairs (``Pair.objects.for_user(user)``).
+one query. The caller scopes the pairs (``pairs_for_user(user)``).
 """
 
 from __future__ import annotations

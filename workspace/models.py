@@ -1,7 +1,7 @@
 """The pair's workspace: try-tomorrow records, the weekly plan, and the check-in log.
 
-Every query for these goes through ``Pair.objects.for_user`` (see ``pairs.scoping``):
-the managers here take a user and filter through the pairs they may see.
+Who may read which of these is ``pairs.scoping``'s rule (``pair_rows_for_user``);
+nothing here filters by the person asking.
 """
 
 from __future__ import annotations
@@ -22,11 +22,6 @@ PARA, TEACHER, TOGETHER = "para", "teacher", "together"
 DONE_FIELDS = {PARA: "para_done_at", TEACHER: "teacher_done_at"}
 
 
-class PairScopedQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(pair__in=Pair.objects.for_user(user))
-
-
 def needs_confirmation(role: str) -> Q:
     """Actions still missing ``role``'s confirmation (among those meant for them)."""
     return Q(who__in=[TOGETHER, role], **{f"{DONE_FIELDS[role]}__isnull": True})
@@ -36,7 +31,7 @@ def needs_confirmation(role: str) -> Q:
 DONE = ~(needs_confirmation(PARA) | needs_confirmation(TEACHER))
 
 
-class PairActionQuerySet(PairScopedQuerySet):
+class PairActionQuerySet(models.QuerySet):
     def done(self):
         return self.filter(DONE)
 
@@ -148,8 +143,6 @@ class WeeklyPlan(models.Model):
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = PairScopedQuerySet.as_manager()
-
     class Meta:
         ordering = ["-week_of"]
         constraints = [
@@ -174,8 +167,6 @@ class CheckIn(models.Model):
     minutes = models.PositiveSmallIntegerField(_("minutes spent"))
     note = models.TextField(_("notes"), blank=True, max_length=4000)
     created_at = models.DateTimeField(default=timezone.now)
-
-    objects = PairScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-happened_on", "-pk"]

@@ -1,7 +1,7 @@
 """The weekly collaboration plan and the planning time that goes into it.
 
 Functions here take a pair the caller already resolved through
-``Pair.objects.for_user`` and read only through its related managers.
+``pairs.scoping.readable_pair`` and read only through its related managers.
 """
 
 from __future__ import annotations

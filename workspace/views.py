@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from pairs.models import Pair
+from pairs.scoping import pair_rows_for_user, pairs_of
 from workspace.access import pair_view, role_in_pair, write_refusal
 from workspace.access_log import Action, Part, record_access
 from workspace.actions import (
@@ -69,8 +70,7 @@ def _posted(request: HttpRequest):
 def my_pairs(request: HttpRequest) -> HttpResponse:
     user = request.user
     pairs = (
-        Pair.objects.for_user(user)
-        .of_member(user)
+        pairs_of(user)
         .select_related("school", "teacher", "para")
         .order_by(F("ended_on").desc(nulls_first=True), "-started_on")
     )
@@ -162,7 +162,7 @@ def pair_action_new(request: HttpRequest, pair: Pair) -> HttpResponse:
 
 def _set_key(request: HttpRequest, pair: Pair, action_pk: int, *, done: bool) -> HttpResponse:
     action, outcome = set_confirmation(
-        PairAction.objects.for_user(request.user).filter(pair=pair),
+        pair_rows_for_user(PairAction.objects.all(), request.user).filter(pair=pair),
         action_pk,
         role_in_pair(pair, request.user),
         done=done,
@@ -195,7 +195,9 @@ def pair_action_undo(request: HttpRequest, pair: Pair, action_pk: int) -> HttpRe
 def pair_action_record(request: HttpRequest, pair: Pair, action_pk: int) -> HttpResponse:
     """What happened, for an action that asks the pair to note it."""
     action = get_object_or_404(
-        PairAction.objects.for_user(request.user).filter(pair=pair, records_data=True),
+        pair_rows_for_user(PairAction.objects.all(), request.user).filter(
+            pair=pair, records_data=True
+        ),
         pk=action_pk,
     )
     form = ActionRecordForm(_posted(request), instance=action)

@@ -4,7 +4,7 @@ from django import template
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from pairs.models import Pair
+from pairs.scoping import pairs_of
 from workspace.models import PARA, PLAN_FIELDS, TEACHER, PairAction, WeeklyPlan
 from workspace.plans import next_school_day
 
@@ -30,7 +30,7 @@ def add_to_checklist(context, page) -> dict:
     # administrator's schools. Sorted here by partner, the name on each button;
     # Pair's default order would join the school into the query.
     pairs = sorted(
-        Pair.objects.of_member(user)
+        pairs_of(user)
         .active()
         .order_by()
         .select_related("teacher", "para")
