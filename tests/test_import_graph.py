@@ -32,16 +32,6 @@ LAYERS = (
 )
 LAYER_OF = {app: index for index, layer in enumerate(LAYERS) for app in layer}
 
-# Imports that go the wrong way today, each with the reason it is allowed for now:
-# (file, imported module). Delete an entry once its import is gone; a new wrong-way
-# import is fixed, not added here.
-KNOWN_EXCEPTIONS = {
-    ("courses/admin_views.py", "reporting.completion_reports"): (
-        "being moved by the scoping change"
-    ),
-}
-
-
 @dataclass(frozen=True)
 class Import:
     path: str  # the file, from the project folder
@@ -97,7 +87,6 @@ def test_no_app_imports_one_to_its_right():
         found
         for app in project_apps()
         for found in wrong_way(app, imports_in(root / app, root))
-        if (found.path, found.module) not in KNOWN_EXCEPTIONS
     ]
 
     assert not wrong, (
