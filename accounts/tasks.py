@@ -51,9 +51,10 @@ def password_reset_url(user: AbstractBaseUser) -> str:
 def account_for_reset(user_id: int, email: str) -> AbstractBaseUser | None:
     """The account a reset asked for, if ``email`` still leads to it.
 
-    The same look-up as allauth's reset form, made again when the email goes
-    out: an account deactivated, or an address removed, since the request is
-    sent nothing.
+    The same look-up as allauth's reset form (its internal ``userkit`` one: the
+    public ``allauth.account.utils`` wrapper drops ``for_login``), made again
+    when the email goes out: an account deactivated, or an address removed,
+    since the request is sent nothing.
     """
     accounts = filter_users_by_email(email, is_active=True, prefer_verified=True, for_login=True)
     return next((account for account in accounts if account.pk == user_id), None)
