@@ -1,9 +1,13 @@
 """Data migrations: what they fill in matches what the running code records."""
 
+import datetime
 import importlib
 
 import pytest
 from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 
 from courses.models import MissedQuestion, ModuleProgress, QuizAttempt
 from tests.page_factories import make_course, take_quiz
@@ -40,3 +44,35 @@ def test_earlier_attempts_get_the_misses_and_tries_a_submission_records(district
     ModuleProgress.objects.update(attempts_to_pass=None)
     record_earlier_attempts(apps, schema_editor=None)
     assert recorded() == expected
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_built_before_the_apps_moved_keeps_its_rows_and_tables():
+    """The move of AdminDigest from the workspace (label "checklists") to reporting
+    changes Django's state only: a database migrated before it keeps its table and
+    rows, and migrating forward writes no schema change."""
+    before = [("checklists", "0005_access_log"), ("reporting", None)]
+    executor = MigrationExecutor(connection)
+    old_state = executor.migrate(before)
+    Digest = old_state.apps.get_model("checklists", "AdminDigest")
+    User = old_state.apps.get_model("accounts", "User")
+    admin = User.objects.create(username="before.the.move")
+    Digest.objects.create(administrator_id=admin.pk, week_of=datetime.date(2026, 11, 16))
+    tables_before = set(connection.introspection.table_names())
+
+    executor = MigrationExecutor(connection)
+    with CaptureQueriesContext(connection) as queries:
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    schema_changes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("CREATE", "ALTER", "DROP"))
+    ]
+    assert schema_changes == []
+    assert set(connection.introspection.table_names()) == tables_before
+    from reporting.models import AdminDigest
+
+    assert AdminDigest._meta.db_table == "checklists_admindigest"
+    assert list(AdminDigest.objects.values_list("administrator__username", "week_of")) == [
+        ("before.the.move", datetime.date(2026, 11, 16))
+    ]
