@@ -63,6 +63,9 @@ class AuthenticationBackend(AllauthBackend):
         return self._password_checked[user.pk]
 
     def get_user(self, user_id):
+        # Django's ModelBackend.get_user, reading through ``people_with_access_flags``
+        # (https://github.com/django/django/blob/5.2.8/django/contrib/auth/backends.py);
+        # tests/test_wagtail_pins.py checks the flags agree with the plain user.
         try:
             user = people_with_access_flags().get(pk=user_id)
         except get_user_model().DoesNotExist:

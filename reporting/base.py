@@ -27,6 +27,13 @@ class AdministratorReportView(ReportView):
     holds exactly the rows the screen would, streamed from the database cursor:
     Wagtail's own export streams the CSV but first counts the rows by loading
     them all, which is what ``get`` sidesteps here.
+
+    Three methods stand in for Wagtail's (``tests/test_wagtail_pins.py`` pins
+    what they rely on): ``get``, ``paginate_queryset`` and ``write_xlsx_response``,
+    from https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/admin/views/generic/base.py
+    (``BaseListingView``) and
+    https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/admin/views/mixins.py
+    (``SpreadsheetExportMixin``).
     """
 
     paginate_by = 50
@@ -64,7 +71,8 @@ class AdministratorReportView(ReportView):
 
     def paginate_queryset(self, queryset, page_size):
         # Wagtail builds the table from the page's rows before its
-        # ``decorate_paginated_queryset`` hook runs, so rows are completed here.
+        # ``decorate_paginated_queryset`` hook runs, so rows are completed here
+        # (BaseListingView.get_context_data, wagtail/admin/views/generic/base.py).
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         page.object_list = self.page_rows(rows)
         return paginator, page, page.object_list, is_paginated
@@ -88,9 +96,10 @@ class AdministratorReportView(ReportView):
         return [computed[key] for key in keys]
 
     def write_xlsx_response(self, rows):
-        # Wagtail builds the workbook in memory; a temporary file keeps memory flat
-        # (openpyxl's write-only mode already spools each sheet to disk). The
-        # response closes the file once it is sent.
+        # Wagtail builds the workbook in a BytesIO (SpreadsheetExportMixin
+        # .write_xlsx_response); a temporary file keeps memory flat (openpyxl's
+        # write-only mode already spools each sheet to disk). The response closes
+        # the file once it is sent.
         output = tempfile.TemporaryFile()  # noqa: SIM115
         self.write_xlsx(rows, output)
         output.seek(0)
