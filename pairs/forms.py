@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts import roles
-from pairs.models import Pair, School
+from pairs.models import PEOPLE_FIXED, Pair, School
 from pairs.scoping import administered_schools, people_managed_by
 
 MAX_IMPORT_BYTES = 1_000_000
@@ -51,6 +51,11 @@ class PairForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Shown, not changeable: the pair's records are these people's (PEOPLE_FIXED).
+            for name in ("school", "teacher", "para"):
+                self.fields[name].disabled = True
+            self.fields["para"].help_text = PEOPLE_FIXED
         # A deactivated person stays choosable in the pair they are in, so it can be ended.
         current = [self.instance.teacher_id, self.instance.para_id]
         people = people_managed_by(self.for_user).filter(Q(is_active=True) | Q(pk__in=current))
@@ -63,6 +68,8 @@ class PairForm(WagtailAdminModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if self.instance.pk:
+            return cleaned_data  # the people were checked when the pair was made
         school = cleaned_data.get("school")
         for name in ("teacher", "para"):
             person = cleaned_data.get(name)
@@ -73,6 +80,50 @@ class PairForm(WagtailAdminModelForm):
                     % {"person": person, "school": school},
                 )
         return cleaned_data
+
+
+class ChangePartnerForm(forms.Form):
+    """Who takes the place of one partner, and from when (``pairs.partner_change``)."""
+
+    new_partner = forms.ModelChoiceField(
+        label=gettext_lazy("New partner"),
+        queryset=get_user_model().objects.none(),
+        help_text=gettext_lazy(
+            "A para takes the para's place, a special educator the special educator's."
+        ),
+    )
+    starts_on = forms.DateField(
+        label=gettext_lazy("The new pair starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("The current pair ends the day before."),
+    )
+
+    def __init__(self, *args, pair: Pair, for_user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pair = pair
+        self.fields["new_partner"].queryset = (
+            people_managed_by(for_user)
+            .filter(is_active=True, schools=pair.school)
+            .filter(role__in=[roles.LearnerRole.PARA, roles.LearnerRole.TEACHER])
+            .exclude(pk__in=[pair.teacher_id, pair.para_id])
+            .order_by("last_name", "first_name")
+        )
+        self.fields["new_partner"].label_from_instance = lambda person: (
+            f"{person.get_full_name()} ({person.get_role_display()})"
+        )
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        if starts_on < self.pair.started_on:
+            raise forms.ValidationError(
+                _("The new pair cannot start before this one did (%(day)s).")
+                % {"day": self.pair.started_on.isoformat()}
+            )
+        return starts_on
+
+
+def person_in_active_pair(person) -> bool:
+    return Pair.objects.active().filter(Q(teacher=person) | Q(para=person)).exists()
 
 
 class PersonForm(WagtailAdminModelForm):
@@ -107,6 +158,19 @@ class PersonForm(WagtailAdminModelForm):
         )
         if self.instance.pk:
             self.initial["schools"] = self.instance.schools.filter(pk__in=self.schools_in_scope)
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data["role"]
+        person = self.instance
+        if person.pk and role != person.role and person_in_active_pair(person):
+            raise forms.ValidationError(
+                _(
+                    "%(person)s is in an active pair as %(role)s. End the pair first: a pair "
+                    "is always a para and a special educator."
+                )
+                % {"person": person.get_full_name(), "role": person.get_role_display()}
+            )
+        return role
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

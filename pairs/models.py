@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,8 +39,25 @@ class PairQuerySet(models.QuerySet):
         return self.filter(ended_on__isnull=True)
 
 
+PEOPLE_FIXED = _(
+    "A pair's school and two people never change once it is made: its records are "
+    "theirs. To change partners, end this pair and make a new one (Change partner)."
+)
+# The fields that make a pair who it is; only erasure may put a pseudonym in place
+# of a person (privacy.personal_data), and the database trigger allows only that.
+IDENTITY_FIELDS = ("school_id", "teacher_id", "para_id")
+
+
+class PairIdentityChanged(ValidationError):
+    pass
+
+
 class Pair(models.Model):
-    """A special educator and the para who works beside them, in one school."""
+    """A special educator and the para who works beside them, in one school.
+
+    Its school and two people are fixed when it is made (``PEOPLE_FIXED``): the
+    model refuses a change, and so does the database (migration 0003).
+    """
 
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="pairs", verbose_name=_("school")
@@ -85,6 +103,30 @@ class Pair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} & {self.para}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.identity_changed():
+            raise PairIdentityChanged(PEOPLE_FIXED)
+        super().save(*args, **kwargs)
+        self._identity_as_loaded = self._identity()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        pair = super().from_db(db, field_names, values)
+        pair._identity_as_loaded = pair._identity()
+        return pair
+
+    def clean(self) -> None:
+        super().clean()
+        if self.identity_changed():
+            raise PairIdentityChanged(PEOPLE_FIXED)
+
+    def _identity(self) -> tuple:
+        return tuple(getattr(self, field, None) for field in IDENTITY_FIELDS)
+
+    def identity_changed(self) -> bool:
+        loaded = getattr(self, "_identity_as_loaded", None)
+        return loaded is not None and loaded != self._identity()
 
     @property
     def is_active(self) -> bool:

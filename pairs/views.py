@@ -12,26 +12,29 @@ from __future__ import annotations
 import django_filters
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, router
 from django.db.models import Prefetch, Q
 from django.db.models.deletion import Collector
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import View
+from django.views.generic import FormView, View
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
+from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts import roles
-from pairs.forms import ImportCommitForm, ImportUploadForm
+from pairs.forms import ChangePartnerForm, ImportCommitForm, ImportUploadForm
 from pairs.importing import (
     COLUMN_HELP,
     ImportPlan,
@@ -42,7 +45,8 @@ from pairs.importing import (
 )
 from pairs.invitations import invite_after_commit
 from pairs.models import Pair
-from pairs.scoping import administered_schools, is_administrator
+from pairs.partner_change import change_partner
+from pairs.scoping import administered_schools, is_administrator, pairs_administered_by
 
 # ---------------------------------------------------------------------------
 # Scoping the generic views
@@ -60,6 +64,25 @@ class ScopedEditView(generic.EditView):
 
     def get_queryset(self):
         return self.queryset_for_user(self.request.user)
+
+
+class PairEditView(ScopedEditView):
+    """A pair's dates are edited here; its people are changed by ending it and
+    making a new pair (``ChangePartnerView``), offered from the header."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.object.is_active:
+            buttons.append(
+                Button(
+                    _("Change partner"),
+                    url=reverse("pairs:change_partner", args=[self.object.pk]),
+                    icon_name="group",
+                    priority=10,
+                )
+            )
+        return buttons
 
 
 class ScopedDeleteView(generic.DeleteView):
@@ -343,3 +366,65 @@ class CommitImportView(ImportPeopleView):
             },
         )
         return redirect("import_people:upload")
+
+
+class ChangePartnerView(AdministratorsOnlyMixin, WagtailAdminTemplateMixin, FormView):
+    """End an active pair and start a new one with a new partner, in one step."""
+
+    form_class = ChangePartnerForm
+    template_name = "pairs/admin/change_partner.html"
+    header_icon = "group"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.pair = get_object_or_404(
+            pairs_administered_by(request.user)
+            .active()
+            .select_related("school", "teacher", "para"),
+            pk=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return _("Change partner")
+
+    def get_page_subtitle(self):
+        return str(self.pair)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("pairs:index"), "label": _("Pairs")},
+            {"url": reverse("pairs:edit", args=[self.pair.pk]), "label": str(self.pair)},
+            {"url": "", "label": _("Change partner")},
+        ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "pair": self.pair, "for_user": self.request.user}
+
+    def get_initial(self):
+        return {"starts_on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(pair=self.pair, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            change = change_partner(
+                self.pair,
+                form.cleaned_data["new_partner"],
+                form.cleaned_data["starts_on"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(old)s ended on %(day)s and keeps its records. %(new)s starts now.")
+            % {
+                "old": change.ended,
+                "day": change.ended.ended_on.isoformat(),
+                "new": change.started,
+            },
+        )
+        return redirect("pairs:edit", change.started.pk)

@@ -76,6 +76,7 @@ class SchoolViewSet(ScopedModelViewSet):
 class PairViewSet(ScopedModelViewSet):
     model = Pair
     form_class = PairForm
+    edit_view_class = views.PairEditView
     delete_view_class = views.PairDeleteView
     icon = "group"
     menu_label = _("Pairs")
@@ -101,6 +102,16 @@ class PairViewSet(ScopedModelViewSet):
     @staticmethod
     def queryset_for_user(user):
         return pairs_administered_by(user).select_related("school", "teacher", "para")
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "change-partner/<int:pk>/",
+                views.ChangePartnerView.as_view(),
+                name="change_partner",
+            ),
+        ]
 
 
 class PeopleViewSet(ScopedModelViewSet):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from pairs import importing
+from pairs import importing, partner_change
 from pairs.viewsets import DistrictViewSetGroup
 
 
@@ -52,3 +52,35 @@ def register_import_log_actions(actions):
                 "updated": data.get("updated", 0),
                 "pairs": data.get("pairs_created", 0),
             }
+
+
+class PartnerChangeFormatter(LogFormatter):
+    template = ""
+
+    def format_message(self, log_entry):
+        data = log_entry.data or {}
+        return self.template % {
+            "ended": data.get("ended_pair_title", "?"),
+            "ended_on": data.get("ended_on", "?"),
+            "started": data.get("new_pair_title", "?"),
+            "started_on": data.get("started_on", "?"),
+        }
+
+
+@hooks.register("register_log_actions")
+def register_partner_change_log_actions(actions):
+    @actions.register_action(partner_change.PARTNER_CHANGED_ACTION)
+    class PartnerChanged(PartnerChangeFormatter):
+        label = gettext_lazy("Change partner")
+        template = gettext_lazy(
+            "Ended on %(ended_on)s when the partner changed; continued as %(started)s "
+            "from %(started_on)s"
+        )
+
+    @actions.register_action(partner_change.CONTINUED_FROM_ACTION)
+    class ContinuedFrom(PartnerChangeFormatter):
+        label = gettext_lazy("Continue a pair")
+        template = gettext_lazy(
+            "Started on %(started_on)s with a new partner, continuing %(ended)s "
+            "(ended %(ended_on)s)"
+        )

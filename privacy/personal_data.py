@@ -108,7 +108,12 @@ def new_pseudonym():
     """An inactive account with no name or address that takes the person's place."""
     token = secrets.token_hex(6)
     pseudonym = get_user_model()(
-        username=f"erased-{token}", first_name="Erased person", last_name=token, is_active=False
+        # The "erased-" prefix and is_active=False are what the database's pair
+        # guard (pairs migration 0003) recognises as a pseudonym.
+        username=f"erased-{token}",
+        first_name="Erased person",
+        last_name=token,
+        is_active=False,
     )
     pseudonym.set_unusable_password()
     pseudonym.save()

@@ -171,13 +171,17 @@ def _erase_pairs(user, pseudonym) -> int:
     today = timezone.localdate()
     changed = 0
     for pair in Pair.objects.filter(Q(teacher=user) | Q(para=user)):
-        if pair.teacher_id == user.pk:
-            pair.teacher = pseudonym
-        if pair.para_id == user.pk:
-            pair.para = pseudonym
-        if pair.ended_on is None:
-            pair.ended_on = max(today, pair.started_on)
-        pair.save(update_fields=["teacher", "para", "ended_on"])
+        # An update, not save(): a pair's people are fixed (Pair.save refuses), and
+        # the database lets only erasure's pseudonym take a person's place.
+        Pair.objects.filter(pk=pair.pk).update(
+            teacher_id=pseudonym.pk if pair.teacher_id == user.pk else pair.teacher_id,
+            para_id=pseudonym.pk if pair.para_id == user.pk else pair.para_id,
+            ended_on=pair.ended_on or max(today, pair.started_on),
+        )
+        # save() would have refreshed Wagtail's reference index; an update does not.
+        model("wagtailcore.ReferenceIndex").create_or_update_for_object(
+            Pair.objects.get(pk=pair.pk)
+        )
         changed += 1
     return changed
 
