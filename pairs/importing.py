@@ -23,6 +23,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -252,8 +253,11 @@ def plan_import(rows: list[Row], scope: ImportScope) -> ImportPlan:
         .values_list("teacher_id", "para_id")
     )
 
+    added_elsewhere = _added_addresses(set(first_row) - set(existing))
     own_problems = {
-        row.line: _check_person(row, first_row, existing, managed, scope) for row in rows
+        row.line: _check_person(row, first_row, existing, managed, scope)
+        + _check_added_address(row, existing, added_elsewhere)
+        for row in rows
     }
     for row in rows:
         problems = own_problems[row.line]
@@ -281,6 +285,29 @@ def _existing_people(emails: Iterable[str]) -> dict:
     emails = [email for email in emails if email]
     people = User.objects.annotate(email_key=Lower("email")).filter(email_key__in=emails)
     return {person.email.casefold(): person for person in people}
+
+
+def _added_addresses(emails: Iterable[str]) -> set[str]:
+    """Of ``emails`` (nobody's sign-in address), those someone added to their account
+    on the email page (``accounts.email_addresses``: one account to an address)."""
+    emails = [email for email in emails if email]
+    return set(
+        EmailAddress.objects.annotate(key=Lower("email"))
+        .filter(key__in=emails)
+        .values_list("key", flat=True)
+    )
+
+
+def _check_added_address(row: Row, existing, added_elsewhere: set[str]) -> list[str]:
+    if row.key in existing or row.key not in added_elsewhere:
+        return []
+    return [
+        _(
+            "%(email)s is already an address of another account, so a new person "
+            "cannot have it; use their own address."
+        )
+        % {"email": row.email}
+    ]
 
 
 def _check_person(row: Row, first_row, existing, managed, scope: ImportScope) -> list[str]:

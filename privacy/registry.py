@@ -211,7 +211,7 @@ def _erase_sessions(user, pseudonym) -> int:
 
 # Tasks whose first argument is a person's id (the rest carry addresses or
 # assignment ids, which go with the person's assignments).
-PERSON_ID_TASKS = ("reporting.reminders.send_admin_digest",)
+PERSON_ID_TASKS = ("reporting.reminders.send_admin_digest", "pairs.invitations.send_welcome")
 
 
 def _tasks_about(user):

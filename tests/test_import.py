@@ -389,3 +389,21 @@ def test_the_command_exits_non_zero_on_refusal(tmp_path, district):
     with pytest.raises(CommandError) as refused:
         call_command("import_people", str(path), stderr=StringIO())
     assert refused.value.returncode == 1
+
+
+def test_a_new_person_cannot_take_an_address_another_account_added(client, district):
+    """One account to an address, counting the addresses people add on their email
+    page: an import must not hand a para's second address to a new account."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=district.teacher, email="Second.Address@example.org")
+    before = snapshot()
+    client.force_login(district.school_admin)
+    response = upload(client, csv_file("second.address@example.org,New,Person,para,Maple,"))
+    problems = [str(problem) for problem in response.context["plan"].problems]
+    assert problems == [
+        "Line 2: second.address@example.org is already an address of another account, so a "
+        "new person cannot have it; use their own address."
+    ]
+    assert response.context["commit_form"] is None
+    assert snapshot() == before

@@ -2,6 +2,7 @@
 
 import datetime
 from http import HTTPStatus
+from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -340,6 +341,33 @@ def test_adding_a_person_sends_them_a_link_to_set_their_password(
     assert (entry.action, entry.user) == ("wagtail.create", district.school_admin)
 
 
+def test_the_queued_welcome_holds_no_link_only_the_persons_id(
+    client, district, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A set-password link in the task table would be a password for anyone who
+    reads it: the worker writes the email when it sends it."""
+    from pairs import invitations
+
+    queued = []
+    monkeypatch.setattr(
+        invitations, "send_welcome", SimpleNamespace(enqueue=lambda *args: queued.append(args))
+    )
+    client.force_login(district.school_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("people:add"), person_form(district.school))
+    rae = User.objects.get(username="rae.quinn")
+    assert queued == [(rae.pk,)]
+
+
+def test_no_welcome_goes_to_an_account_deactivated_before_the_worker_ran(district, mailoutbox):
+    from pairs.invitations import send_welcome
+
+    district.para.is_active = False
+    district.para.save()
+    assert send_welcome.call(district.para.pk) is False
+    assert mailoutbox == []
+
+
 def test_a_school_admin_cannot_add_a_person_to_another_school(client, district):
     client.force_login(district.school_admin)
     response = client.post(reverse("people:add"), person_form(district.other_school))
@@ -414,3 +442,16 @@ def test_the_people_listing_does_not_grow_in_queries(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("people:index"))
     assert len(response.context["object_list"]) == 20
+
+
+def test_a_person_cannot_be_given_an_address_someone_added_to_their_account(client, district):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=district.teacher, email="teacher.home@example.org")
+    client.force_login(district.school_admin)
+    response = client.post(
+        reverse("people:add"), person_form(district.school, email="Teacher.Home@example.org")
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors["email"] == ["Someone already uses this email address."]
+    assert not User.objects.filter(username="rae.quinn").exists()

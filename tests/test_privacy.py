@@ -124,8 +124,8 @@ def person(district):
     signed_in(person)  # leaves a session
     record_access_by(person, pair, Part.PLAN, Action.VIEWED)
     DBTaskResult.objects.create(
-        args_kwargs={"args": [EMAIL, "Welcome", f"Hello {NAME[0]}"], "kwargs": {}},
-        task_path="pairs.invitations.send_email",
+        args_kwargs={"args": [person.pk], "kwargs": {}},
+        task_path="pairs.invitations.send_welcome",
         backend_name="default",
         run_after=get_date_max(),
     )
