@@ -19,9 +19,12 @@ module imports the models it filters; the models do not import it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Least
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce, Least
 from django.shortcuts import get_object_or_404
 
 from accounts import roles
@@ -234,3 +237,45 @@ def pairs_of_person_for(admin, person) -> QuerySet[Pair]:
     """``person``'s pairs that ``admin`` may read: for a person in two schools, a
     school administrator sees only the pairs in their own schools."""
     return pairs_of(person).filter(pk__in=pairs_for_user(admin).values("pk"))
+
+
+# Wagtail's own screens -------------------------------------------------------------
+
+
+def log_entries_for(user, entries: QuerySet, records: Mapping[type[Model], QuerySet]) -> QuerySet:
+    """Of Wagtail's log entries (``ModelLogEntry`` rows, already narrowed by Wagtail
+    to the kinds of record ``user`` holds a permission on), those ``user`` may read
+    in the site history and its exports.
+
+    ``records`` maps each kind of school record (pairs, schools, people,
+    assignments) to the rows of it that ``user`` reaches on its own screens. An
+    entry about such a record is read by those who reach the record, and by a
+    district administrator, who reads every entry. An entry about a record since
+    deleted names no school any more, so only a district administrator reads it.
+    Entries about anything else (pages, images) stay Wagtail's to decide.
+    """
+    if not _is_signed_in(user):
+        return entries.none()
+    if user.is_district_admin:
+        return entries
+    content_types = ContentType.objects.get_for_models(*records, for_concrete_models=False)
+    readable = ~Q(content_type__in=list(content_types.values()))
+    for model, rows in records.items():
+        # ModelLogEntry.object_id is text: compare it with the ids written as text.
+        ids = model._base_manager.filter(pk__in=rows.values("pk")).values_list(
+            Cast("pk", output_field=CharField())
+        )
+        readable |= Q(content_type=content_types[model], object_id__in=ids)
+    return entries.filter(readable)
+
+
+def files_for(user, files: QuerySet, policy) -> QuerySet:
+    """Of ``files`` (Wagtail's images or documents), those ``user`` may list.
+
+    Images and documents are editors' content and belong to no school: a person
+    lists the ones Wagtail's collection permissions (``policy``, the model's
+    permission policy) let them choose, change or delete, as Wagtail's choosers and
+    libraries do. Administrators hold no collection permission, so they list none.
+    """
+    usable = policy.instances_user_has_any_permission_for(user, ["choose", "change", "delete"])
+    return files.filter(pk__in=usable.values("pk"))

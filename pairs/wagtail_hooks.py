@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+# Registers the hooks that hold Wagtail's own screens to each administrator's schools.
+import pairs.wagtail_admin_scope  # noqa: F401
 from pairs import importing, partner_change
 from pairs.viewsets import DistrictViewSetGroup
 

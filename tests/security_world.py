@@ -3,8 +3,11 @@ workspace records each, every role, and a course with a quiz.
 
 Every pair's records carry a marker naming the pair (``SECRET-OWN``,
 ``SECRET-SAME``, ``SECRET-FAR``) so a test can assert that another pair's words
-never reach a response. ``build_world`` is called once per test module inside a
-transaction the module rolls back (``module_world``).
+never reach a response. So do the entries about them in Wagtail's site history
+(the other school's written by its administrator, whose name carries
+``SECRET-FAR`` too) and an image and a document an editor uploaded for each.
+``build_world`` is called once per test module inside a transaction the module
+rolls back (``module_world``).
 """
 
 from __future__ import annotations
@@ -16,10 +19,16 @@ from http.cookies import SimpleCookie
 
 import time_machine
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.test import Client
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.log_actions import log
 
 from accounts import roles
+from courses.assigning import ASSIGN_ACTION
 from courses.models import Assignment, Certificate
 from courses.recording import new_form_token, submit_quiz
 from tests.clock import START, TODAY
@@ -42,6 +51,9 @@ ROLES = (
 # the administrator of their school.
 CASES = ("own", "same_school", "other_school")
 MARKERS = {"own": "SECRET-OWN", "same_school": "SECRET-SAME", "other_school": "SECRET-FAR"}
+# What of the other school no response to the first school's administrator may hold:
+# its pair's marker and its name.
+FOREIGN = (MARKERS["other_school"], "Riverside")
 
 
 @dataclass
@@ -71,6 +83,8 @@ class World:
     module: object
     users: dict[str, object]
     records: dict[str, PairRecords] = field(default_factory=dict)
+    images: dict[str, object] = field(default_factory=dict)
+    documents: dict[str, object] = field(default_factory=dict)
 
     def user(self, role: str):
         return self.users.get(role)
@@ -162,11 +176,44 @@ def build_world() -> World:
         "superuser": UserFactory(username="root", is_superuser=True, is_staff=True),
         "deactivated": deactivated,
     }
-    school_admin_for(other_school, username="riverside.admin")
+    far_admin = school_admin_for(
+        other_school, username="riverside.admin", last_name=f"Admin-{MARKERS['other_school']}"
+    )
     world = World(school, other_school, course, module, users)
     for case, each in zip(CASES, (pair, other_pair, far_pair), strict=True):
         world.records[case] = _pair_records(each, case, module, course, users["district_admin"])
+    admins = {school.pk: users["school_admin"], other_school.pk: far_admin}
+    _site_history(world, admins)
+    _editors_files(world)
     return world
+
+
+def _site_history(world: World, admins: dict) -> None:
+    """What the admin screens log: each school's administrator editing its pairs and
+    people and assigning their work, and the district administrator editing schools."""
+    for records in world.records.values():
+        by = admins[records.school.pk]
+        log(records.pair, "wagtail.edit", user=by)
+        log(records.para, "wagtail.edit", user=by)
+        log(records.assignment, ASSIGN_ACTION, user=by, data={"due_on": "2026-12-01"})
+    for school in (world.school, world.other_school):
+        log(school, "wagtail.edit", user=world.user("district_admin"))
+
+
+def _editors_files(world: World) -> None:
+    """An image and a document per pair, uploaded by the editor, named after it."""
+    editor = world.user("editor")
+    for case, marker in MARKERS.items():
+        world.images[case] = get_image_model().objects.create(
+            title=f"Visual schedule {marker}",
+            file=get_test_image_file(),
+            uploaded_by_user=editor,
+        )
+        world.documents[case] = get_document_model().objects.create(
+            title=f"Seating plan {marker}",
+            file=ContentFile(b"Seating plan.", name=f"seating-plan-{case}.txt"),
+            uploaded_by_user=editor,
+        )
 
 
 def world_for_module(django_db_blocker):
