@@ -31,6 +31,9 @@ DENIED = "denied"
 WAGTAIL_EMPTY_POST_500 = "wagtail_empty_post_500"
 
 RL, RA = REDIRECT_LOGIN, REDIRECT_ADMIN
+# A signed-in para or teacher on any admin URL: a 403 page that says the admin is not
+# for them (accounts.middleware.AdminClosedToLearnersMiddleware), Wagtail's log-in aside.
+CL = FORBIDDEN
 MODULE_ROUTES = ("page:module:mark_read", "page:module:quiz", "page:module:quiz_result")
 
 ROLES = (
@@ -140,9 +143,9 @@ OWN_RECORD = rule(signed_out=RL, para=by_case(OK, NOT_FOUND, NOT_FOUND), teacher
 
 # The admin screens of this project (pairs.viewsets, courses.admin_views, reports):
 # school and district administrators only, each over their own schools.
-ADMINISTRATORS = rule(signed_out=RL, learners=RL, staff=OK, editor=RA)
+ADMINISTRATORS = rule(signed_out=RL, learners=CL, staff=OK, editor=RA)
 ADMINISTRATORS_GET_ONLY = entry(
-    ADMINISTRATORS, rule(signed_out=RL, learners=RL, staff=NOT_ALLOWED, editor=RA)
+    ADMINISTRATORS, rule(signed_out=RL, learners=CL, staff=NOT_ALLOWED, editor=RA)
 )
 
 
@@ -152,7 +155,7 @@ def administered(own_or_same: str, other_school: str = NOT_FOUND, editor: str = 
     reach it; another school's administrator gets a 404."""
     return rule(
         signed_out=RL,
-        learners=RL,
+        learners=CL,
         school_admin=by_case(own_or_same, own_or_same, other_school),
         district_admin=district or own_or_same,
         superuser=district or own_or_same,
@@ -165,14 +168,14 @@ def administered_entry(get: str, post: str, editor: str = RA) -> dict:
 
 
 # Wagtail's own screens: in the admin, staff get what Wagtail's permissions give.
-WAGTAIL_ADMIN = rule(signed_out=RL, learners=RL, staff=ADMIN)
+WAGTAIL_ADMIN = rule(signed_out=RL, learners=CL, staff=ADMIN)
 # Screens only a superuser may use (people's groups and staff accounts, sites,
 # redirects, collections, workflows): everyone else on the staff is refused.
-SUPERUSER_ONLY = rule(signed_out=RL, learners=RL, staff=DENIED, superuser=ADMIN)
+SUPERUSER_ONLY = rule(signed_out=RL, learners=CL, staff=DENIED, superuser=ADMIN)
 # Images and documents: editors' tools; administrators are refused.
-EDITORS_ONLY = rule(signed_out=RL, learners=RL, staff=DENIED, editor=ADMIN, superuser=ADMIN)
+EDITORS_ONLY = rule(signed_out=RL, learners=CL, staff=DENIED, editor=ADMIN, superuser=ADMIN)
 EDITORS_ONLY_EMPTY_POST_500 = rule(
-    signed_out=RL, learners=RL, staff=DENIED, editor=WAGTAIL_EMPTY_POST_500,
+    signed_out=RL, learners=CL, staff=DENIED, editor=WAGTAIL_EMPTY_POST_500,
     superuser=WAGTAIL_EMPTY_POST_500,
 )  # fmt: skip
 PUBLIC = rule(OK)
@@ -215,8 +218,11 @@ EXPECTED: dict[str, dict] = {
     # One way in: Wagtail's log-in URLs send everyone to allauth's.
     "wagtailcore_login": entry(rule(RL)),
     "wagtailadmin_login": entry(rule(RL)),
-    "wagtailadmin_logout": entry(rule(NOT_ALLOWED, signed_out=RL, learners=RL), rule(RL)),
-    "wagtailadmin_password_reset*": entry(rule(NOT_FOUND)),  # WAGTAIL_PASSWORD_RESET_ENABLED off
+    "wagtailadmin_logout": entry(
+        rule(NOT_ALLOWED, signed_out=RL, learners=CL), rule(RL, learners=CL)
+    ),
+    # WAGTAIL_PASSWORD_RESET_ENABLED off
+    "wagtailadmin_password_reset*": entry(rule(NOT_FOUND, learners=CL)),
     # Learning ---------------------------------------------------------------------
     "my_learning": SIGNED_IN_GET_ONLY,
     "transcript": SIGNED_IN_GET_ONLY,
@@ -257,7 +263,7 @@ EXPECTED: dict[str, dict] = {
     # The district's admin screens (pairs.viewsets, courses.admin_views) --------------
     "schools:index*": ADMINISTRATORS_GET_ONLY,
     "schools:add": entry(
-        rule(signed_out=RL, learners=RL, staff=RA, district_admin=OK, superuser=OK)
+        rule(signed_out=RL, learners=CL, staff=RA, district_admin=OK, superuser=OK)
     ),  # fmt: skip
     # A school administrator reads their own school (inspect) but does not change it.
     # Refused before the school is looked up: the same answer for any school's id.
@@ -284,6 +290,8 @@ EXPECTED: dict[str, dict] = {
     "pairs:delete": administered_entry(OK, REDIRECT, editor=NOT_FOUND),
     "pairs:history*": administered_entry(OK, NOT_ALLOWED, editor=NOT_FOUND),
     "pairs:usage": administered_entry(OK, NOT_ALLOWED, editor=NOT_FOUND),
+    # The pair is looked up before the administrator check: a 404 for editors too.
+    "pairs:change_partner": administered_entry(OK, OK, editor=NOT_FOUND),
     "people:index*": ADMINISTRATORS_GET_ONLY,
     "people:add": entry(ADMINISTRATORS),
     "people:edit": administered_entry(OK, OK),
@@ -292,8 +300,8 @@ EXPECTED: dict[str, dict] = {
     "people:usage": administered_entry(OK, NOT_ALLOWED, editor=NOT_FOUND),
     "import_people:upload": entry(ADMINISTRATORS),
     "import_people:commit": entry(
-        rule(signed_out=RL, learners=RL, staff=NOT_ALLOWED, editor=RA),
-        rule(signed_out=RL, learners=RL, staff=REDIRECT, editor=RA),
+        rule(signed_out=RL, learners=CL, staff=NOT_ALLOWED, editor=RA),
+        rule(signed_out=RL, learners=CL, staff=REDIRECT, editor=RA),
     ),
     "assignments:index*": ADMINISTRATORS_GET_ONLY,
     "assignments:add": entry(ADMINISTRATORS),
@@ -307,45 +315,59 @@ EXPECTED: dict[str, dict] = {
     "privacy:people": ADMINISTRATORS_GET_ONLY,
     # The method is checked before the person is looked up: a 405 for anyone's id.
     "privacy:person": entry(
-        administered(OK), rule(signed_out=RL, learners=RL, staff=NOT_ALLOWED, editor=RA)
+        administered(OK), rule(signed_out=RL, learners=CL, staff=NOT_ALLOWED, editor=RA)
     ),
     # A download: GET only, whoever asks once inside the admin.
     "privacy:person_json": entry(
-        administered(OK), rule(signed_out=RL, learners=RL, staff=NOT_ALLOWED)
+        administered(OK), rule(signed_out=RL, learners=CL, staff=NOT_ALLOWED)
     ),
     "privacy:erase": administered_entry(OK, OK),
     # Access records: the district administrator's alone.
     "privacy:pairs": entry(
-        rule(signed_out=RL, learners=RL, staff=RA, district_admin=OK, superuser=OK),
+        rule(signed_out=RL, learners=CL, staff=RA, district_admin=OK, superuser=OK),
         rule(
-            signed_out=RL, learners=RL, staff=RA, district_admin=NOT_ALLOWED, superuser=NOT_ALLOWED
+            signed_out=RL, learners=CL, staff=RA, district_admin=NOT_ALLOWED, superuser=NOT_ALLOWED
         ),  # fmt: skip
     ),
     "privacy:pair_access": entry(
-        rule(signed_out=RL, learners=RL, staff=RA, district_admin=OK, superuser=OK),
+        rule(signed_out=RL, learners=CL, staff=RA, district_admin=OK, superuser=OK),
         rule(
-            signed_out=RL, learners=RL, staff=RA, district_admin=NOT_ALLOWED, superuser=NOT_ALLOWED
+            signed_out=RL, learners=CL, staff=RA, district_admin=NOT_ALLOWED, superuser=NOT_ALLOWED
         ),  # fmt: skip
     ),
     # Wagtail's admin, grouped --------------------------------------------------------
     "wagtail*": entry(WAGTAIL_ADMIN),
     "wagtail_bulk_action": entry(WAGTAIL_ADMIN),
+    # Who else has a record open, asked for a pair: only within the pairs the asker's
+    # own screens show (pairs.wagtail_admin_scope); another school's pair answers as a
+    # missing one does. Editors may change no pair at all.
+    "wagtailadmin_editing_sessions:ping": entry(
+        rule(signed_out=RL, learners=CL, staff=NOT_ALLOWED),
+        rule(
+            signed_out=RL,
+            learners=CL,
+            school_admin=by_case(OK, OK, NOT_FOUND),
+            district_admin=OK,
+            superuser=OK,
+            editor=NOT_FOUND,
+        ),
+    ),
     # The admin's catch-all and its 404 test page: only the admin sees them.
-    "admin/^.*/$": entry(rule(signed_out=REDIRECT, learners=REDIRECT, staff=NOT_FOUND)),
-    "admin/test404/": entry(rule(signed_out=REDIRECT, learners=REDIRECT, staff=NOT_FOUND)),
-    # Static assets of the admin, public by design.
-    "wagtailadmin_sprite": entry(PUBLIC),
-    "wagtailadmin_javascript_catalog": entry(PUBLIC, rule(NOT_ALLOWED)),
+    "admin/^.*/$": entry(rule(signed_out=REDIRECT, learners=CL, staff=NOT_FOUND)),
+    "admin/test404/": entry(rule(signed_out=REDIRECT, learners=CL, staff=NOT_FOUND)),
+    # Static assets of the admin, public by design (a learner has no use for them).
+    "wagtailadmin_sprite": entry(rule(OK, learners=CL)),
+    "wagtailadmin_javascript_catalog": entry(rule(OK, learners=CL), rule(NOT_ALLOWED, learners=CL)),
     # Wagtail's deliberate error page, for staff only.
     "wagtailadmin_error_test": entry(
-        rule(signed_out=RL, learners=RL, staff=WAGTAIL_EMPTY_POST_500)
+        rule(signed_out=RL, learners=CL, staff=WAGTAIL_EMPTY_POST_500)
     ),  # fmt: skip
     "wagtailusers_*": entry(SUPERUSER_ONLY),
     "wagtailsites:*": entry(SUPERUSER_ONLY),
     "wagtailredirects:*": entry(SUPERUSER_ONLY),
     "wagtailredirects:process_import": entry(
         SUPERUSER_ONLY,
-        rule(signed_out=RL, learners=RL, staff=DENIED, superuser=WAGTAIL_EMPTY_POST_500),
+        rule(signed_out=RL, learners=CL, staff=DENIED, superuser=WAGTAIL_EMPTY_POST_500),
     ),
     "wagtailadmin_collections:*": entry(SUPERUSER_ONLY),
     "wagtailadmin_workflows:index*": entry(SUPERUSER_ONLY),
@@ -356,7 +378,7 @@ EXPECTED: dict[str, dict] = {
     "wagtailimages:*": entry(EDITORS_ONLY),
     "wagtaildocs:*": entry(EDITORS_ONLY),
     "wagtailforms:*": entry(EDITORS_ONLY),
-    "wagtailsnippets:*": entry(rule(signed_out=RL, learners=RL, staff=DENIED)),
+    "wagtailsnippets:*": entry(rule(signed_out=RL, learners=CL, staff=DENIED)),
     # Pages in the admin: editors' work. Administrators may open a few of Wagtail's
     # page screens (choosing a parent, confirming a move) that show only page titles,
     # which are public; the explorer and editing are refused.
@@ -365,7 +387,7 @@ EXPECTED: dict[str, dict] = {
     "wagtailadmin_pages:copy": entry(EDITORS_ONLY, EDITORS_ONLY_EMPTY_POST_500),
     "wagtailadmin_pages:revisions_revert": entry(EDITORS_ONLY, EDITORS_ONLY_EMPTY_POST_500),
     "wagtailadmin_choose_page_external_link": entry(
-        WAGTAIL_ADMIN, rule(signed_out=RL, learners=RL, staff=WAGTAIL_EMPTY_POST_500)
+        WAGTAIL_ADMIN, rule(signed_out=RL, learners=CL, staff=WAGTAIL_EMPTY_POST_500)
     ),
 }
 

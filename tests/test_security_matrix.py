@@ -5,22 +5,32 @@ GET and POST, against the one table in ``tests/security_matrix.py``.
 A URL pattern missing from the table fails, so a new URL cannot be forgotten; an
 answer the table does not name fails, and so does any 5xx. Every request runs in
 a transaction that is rolled back, so one set of records serves the whole module.
+
+The school administrator's answers are read as well as classified: none may name
+anything of the other school (``security_world.FOREIGN``), whatever its status, and
+neither may the CSV and XLSX exports of any screen that has them. That covers
+every screen that lists records (indexes, reports, choosers, histories, usage,
+searches, the admin API), Wagtail's own included.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
+import zipfile
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from tests import security_matrix as matrix
-from tests.security_world import CASES, ROLES, TODAY, undone, world_for_module
+from tests.security_world import CASES, FOREIGN, ROLES, TODAY, undone, world_for_module
 from workspace.plans import monday_of
 
 # The mark makes pytest-django create the test database; each test's own transaction
@@ -103,6 +113,7 @@ OWNED = [
     ("privacy:erase", "pk", "para.pk"),
     ("privacy:pair_access", "pk", "pair.pk"),
     ("wagtailusers_users:", "pk", "para.pk"),
+    ("wagtailadmin_editing_sessions:ping", "object_id", "pair.pk"),
 ]
 
 
@@ -119,6 +130,8 @@ def owned_params(key: str) -> dict[str, str]:
 def default_value(key: str, param: str, world) -> object:
     """A value for a URL parameter that does not name a pair's or person's record."""
     module = world.module
+    if key == "wagtailadmin_editing_sessions:ping" and param in {"app_label", "model_name"}:
+        return {"app_label": "pairs", "model_name": "pair"}[param]
     if param in {"page_id", "parent_page_id", "page_to_move_id", "page_pk", "destination_id"}:
         return module.pk
     if key.startswith("wagtailadmin_api:pages") and param == "pk":
@@ -210,11 +223,44 @@ def classify(response) -> str:
     return str(status)
 
 
+# Reading what a school administrator is shown ----------------------------------------
+
+# Whose answers are read: an administrator of the first school, who must be shown
+# nothing of the other.
+READER = "school_admin"
+EXPORTS = ("csv", "xlsx")
+
+
+def text_of(response) -> str:
+    """All a response says, lower-cased; an XLSX export is read from its XML parts."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(body)) as book:
+            body = b" ".join(book.read(name) for name in book.namelist() if name.endswith(".xml"))
+    return body.decode("utf-8", "replace").lower()
+
+
+def foreign_in(response) -> list[str]:
+    text = text_of(response)
+    return [name for name in FOREIGN if name.lower() in text]
+
+
+def exports(url: str) -> list[str]:
+    """The URL's CSV and XLSX exports, if its view has them (Wagtail's reports and
+    indexes, and the project's, answer ``?export=`` through SpreadsheetExportMixin)."""
+    view_class = getattr(resolve(url.split("?", 1)[0]).func, "view_class", None)
+    if view_class is None or not issubclass(view_class, SpreadsheetExportMixin):
+        return []
+    return [f"{url}{'&' if '?' in url else '?'}export={kind}" for kind in EXPORTS]
+
+
 # The test ----------------------------------------------------------------------------
 
 
-def answers_for(pattern: Pattern, world) -> dict[tuple[str, str, str | None], str]:
-    got = {}
+def answers_for(pattern: Pattern, world) -> tuple[dict[tuple[str, str, str | None], str], list]:
+    """What each role is answered, and what the school administrator is shown of the
+    other school (in any answer, and in the URL's exports)."""
+    got, shown = {}, []
     for role in ROLES:
         client = world.clients[role]
         for case in cases_for(pattern):
@@ -222,8 +268,18 @@ def answers_for(pattern: Pattern, world) -> dict[tuple[str, str, str | None], st
             for method in METHODS:
                 with undone(client):
                     response = client.generic(method, url)
+                    # Read inside the transaction: an export streams from the database.
+                    if role == READER and (found := foreign_in(response)):
+                        shown.append(f"{method} {url} ({case}): {found}")
                 got[(method, role, case)] = classify(response)
-    return got
+            if role == READER and not pattern.key.startswith("page:"):
+                for export in exports(url):
+                    with undone(client):
+                        response = client.get(export)
+                        found = foreign_in(response)
+                    if found or response.status_code >= 500:
+                        shown.append(f"GET {export} ({case}): {response.status_code} {found}")
+    return got, shown
 
 
 def pattern_named(key: str) -> Pattern:
@@ -243,7 +299,7 @@ def test_permission_matrix(key, world):
     entry = matrix.entry_for(key)
     assert entry is not None, f"{key} is not in tests/security_matrix.py: add what it answers."
     pattern = pattern_named(key)
-    got = answers_for(pattern, world)
+    got, shown = answers_for(pattern, world)
     if RECORD:
         with Path(RECORD).open("a") as out:
             out.write(
@@ -258,6 +314,36 @@ def test_permission_matrix(key, world):
         if not matrix.accepts(matrix.expected(entry, method, role, case), answer)
     ]
     assert wrong == [], f"{key}:\n" + "\n".join(wrong)
+    assert shown == [], f"{key} shows {READER} the other school's records:\n" + "\n".join(shown)
+
+
+# The content check has something to find ---------------------------------------------
+
+# Screens where the other school's records are there to be shown: to those who may see
+# them, they are. (Without this, a world that lost its records would pass the check.)
+SHOWN_TO_THOSE_WHO_MAY = [
+    ("district_admin", "wagtailadmin_reports:site_history", ""),
+    ("district_admin", "wagtailadmin_reports:site_history", "export=csv"),
+    ("district_admin", "wagtailadmin_reports:site_history", "export=xlsx"),
+    ("district_admin", "wagtailadmin_reports:site_history_results", ""),
+    ("district_admin", "pairs:index", ""),
+    ("district_admin", "people:index", ""),
+    ("district_admin", "assignments:index", ""),
+    ("superuser", "wagtailimages_chooser:choose", ""),
+    ("superuser", "wagtaildocs_chooser:choose", ""),
+    ("superuser", "wagtailadmin_api:images:listing", ""),
+    ("superuser", "wagtailadmin_api:documents:listing", ""),
+]
+
+
+@pytest.mark.parametrize("role, name, query", SHOWN_TO_THOSE_WHO_MAY)
+def test_the_other_schools_records_are_there_to_be_found(world, role, name, query):
+    client = world.clients[role]
+    with undone(client):
+        response = client.get(f"{reverse(name)}?{query}")
+        found = foreign_in(response)
+    assert response.status_code == HTTPStatus.OK
+    assert found, f"{name} shows {role} nothing of the other school"
 
 
 # Under production settings staff must have MFA -------------------------------------
