@@ -35,7 +35,6 @@ ASSIGN_ACTION = "tandem.assign"
 REASSIGN_ACTION = "tandem.reassign"
 
 PEOPLE, PAIR, SCHOOL = "people", "pair", "school"
-LEARNER_ROLES = [roles.LearnerRole.PARA, roles.LearnerRole.TEACHER]
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class AssignResult:
 
 def assignable_people(admin) -> QuerySet:
     """Active paras and teachers of the schools ``admin`` administers."""
-    return people_for_user(admin).filter(is_active=True, role__in=LEARNER_ROLES)
+    return people_for_user(admin).filter(is_active=True, role__in=roles.LEARNER_ROLES)
 
 
 def people_of_school(school: School, role: str) -> QuerySet:

@@ -13,6 +13,8 @@ from wagtail.blocks import StructBlockValidationError
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from accounts.roles import ActionWho, WhoDoesThisAnswer
+
 # Body -----------------------------------------------------------------------
 
 
@@ -225,19 +227,22 @@ class TrueFalseQuestionBlock(QuestionBlock):
 class WhoDoesThisQuestionBlock(QuestionBlock):
     """A task from the role table, placed with the special educator, the para, or both."""
 
-    answer = blocks.ChoiceBlock(
-        choices=[("teacher", _("Special educator")), ("para", _("Para")), ("both", _("Both"))]
-    )
+    answer = blocks.ChoiceBlock(choices=WhoDoesThisAnswer.choices)
     feedback_teacher = blocks.TextBlock()
     feedback_para = blocks.TextBlock()
     feedback_both = blocks.TextBlock()
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["answer_labels"] = WhoDoesThisAnswer.labels
+        return context
 
     class Meta:
         icon = "group"
         label = _("Who does this?")
         preview_value = {
             "prompt": "Records behavior data during the lesson on the sheet provided.",
-            "answer": "para",
+            "answer": WhoDoesThisAnswer.PARA,
             "feedback_teacher": "The special educator designs the sheet; recording is the para's.",
             "feedback_para": "Yes: accurately and promptly.",
             "feedback_both": "The special educator designs it; the para records.",
@@ -254,26 +259,26 @@ QUIZ_BLOCKS = [
 
 # Try-tomorrow actions --------------------------------------------------------
 
-ACTION_WHO_CHOICES = [
-    ("together", _("Together")),
-    ("teacher", _("Special educator")),
-    ("para", _("Para")),
-]
-
 
 class TryTomorrowBlock(blocks.StructBlock):
     text = blocks.TextBlock(label=_("What to do"))
-    who = blocks.ChoiceBlock(choices=ACTION_WHO_CHOICES, default="together")
+    who = blocks.ChoiceBlock(choices=ActionWho.choices, default=ActionWho.TOGETHER)
     records_data = blocks.BooleanBlock(
         required=False, help_text=_("Ask the pair to note what happened and whether it helped.")
     )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        who = value["who"]
+        context["who_label"] = ActionWho(who).label if who in ActionWho.values else ""
+        return context
 
     class Meta:
         icon = "date"
         template = "components/blocks/try_tomorrow_block.html"
         preview_value = {
             "text": "Meet for five minutes before the first bell and agree on one priority.",
-            "who": "together",
+            "who": ActionWho.TOGETHER,
             "records_data": False,
         }
 

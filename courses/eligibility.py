@@ -3,10 +3,14 @@ record progress in a module."""
 
 from __future__ import annotations
 
+from accounts.roles import LearnerRole
 from courses.models import Assignment, CoursePage, ModulePage
 
 # Which course audiences each learner role takes; administrators take them all.
-ROLE_AUDIENCES = {"para": ("paras", "pairs"), "teacher": ("teachers", "pairs")}
+ROLE_AUDIENCES = {
+    LearnerRole.PARA: ("paras", "pairs"),
+    LearnerRole.TEACHER: ("teachers", "pairs"),
+}
 
 
 def audiences_for(user) -> tuple[str, ...] | None:

@@ -16,6 +16,8 @@ from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import WhoDoesThisAnswer
+
 FIELD_PREFIX = "q-"
 
 Answers = Mapping[str, Collection[str]]
@@ -159,7 +161,6 @@ def answers_from_form(questions: Sequence[Question], data: FormData) -> dict[str
 # From the quiz StreamField ---------------------------------------------------
 
 TRUE_FALSE_CHOICES = (("true", _("True")), ("false", _("False")))
-WHO_CHOICES = (("teacher", _("Special educator")), ("para", _("Para")), ("both", _("Both")))
 
 
 def _choice_question(child, multiple: bool) -> Question:
@@ -208,7 +209,7 @@ def _who_question(child) -> Question:
                 correct=key == value["answer"],
                 feedback=value[f"feedback_{key}"],
             )
-            for key, text in WHO_CHOICES
+            for key, text in WhoDoesThisAnswer.choices
         ),
     )
 

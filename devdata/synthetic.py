@@ -544,7 +544,9 @@ class DistrictBuilder:
             planned = self.year_start + datetime.timedelta(
                 days=rng.randint(0, (last_day - self.year_start).days)
             )
-            custom = ActionBlock("", rng.choice(CUSTOM_ACTIONS), "together", rng.random() < 0.5)
+            custom = ActionBlock(
+                "", rng.choice(CUSTOM_ACTIONS), roles.ActionWho.TOGETHER, rng.random() < 0.5
+            )
             self.action(rng, pair, None, custom, planned - datetime.timedelta(days=1), planned)
 
         members = (pair.teacher, pair.para)
@@ -585,8 +587,9 @@ class DistrictBuilder:
 
     def action(self, rng, pair, module_id, block: ActionBlock, added_on, planned) -> None:
         done = {}
-        for role, share in (("para", 0.85), ("teacher", 0.8)):
-            if planned < self.today and block.who in ("together", role) and rng.random() < share:
+        for role, share in ((roles.PairRole.PARA, 0.85), (roles.PairRole.TEACHER, 0.8)):
+            together_or_theirs = (roles.ActionWho.TOGETHER, role)
+            if planned < self.today and block.who in together_or_theirs and rng.random() < share:
                 done[role] = self.at(planned, rng)
         reported = block.records_data and bool(done)
         self.writer.add(
@@ -598,8 +601,8 @@ class DistrictBuilder:
                 who=block.who,
                 records_data=block.records_data,
                 planned_for=planned,
-                para_done_at=done.get("para"),
-                teacher_done_at=done.get("teacher"),
+                para_done_at=done.get(roles.PairRole.PARA),
+                teacher_done_at=done.get(roles.PairRole.TEACHER),
                 note=rng.choice(NOTES) if reported else "",
                 outcome=rng.choice(PairAction.Outcome.values) if reported else "",
                 added_by=rng.choice((pair.teacher, pair.para)),

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.roles import ActionWho, PairRole
 from courses.eligibility import courses_meant_for
 from courses.models import ModulePage, QuizAttempt
 from pairs.models import Pair
@@ -32,14 +33,14 @@ def people(count: int) -> list[dict]:
         raise RuntimeError(f"Only {len(pairs) * 2} learners in active pairs; {count} needed.")
     chosen = []
     for pair in pairs:
-        for role, user in (("para", pair.para), ("teacher", pair.teacher)):
+        for role, user in ((PairRole.PARA, pair.para), (PairRole.TEACHER, pair.teacher)):
             courses = list(courses_meant_for(user))
             modules = [
                 module
                 for module in ModulePage.objects.live().order_by("path")
                 if any(module.path.startswith(course.path) for course in courses)
             ]
-            actions = pair.actions.filter(Q(who="together") | Q(who=role)).order_by("pk")
+            actions = pair.actions.filter(Q(who=ActionWho.TOGETHER) | Q(who=role)).order_by("pk")
             chosen.append(
                 {
                     "login": user.username,

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import PairRole
+
 
 class School(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -66,13 +68,13 @@ class Pair(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="pairs_as_teacher",
-        verbose_name=_("special educator"),
+        verbose_name=PairRole.TEACHER.label,
     )
     para = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="pairs_as_para",
-        verbose_name=_("paraprofessional"),
+        verbose_name=PairRole.PARA.label,
     )
     # The site's local day, not the server's (a UTC server is a day ahead every evening).
     started_on = models.DateField(_("started on"), default=timezone.localdate)
@@ -137,6 +139,9 @@ class Pair(models.Model):
 
     def partner_of(self, user):
         return self.para if user.pk == self.teacher_id else self.teacher
+
+    def partner_in(self, role: PairRole):
+        return self.para if role == PairRole.PARA else self.teacher
 
     def is_member(self, user) -> bool:
         return user.pk in (self.teacher_id, self.para_id)

@@ -186,10 +186,7 @@ people_policy = AdministratorPolicy(get_user_model())
 class PeopleFilterSet(WagtailFilterSet):
     role = django_filters.ChoiceFilter(
         label=gettext_lazy("Role"),
-        choices=[
-            (roles.LearnerRole.PARA.value, roles.LearnerRole.PARA.label),
-            (roles.LearnerRole.TEACHER.value, roles.LearnerRole.TEACHER.label),
-        ],
+        choices=[(role.value, role.label) for role in roles.LEARNER_ROLES],
     )
     school = django_filters.ModelChoiceFilter(
         label=gettext_lazy("School"),

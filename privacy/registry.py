@@ -22,6 +22,8 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from accounts.roles import PairRole
+
 Row = dict[str, Any]
 Exporter = Callable[[Any], list[Row]]
 # (person, pseudonym): remove or pseudonymise what the model holds about person.
@@ -155,7 +157,7 @@ def _export_pairs(user) -> list[Row]:
         {
             "pk": pair.pk,
             "school": pair.school.name,
-            "role": "teacher" if pair.teacher_id == user.pk else "para",
+            "role": PairRole.TEACHER if pair.teacher_id == user.pk else PairRole.PARA,
             "partner": str(pair.partner_of(user)),
             "started_on": pair.started_on,
             "ended_on": pair.ended_on,

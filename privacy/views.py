@@ -31,7 +31,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from pairs.scoping import is_administrator, may_manage_account, pairs_for_user, people_for_user
 from privacy.personal_data import Section, as_json, erase_person, export_person
-from workspace.access_log import ROLE_LABELS, access_records_for
+from workspace.access_log import access_records_for
 
 PER_PAGE = 50
 
@@ -265,7 +265,7 @@ class PairAccessView(DistrictAdministratorView):
             {
                 "record": record,
                 "person": people.get(record.user_id),
-                "role": ROLE_LABELS.get(record.role, record.role),
+                "role": record.get_role_display(),
             }
             for record in page
         ]

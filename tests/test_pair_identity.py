@@ -116,7 +116,7 @@ def test_change_partner_ends_the_pair_and_starts_a_new_one(worked, clock):
     url = reverse("pairs:change_partner", args=[old.pk])
     form = client.get(url)
     assert form.status_code == HTTPStatus.OK
-    assert "Nia Newcomer (Paraprofessional)" in form.content.decode()
+    assert "Nia Newcomer (Para)" in form.content.decode()
 
     starts_on = TODAY + datetime.timedelta(days=7)
     response = client.post(url, {"new_partner": newcomer.pk, "starts_on": starts_on.isoformat()})
@@ -184,7 +184,7 @@ def test_a_paired_persons_role_cannot_change(worked):
     response = client.post(reverse("people:edit", args=[para.pk]), data)
     assert response.status_code == HTTPStatus.OK
     page = response.content.decode()
-    assert "is in an active pair as Paraprofessional" in page
+    assert "is in an active pair as Para." in page
     assert 'value="Typed-Name"' in page
     para.refresh_from_db()
     assert para.role == "para"

@@ -17,17 +17,17 @@ from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.roles import PairRole
 from pairs.models import Pair
 from pairs.scoping import readable_pair
-from workspace.models import PARA, TEACHER
 
 
-def role_in_pair(pair: Pair, user) -> str | None:
-    """``"para"`` or ``"teacher"`` for the pair's partners; ``None`` for anyone else."""
+def role_in_pair(pair: Pair, user) -> PairRole | None:
+    """The place of ``user`` in the pair, or ``None`` for anyone but its partners."""
     if user.pk == pair.para_id:
-        return PARA
+        return PairRole.PARA
     if user.pk == pair.teacher_id:
-        return TEACHER
+        return PairRole.TEACHER
     return None
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import AccessRole
 from pairs.models import Pair
 from workspace.access import role_in_pair
 from workspace.models import AccessRecord
@@ -19,20 +19,14 @@ from workspace.models import AccessRecord
 Part = AccessRecord.Part
 Action = AccessRecord.Action
 
-SCHOOL_ADMINISTRATOR, DISTRICT_ADMINISTRATOR = "school_administrator", "district_administrator"
-ROLE_LABELS = {
-    "para": _("Para"),
-    "teacher": _("Teacher"),
-    SCHOOL_ADMINISTRATOR: _("School administrator"),
-    DISTRICT_ADMINISTRATOR: _("District administrator"),
-}
 
-
-def role_towards(pair: Pair, user) -> str:
+def role_towards(pair: Pair, user) -> AccessRole:
     """In what capacity ``user`` reaches this pair: partner first, then administrator."""
     if role := role_in_pair(pair, user):
-        return role
-    return DISTRICT_ADMINISTRATOR if user.is_district_admin else SCHOOL_ADMINISTRATOR
+        return AccessRole(role)
+    if user.is_district_admin:
+        return AccessRole.DISTRICT_ADMINISTRATOR
+    return AccessRole.SCHOOL_ADMINISTRATOR
 
 
 def access_action(request: HttpRequest) -> str:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import PairRole
 from courses.models import ModulePage
 from pairs.models import Pair
 from workspace.models import DONE_FIELDS, PairAction
@@ -64,7 +65,7 @@ CONFIRMATION_MESSAGES = {
 
 
 def set_confirmation(
-    actions, action_pk: int, role: str, *, done: bool
+    actions, action_pk: int, role: PairRole, *, done: bool
 ) -> tuple[PairAction, Confirmation]:
     """Set (or, with ``done=False``, clear) one partner's key on one action.
 
@@ -91,11 +92,21 @@ def set_confirmation(
 
 
 @dataclass(frozen=True)
+class PartnerKey:
+    """One partner's key on an action: whose it is, and when they turned it."""
+
+    role: PairRole
+    partner: object
+    turned_at: datetime.datetime | None
+
+
+@dataclass(frozen=True)
 class ActionView:
     """One action as one partner (or an administrator) sees it."""
 
     action: PairAction
-    missing: tuple[str, ...]
+    keys: tuple[PartnerKey, ...]
+    missing: tuple[PairRole, ...]
     waiting: bool
     waiting_on_you: bool
     waiting_on_partner: bool
@@ -103,12 +114,27 @@ class ActionView:
     you_confirmed: bool
 
 
-def action_view(action: PairAction, role: str | None, today: datetime.date) -> ActionView:
+def partner_keys(action: PairAction) -> tuple[PartnerKey, ...]:
+    """The keys ``action`` needs, para first.
+
+    Actions read through ``pair.actions`` of a pair loaded with its partners
+    (``readable_pair``) have that pair as ``action.pair``: this costs no query.
+    """
+    pair = action.pair
+    return tuple(
+        PartnerKey(role, pair.partner_in(role), getattr(action, DONE_FIELDS[role]))
+        for role in PairRole
+        if action.concerns(role)
+    )
+
+
+def action_view(action: PairAction, role: PairRole | None, today: datetime.date) -> ActionView:
     missing = action.missing_roles()
     waiting = action.is_waiting(today)
     concerns_you = role is not None and action.concerns(role)
     return ActionView(
         action=action,
+        keys=partner_keys(action),
         missing=missing,
         waiting=waiting,
         waiting_on_you=waiting and role in missing,

@@ -14,7 +14,8 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from workspace.models import PARA, TEACHER, CheckIn, PairAction, WeeklyPlan
+from accounts.roles import PairRole
+from workspace.models import CheckIn, PairAction, WeeklyPlan
 from workspace.plans import monday_of
 
 
@@ -29,11 +30,11 @@ class PairHealth:
     def waiting(self) -> int:
         return self.waiting_on_para + self.waiting_on_teacher
 
-    def waiting_on(self, role: str) -> int:
-        return self.waiting_on_para if role == PARA else self.waiting_on_teacher
+    def waiting_on(self, role: PairRole) -> int:
+        return self.waiting_on_para if role == PairRole.PARA else self.waiting_on_teacher
 
 
-def _waiting_count(role: str, today: datetime.date) -> Coalesce:
+def _waiting_count(role: PairRole, today: datetime.date) -> Coalesce:
     waiting = (
         PairAction.objects.filter(pair=OuterRef("pk"))
         .waiting_on(role, today)
@@ -61,8 +62,8 @@ def with_health(pairs: QuerySet, today: datetime.date | None = None) -> QuerySet
         has_plan_this_week=Exists(
             WeeklyPlan.objects.filter(pair=OuterRef("pk"), week_of=monday_of(today))
         ),
-        waiting_on_para=_waiting_count(PARA, today),
-        waiting_on_teacher=_waiting_count(TEACHER, today),
+        waiting_on_para=_waiting_count(PairRole.PARA, today),
+        waiting_on_teacher=_waiting_count(PairRole.TEACHER, today),
     )
 
 

@@ -14,21 +14,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.blocks import ACTION_WHO_CHOICES
+from accounts.roles import AccessRole, ActionWho, PairRole
 from pairs.models import Pair
 
-PARA, TEACHER, TOGETHER = "para", "teacher", "together"
 # Which timestamp records each partner's key; the roles are a pair's, not a person's.
-DONE_FIELDS = {PARA: "para_done_at", TEACHER: "teacher_done_at"}
+DONE_FIELDS = {PairRole.PARA: "para_done_at", PairRole.TEACHER: "teacher_done_at"}
 
 
-def needs_confirmation(role: str) -> Q:
+def needs_confirmation(role: PairRole) -> Q:
     """Actions still missing ``role``'s confirmation (among those meant for them)."""
-    return Q(who__in=[TOGETHER, role], **{f"{DONE_FIELDS[role]}__isnull": True})
+    return Q(who__in=[ActionWho.TOGETHER, role], **{f"{DONE_FIELDS[role]}__isnull": True})
 
 
 # ``PairAction.is_done`` as a query: nobody it concerns still has a key to turn.
-DONE = ~(needs_confirmation(PARA) | needs_confirmation(TEACHER))
+DONE = ~(needs_confirmation(PairRole.PARA) | needs_confirmation(PairRole.TEACHER))
 
 
 class PairActionQuerySet(models.QuerySet):
@@ -38,7 +37,7 @@ class PairActionQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(DONE)
 
-    def waiting_on(self, role: str, today: datetime.date):
+    def waiting_on(self, role: PairRole, today: datetime.date):
         """Actions whose day has passed and that still need ``role`` to confirm."""
         return self.filter(needs_confirmation(role), planned_for__lt=today)
 
@@ -62,7 +61,7 @@ class PairAction(models.Model):
     )
     block_id = models.CharField(max_length=64, blank=True)
     text = models.TextField(_("what to do"), max_length=1000)
-    who = models.CharField(max_length=16, choices=ACTION_WHO_CHOICES, default="together")
+    who = models.CharField(max_length=16, choices=ActionWho.choices, default=ActionWho.TOGETHER)
     records_data = models.BooleanField(default=False)
     planned_for = models.DateField(_("day to try it"))
     para_done_at = models.DateTimeField(null=True, blank=True)
@@ -92,26 +91,22 @@ class PairAction(models.Model):
 
     @property
     def is_done(self) -> bool:
-        if self.who == "para":
-            return self.para_done_at is not None
-        if self.who == "teacher":
-            return self.teacher_done_at is not None
-        return self.para_done_at is not None and self.teacher_done_at is not None
+        return not self.missing_roles()
 
     def is_waiting(self, today: datetime.date) -> bool:
         return not self.is_done and self.planned_for < today
 
-    def concerns(self, role: str) -> bool:
+    def concerns(self, role: PairRole) -> bool:
         """Whether the partner in ``role`` has a key to turn for this action."""
-        return self.who in (TOGETHER, role)
+        return self.who in (ActionWho.TOGETHER, role)
 
-    def confirmed_by(self, role: str) -> bool:
+    def confirmed_by(self, role: PairRole) -> bool:
         return getattr(self, DONE_FIELDS[role]) is not None
 
-    def missing_roles(self) -> tuple[str, ...]:
+    def missing_roles(self) -> tuple[PairRole, ...]:
         """The partners whose confirmation the action still needs, para first."""
         return tuple(
-            role for role in (PARA, TEACHER) if self.concerns(role) and not self.confirmed_by(role)
+            role for role in PairRole if self.concerns(role) and not self.confirmed_by(role)
         )
 
 
@@ -219,7 +214,7 @@ class AccessRecord(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    role = models.CharField(max_length=32)
+    role = models.CharField(max_length=32, choices=AccessRole.choices)
     part = models.CharField(max_length=16, choices=Part.choices)
     action = models.CharField(max_length=16, choices=Action.choices)
     at = models.DateTimeField(default=timezone.now)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from accounts.roles import PairRole
 from courses.models import CoursePage, ModulePage
 from courses.my_learning import courses_for_pair
 from courses.progress import (
@@ -102,7 +103,7 @@ def checklist_actions(pair: Pair):
 @dataclass(frozen=True)
 class PairOverview:
     pair: Pair
-    role: str | None
+    role: PairRole | None
     partner: object | None
     can_write: bool
     today: datetime.date

@@ -2,15 +2,13 @@
 
 from django import template
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import PairRole
 from pairs.scoping import pairs_of
-from workspace.models import PARA, PLAN_FIELDS, TEACHER, PairAction, WeeklyPlan
+from workspace.models import PLAN_FIELDS, PairAction, WeeklyPlan
 from workspace.plans import next_school_day
 
 register = template.Library()
-
-ROLE_LABELS = {PARA: _("para"), TEACHER: _("special educator")}
 
 
 @register.inclusion_tag("workspace/tags/add_to_checklist.html", takes_context=True)
@@ -66,8 +64,8 @@ def plan_items(plan) -> list[tuple[str, str]]:
 
 @register.filter
 def partner_label(role: str) -> str:
-    """What the pair calls the partner in ``role``: "para" or "special educator"."""
-    return ROLE_LABELS.get(role, "")
+    """The partner in ``role`` as a sentence names them: "para" or "special educator"."""
+    return PairRole(role).label.lower() if role in PairRole.values else ""
 
 
 @register.filter
