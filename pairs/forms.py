@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts import roles
+from accounts.email_addresses import belongs_to_someone_else
 from pairs.models import PEOPLE_FIXED, Pair, School
 from pairs.scoping import administered_schools, people_managed_by
 
@@ -174,9 +175,9 @@ class PersonForm(WagtailAdminModelForm):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
-        # The database refuses a duplicate too, but this gives the message in place.
-        others = get_user_model().objects.exclude(pk=self.instance.pk)
-        if others.filter(email__iexact=email).exists():
+        # The database refuses a duplicate sign-in address too, but this gives the
+        # message in place, and counts the addresses people add on their email page.
+        if belongs_to_someone_else(email, self.instance.pk):
             raise forms.ValidationError(_("Someone already uses this email address."))
         return email
 
