@@ -76,3 +76,23 @@ def test_a_database_built_before_the_apps_moved_keeps_its_rows_and_tables():
     assert list(AdminDigest.objects.values_list("administrator__username", "week_of")) == [
         ("before.the.move", datetime.date(2026, 11, 16))
     ]
+
+
+def test_added_addresses_that_are_another_accounts_sign_in_address_are_removed(district):
+    """The clean-up for rows added before addresses were checked across accounts."""
+    from allauth.account.models import EmailAddress
+
+    drop_taken_addresses = importlib.import_module(
+        "accounts.migrations.0003_drop_addresses_taken_by_others"
+    ).drop_taken_addresses
+    staff = district.school_admin
+    EmailAddress.objects.create(user=district.para, email=staff.email.upper(), verified=True)
+    EmailAddress.objects.create(user=district.para, email="para.home@example.org")
+    EmailAddress.objects.create(user=staff, email=staff.email, primary=True, verified=True)
+
+    drop_taken_addresses(apps, schema_editor=None)
+
+    assert set(EmailAddress.objects.values_list("user", "email")) == {
+        (district.para.pk, "para.home@example.org"),
+        (staff.pk, staff.email),
+    }
