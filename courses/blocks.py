@@ -137,6 +137,12 @@ class AnswerChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(max_length=300)
     correct = blocks.BooleanBlock(required=False)
     feedback = blocks.TextBlock(help_text=_("Shown to a learner who picked this choice."))
+    # Choices are shuffled for each attempt; "None of the above" stays where it is.
+    pinned = blocks.BooleanBlock(
+        required=False,
+        label=_("Keep in place"),
+        help_text=_("Show this choice in the same place every time, as for 'None of the above'."),
+    )
 
     class Meta:
         icon = "radio-full"

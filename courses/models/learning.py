@@ -101,6 +101,10 @@ class QuizAttempt(models.Model):
         "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answers = models.JSONField(default=dict)
+    # The order the choices were shown in, {question id: [choice ids]}, seeded by the
+    # form token (courses.choice_order). Empty for attempts from before choices were
+    # shuffled: they showed the quiz's own order.
+    choice_order = models.JSONField(default=dict, blank=True)
     score = models.FloatField()
     passed = models.BooleanField()
     # The token printed in the form: a second submit of the same form is the same attempt.
