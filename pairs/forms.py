@@ -133,10 +133,7 @@ class PersonForm(WagtailAdminModelForm):
 
     role = forms.ChoiceField(
         label=gettext_lazy("Role"),
-        choices=[
-            (roles.LearnerRole.PARA.value, roles.LearnerRole.PARA.label),
-            (roles.LearnerRole.TEACHER.value, roles.LearnerRole.TEACHER.label),
-        ],
+        choices=[(role.value, role.label) for role in roles.LEARNER_ROLES],
     )
     schools = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Schools"),
