@@ -5,11 +5,15 @@ from django.db.models.signals import post_migrate
 def grant_administrator_permissions(sender, **kwargs) -> None:
     from accounts import roles
     from accounts.groups import ensure_permissions, grant
-    from pairs.models import Pair, School
+    from pairs.models import District, Pair, School
 
     ensure_permissions(sender, using=kwargs.get("using", "default"))
     everything = ["add", "change", "delete", "view"]
-    grant(roles.DISTRICT_ADMINISTRATORS, {School: everything, Pair: everything})
+    # The district's own setting (Settings → District) is theirs to edit.
+    grant(
+        roles.DISTRICT_ADMINISTRATORS,
+        {School: everything, Pair: everything, District: ["change"]},
+    )
     grant(roles.SCHOOL_ADMINISTRATORS, {School: ["view"], Pair: everything})
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from accounts.roles import PairRole
 
@@ -152,3 +153,30 @@ class Pair(models.Model):
 
     def today(self) -> datetime.date:
         return timezone.localdate()
+
+
+@register_setting(icon="site")
+class District(BaseSiteSetting):
+    """The district the site serves, as its certificates name it."""
+
+    name = models.CharField(
+        _("district name"),
+        max_length=200,
+        blank=True,
+        help_text=_("As it should appear on certificates, e.g. “Maple Valley Unified”."),
+    )
+    pd_sponsor = models.CharField(
+        _("PD sponsor"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The office that sponsors the professional development hours, "
+            "e.g. “Office of Special Education”."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("district")
+
+    def __str__(self) -> str:
+        return self.name or str(_("District"))

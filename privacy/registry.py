@@ -376,6 +376,7 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
     "accounts.User": PersonalData(USER_FIELDS, _export_user, _erase_user, last=True),
     "pairs.School": PersonalData(("members", "administrators"), _export_schools, _erase_schools),
     "pairs.Pair": PersonalData(("teacher", "para"), _export_pairs, _erase_pairs),
+    "pairs.District": NoPersonalData("The district's name and PD sponsor, per site."),
     "courses.Assignment": PersonalData(
         ("user", "assigned_by", "note"), _export_assignments, _erase_assignments
     ),
