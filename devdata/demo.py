@@ -1,8 +1,13 @@
-"""The demo district that `make run` loads: two schools, their staff and pairs."""
+"""The demo district that `make run` loads: two schools, their staff and pairs, and
+a school year of their work so far (assignments, progress, quiz attempts,
+certificates, the pairs' checklists, plans and check-ins), so that every page a
+person opens shows a district at work."""
 
 from __future__ import annotations
 
 import datetime
+import random
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -10,6 +15,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts import roles
+from courses.models import Assignment, ModuleProgress
+from devdata.synthetic import DistrictBuilder, read_curriculum
 from pairs.models import Pair, School
 
 DEMO_PASSWORD = "tandem-demo-2026"
@@ -113,3 +120,62 @@ def create_demo_district(start_of_year: datetime.date) -> dict[str, int]:
         )
         created["pairs"] += was_created
     return created
+
+
+# The demo's own random stream: the same history every time it is built.
+ACTIVITY_SEED = "tandem-demo"
+# Days from the start of the history (16 weeks ago) to each learner's due date.
+COURSE_DUE_IN_DAYS = (105, 119, 126, 133, 140, 147)
+
+
+def demo_has_activity() -> bool:
+    usernames = [person.username for person in PEOPLE]
+    return (
+        Assignment.objects.filter(user__username__in=usernames).exists()
+        or ModuleProgress.objects.filter(user__username__in=usernames).exists()
+    )
+
+
+@transaction.atomic
+def create_demo_activity() -> Counter[str] | None:
+    """The school year so far for the demo's people and pairs, written once.
+
+    Built by the synthetic district's builder (``devdata.synthetic``) from the
+    published curriculum, on the demo's own seed. Returns the rows written, or
+    None when the demo already has a history (it is never written twice) or no
+    curriculum is published yet.
+    """
+    if demo_has_activity():
+        return None
+    try:
+        curriculum = read_curriculum()
+    except LookupError:
+        return None
+    builder = DistrictBuilder(curriculum, seed=0)
+    rng = random.Random(ACTIVITY_SEED)
+    User = get_user_model()
+    people = {
+        user.username: user
+        for user in User.objects.filter(username__in=[p.username for p in PEOPLE])
+    }
+    district_admin = people["district.admin"]
+    learners = [people[p.username] for p in PEOPLE if p.role]
+    progress = {user.pk: builder.learn(rng, user, curriculum.learners) for user in learners}
+    for user in learners:
+        # Due dates around today: a few already past, most in the weeks ahead.
+        due_in = rng.choice(COURSE_DUE_IN_DAYS)
+        builder.assign_course(rng, user, curriculum.learners, district_admin, due_in)
+    for person in PEOPLE:
+        if person.group == roles.SCHOOL_ADMINISTRATORS and curriculum.leaders:
+            admin = people[person.username]
+            builder.learn(rng, admin, curriculum.leaders)
+            builder.assign_course(
+                rng, admin, curriculum.leaders, district_admin, rng.randint(60, 120)
+            )
+    demo_pairs = Pair.objects.filter(teacher__in=learners, para__in=learners).select_related(
+        "teacher", "para"
+    )
+    for pair in demo_pairs.order_by("pk"):
+        builder.pair_activity(rng, pair, progress[pair.teacher_id], progress[pair.para_id])
+    builder.writer.flush()
+    return builder.writer.counts

@@ -8,7 +8,10 @@ from devdata import demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo district: two schools, their staff, paras, teachers and pairs."
+    help = (
+        "Create the demo district: two schools, their staff, paras, teachers and pairs, "
+        "and a school year of their work so far."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -27,6 +30,22 @@ class Command(BaseCommand):
                 **created
             )
         )
+        activity = demo.create_demo_activity()
+        if activity:
+            self.stdout.write(
+                "A school year of work so far: {assignments} assignments, {progress} modules "
+                "started, {plans} weekly plans, {check_ins} check-ins.".format(
+                    assignments=activity["courses.Assignment"],
+                    progress=activity["courses.ModuleProgress"],
+                    plans=activity["checklists.WeeklyPlan"],
+                    check_ins=activity["checklists.CheckIn"],
+                )
+            )
+        elif not demo.demo_has_activity():
+            self.stdout.write(
+                "No published course yet, so the demo has no work to show: run "
+                "`manage.py load_curriculum` and then this command again."
+            )
         self.stdout.write(f"\nDemo log-ins (password for all: {demo.DEMO_PASSWORD}):")
         for person in demo.PEOPLE:
             sign_in_as = person.email or f"{person.username} (username)"
