@@ -33,6 +33,8 @@ class Choice:
     text: str
     correct: bool
     feedback: str
+    # Keeps its place when the choices are shuffled ("None of the above").
+    pinned: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,8 @@ class Question:
     explanation: str
     choices: tuple[Choice, ...]
     multiple: bool = False
+    # True/false and who-does-this answers read as a fixed scale: never shuffled.
+    fixed_order: bool = False
 
     @property
     def field_name(self) -> str:
@@ -57,6 +61,18 @@ class Question:
 
 
 @dataclass(frozen=True)
+class ChoiceFeedback:
+    """A choice that mattered to a question's result: picked, or right and missed."""
+
+    choice: Choice
+    chosen: bool
+
+    @property
+    def missed(self) -> bool:
+        return self.choice.correct and not self.chosen
+
+
+@dataclass(frozen=True)
 class QuestionFeedback:
     question: Question
     chosen: tuple[Choice, ...]
@@ -65,6 +81,20 @@ class QuestionFeedback:
     @property
     def answered(self) -> bool:
         return bool(self.chosen)
+
+    @property
+    def missed(self) -> tuple[Choice, ...]:
+        """The right choices that were not picked."""
+        return tuple(c for c in self.question.choices if c.correct and c not in self.chosen)
+
+    @property
+    def choices_that_mattered(self) -> tuple[ChoiceFeedback, ...]:
+        """The picked choices and the missed right ones, in the question's order."""
+        return tuple(
+            ChoiceFeedback(choice, chosen=choice in self.chosen)
+            for choice in self.question.choices
+            if choice in self.chosen or choice.correct
+        )
 
 
 @dataclass(frozen=True)
@@ -176,6 +206,7 @@ def _choice_question(child, multiple: bool) -> Question:
                 text=item.value["text"],
                 correct=bool(item.value["correct"]),
                 feedback=item.value["feedback"],
+                pinned=bool(item.value.get("pinned")),
             )
             for item in value["choices"].bound_blocks
         ),
@@ -189,6 +220,7 @@ def _true_false_question(child) -> Question:
         id=child.id,
         prompt=value["prompt"],
         explanation=value["explanation"],
+        fixed_order=True,
         choices=tuple(
             Choice(id=key, text=str(text), correct=key == answer, feedback=value[f"feedback_{key}"])
             for key, text in TRUE_FALSE_CHOICES
@@ -202,6 +234,7 @@ def _who_question(child) -> Question:
         id=child.id,
         prompt=value["prompt"],
         explanation=value["explanation"],
+        fixed_order=True,
         choices=tuple(
             Choice(
                 id=key,

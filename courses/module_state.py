@@ -6,12 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 
+from courses.choice_order import arrange
 from courses.eligibility import may_take
 from courses.grading import GradeResult, grade, questions_from_quiz
 from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress, QuizAttempt
 from courses.progress import ModuleStep
+
+
+def own_attempts(user, module: ModulePage) -> QuerySet[QuizAttempt]:
+    """This person's attempts at the module, oldest first: nobody reads another's."""
+    return QuizAttempt.objects.filter(user=user, module=module).order_by("created_at", "pk")
 
 
 def attempt_number(attempt: QuizAttempt) -> int:
@@ -22,17 +28,16 @@ def attempt_number(attempt: QuizAttempt) -> int:
 
 
 def attempt_result(module: ModulePage, attempt: QuizAttempt) -> GradeResult:
-    """The attempt graded against the quiz as it was when it was taken.
+    """The attempt graded against the quiz as it was when it was taken, its
+    choices in the order that attempt showed them.
 
     If that revision has since been purged, it is graded against today's quiz,
     keeping only the answers that quiz still knows.
     """
     if attempt.revision is not None:
-        return grade(
-            questions_from_quiz(module.with_content_json(attempt.revision.content).quiz),
-            attempt.answers,
-        )
-    questions = questions_from_quiz(module.quiz)
+        quiz = module.with_content_json(attempt.revision.content).quiz
+        return grade(arrange(questions_from_quiz(quiz), attempt.choice_order), attempt.answers)
+    questions = arrange(questions_from_quiz(module.quiz), attempt.choice_order)
     known = {q.id: q.choice_ids for q in questions}
     answers = {
         question_id: [c for c in chosen if c in known[question_id]]
@@ -90,8 +95,10 @@ def next_module(module: ModulePage, course: CoursePage | None) -> ModulePage | N
 
 def _attempts_summary(user, module: ModulePage) -> dict:
     """The person's attempts at the module: how many, the best score, the latest id."""
-    return QuizAttempt.objects.filter(user=user, module=module).aggregate(
-        count=Count("pk"), best=Max("score"), last=Max("pk")
+    return (
+        own_attempts(user, module)
+        .order_by()
+        .aggregate(count=Count("pk"), best=Max("score"), last=Max("pk"))
     )
 
 

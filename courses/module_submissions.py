@@ -3,7 +3,8 @@
 ``ModulePage`` hands its routes to these functions, the way a
 ``wagtail.contrib.forms`` page serves its form: the page itself
 (``page_context``), "I've read this" (``mark_read``), the quiz form, which takes
-GET and POST (``quiz_form``), and an attempt's result (``quiz_result``).
+GET and POST (``quiz_form``), an attempt's result (``quiz_result``) and the
+person's attempts (``quiz_attempts``).
 ``courses.recording`` persists each submission. Editors preview the quiz and a
 sample result (``preview_quiz``, ``preview_result``), and a preview records nothing.
 """
@@ -11,6 +12,7 @@ sample result (``preview_quiz``, ``preview_result``), and a preview records noth
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from courses.choice_order import arrange, choice_order
 from courses.grading import (
     GradeResult,
     InvalidAnswers,
@@ -104,10 +107,14 @@ class QuizField:
 
 
 def _render_quiz(request, page, course, questions, form_token, answers=None, missing=()):
+    """The form, its choices in the order its token seeds: the same order on every
+    showing of one form, and the one its attempt keeps. A preview, which has no
+    token, shows an order an attempt might."""
     answers = answers or {}
+    seed = form_token or secrets.token_hex(16)
     fields = [
         QuizField(q, number, frozenset(answers.get(q.id, ())), q.id in missing)
-        for number, q in enumerate(questions, start=1)
+        for number, q in enumerate(arrange(questions, choice_order(questions, seed)), 1)
     ]
     context = {
         "page": page,
@@ -121,9 +128,27 @@ def _render_quiz(request, page, course, questions, form_token, answers=None, mis
     return TemplateResponse(request, "courses/module_quiz.html", context)
 
 
+def _session_key(page: ModulePage) -> str:
+    return f"quiz-form-{page.pk}"
+
+
+def _open_form_token(request, page: ModulePage) -> str:
+    """The token of the person's quiz form for this module that has not been
+    submitted yet, kept in their session, so a reload shows the same form in the
+    same order; a new one once that form has made an attempt."""
+    from courses.models import QuizAttempt
+    from courses.recording import new_form_token
+
+    token = request.session.get(_session_key(page), "")
+    used = QuizAttempt.objects.filter(user=request.user, form_token=token).exists()
+    if not FORM_TOKEN.fullmatch(token) or used:
+        token = new_form_token()
+        request.session[_session_key(page)] = token
+    return token
+
+
 def quiz_form(request, page: ModulePage):
     from courses.eligibility import may_take
-    from courses.recording import new_form_token
 
     questions = questions_from_quiz(page.quiz)
     if request.method == "POST":
@@ -135,7 +160,7 @@ def quiz_form(request, page: ModulePage):
     course = page.course
     if not may_take(request.user, page, course):
         raise PermissionDenied
-    return _render_quiz(request, page, course, questions, new_form_token())
+    return _render_quiz(request, page, course, questions, _open_form_token(request, page))
 
 
 def _submit_quiz(request, page: ModulePage, questions: list[Question]):
@@ -191,18 +216,44 @@ def _render_result(
 
 
 def quiz_result(request, page: ModulePage, attempt_id: int):
-    from courses.models import QuizAttempt
-    from courses.module_state import attempt_number, attempt_result, module_state
+    from courses.module_state import attempt_number, attempt_result, module_state, own_attempts
 
     attempt = get_object_or_404(
-        QuizAttempt.objects.select_related("revision"),
-        pk=attempt_id,
-        user=request.user,
-        module=page,
+        own_attempts(request.user, page).select_related("revision"), pk=attempt_id
     )
     result = attempt_result(page, attempt)
     state = module_state(request.user, page)
     return _render_result(request, page, attempt, attempt_number(attempt), result, state)
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    number: int
+    attempt: QuizAttempt
+
+    @property
+    def percent(self) -> int:
+        return round(self.attempt.score * 100)
+
+
+def quiz_attempts(request, page: ModulePage):
+    """The person's own attempts at this module's quiz, newest first, each linking to
+    its result."""
+    from courses.module_state import own_attempts
+
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    if not page.has_quiz:
+        raise Http404("This module has no quiz.")
+    attempts = own_attempts(request.user, page).only("pk", "score", "passed", "created_at")
+    rows = [AttemptRow(number, attempt) for number, attempt in enumerate(attempts, start=1)]
+    context = {
+        "page": page,
+        "self": page,
+        "course": page.course,
+        "rows": rows[::-1],
+    }
+    return TemplateResponse(request, "courses/quiz_attempts.html", context)
 
 
 # Previews -------------------------------------------------------------------------

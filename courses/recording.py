@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from courses.certificates import issue_certificate
+from courses.choice_order import choice_order
 from courses.grading import InvalidAnswers, grade, questions_from_quiz
 from courses.models import (
     Certificate,
@@ -108,10 +109,12 @@ def submit_quiz(
 ) -> Submission:
     """Grade and keep one attempt; the same ``form_token`` again returns the first one.
 
+    The attempt keeps the choice order the form showed, which its token seeds.
     Raises ``InvalidAnswers`` (before anything is written) for answers that do
     not fit the module's published quiz, or a token used on another module.
     """
-    result = grade(questions_from_quiz(module.quiz), answers)
+    questions = questions_from_quiz(module.quiz)
+    result = grade(questions, answers)
     passed = result.passes(module.pass_mark)
     with transaction.atomic():
         progress = _locked_progress(user, module)
@@ -124,6 +127,7 @@ def submit_quiz(
                         module=module,
                         revision_id=module.live_revision_id,
                         answers=answers,
+                        choice_order=choice_order(questions, form_token),
                         score=result.score,
                         passed=passed,
                         form_token=form_token,

@@ -151,6 +151,10 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
     def quiz_form(self, request):
         return module_submissions.quiz_form(request, self)
 
+    @path("quiz/attempts/", name="quiz_attempts")
+    def attempts_list(self, request):  # "quiz_attempts" is the reverse relation
+        return module_submissions.quiz_attempts(request, self)
+
     @path("quiz/attempts/<int:attempt_id>/", name="quiz_result")
     def quiz_result(self, request, attempt_id):
         return module_submissions.quiz_result(request, self, attempt_id)
