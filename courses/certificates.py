@@ -1,19 +1,28 @@
-"""Certificates: issued once when a person completes a course, and printed as PDF."""
+"""Certificates: issued once when a person completes a course, printed as PDF with
+a QR code, and confirmed to anyone who types or scans its code at /verify/."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import qrcode
+import qrcode.image.svg
+from allauth.core.internal import ratelimit
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from wagtail.models import Site
 
 from courses.models import Certificate, CoursePage, ModulePage
+from pairs.models import District
 
 # Debian's fonts-dejavu-core: a Unicode font for names like "Nguyễn". Without it the
 # PDF falls back to the core Helvetica font, which only knows Latin-1.
@@ -47,6 +56,93 @@ def issued_on(certificate: Certificate) -> str:
     return date_format(timezone.localdate(certificate.issued_at), "F j, Y")
 
 
+@dataclass(frozen=True)
+class Issuer:
+    """Who stands behind the hours, from the site's District setting."""
+
+    district: str
+    sponsor: str
+
+
+def issuer_for(request: HttpRequest) -> Issuer:
+    if Site.find_for_request(request) is None:  # no site set up yet: nothing to name
+        return Issuer(district="", sponsor="")
+    district = District.for_request(request)
+    return Issuer(district=district.name.strip(), sponsor=district.pd_sponsor.strip())
+
+
+# Codes are 12 hex digits (48 random bits, ``courses.models.new_verification_code``);
+# people type them with spaces, dashes or lower case, which are ignored.
+CODE_PATTERN = re.compile(r"[0-9A-F]{12}")
+
+
+def normalise_code(typed: str) -> str | None:
+    """The code as stored, or None when ``typed`` cannot be one."""
+    code = re.sub(r"[\s-]", "", typed).upper()
+    return code if CODE_PATTERN.fullmatch(code) else None
+
+
+# Unknown codes a visitor may try from one address before being refused for a while.
+# A right code costs nothing, so a school checking a stack of certificates is not held
+# up; guessing 48-bit codes at this pace would take millions of years.
+VERIFY_MISSES = "10/m/ip,50/h/ip"
+_VERIFY_ACTION = "verify_certificate_miss"
+
+
+def _misses(request: HttpRequest, *, dry_run: bool) -> bool:
+    # allauth's limiter (its cache, and the client address read through
+    # ALLAUTH_TRUSTED_PROXY_COUNT); its public ``consume`` never limits a GET, so the
+    # internal one is called with ``limit_get``:
+    # https://codeberg.org/allauth/django-allauth/src/branch/main/allauth/core/internal/ratelimit.py
+    # tests/test_verify.py pins the behaviour relied on.
+    return bool(
+        ratelimit.consume(
+            request,
+            app="courses",
+            action=_VERIFY_ACTION,
+            config={_VERIFY_ACTION: VERIFY_MISSES},
+            limit_get=True,
+            dry_run=dry_run,
+        )
+    )
+
+
+class TooManyMisses(Exception):
+    """This address has tried too many unknown codes lately."""
+
+
+def look_up(request: HttpRequest, code: str) -> Certificate | None:
+    """The certificate with ``code`` (already normalised), or None. Raises
+    ``TooManyMisses`` before looking when the address has guessed too often, so a
+    right guess then reads the same as a wrong one."""
+    if not _misses(request, dry_run=True):
+        raise TooManyMisses
+    certificate = Certificate.objects.filter(verification_code=code).first()
+    if certificate is None:
+        _misses(request, dry_run=False)
+    return certificate
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code for ``url`` (CSS sets its printed size)."""
+    image = qrcode.make(
+        url,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=2,
+    )
+    svg = image.to_string(encoding="unicode")
+    # Drop the XML declaration: the SVG goes inline into HTML.
+    return svg[svg.index("<svg") :]
+
+
+def _qr_matrix(url: str) -> list[list[bool]]:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    qr.add_data(url)
+    qr.make(fit=True)
+    return qr.get_matrix()
+
+
 def _latin1(text: str) -> str:
     """Text the core PDF fonts can draw: accents kept where Latin-1 has them,
     dropped where it does not, and anything else replaced by "?"."""
@@ -60,8 +156,9 @@ def _latin1(text: str) -> str:
     return "".join(out)
 
 
-def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
-    """A one-page, landscape Letter PDF of the certificate."""
+def certificate_pdf(certificate: Certificate, verify_url: str, issuer: Issuer) -> bytes:
+    """A one-page, landscape Letter PDF of the certificate, with a QR code that
+    opens ``verify_url``."""
     pdf = FPDF(orientation="L", unit="mm", format="Letter")
     pdf.set_title(f"{certificate.course_title}: {certificate.recipient_name}")
     pdf.set_author("Tandem")
@@ -95,7 +192,20 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     line(_("has completed the course"), 14)
     line(certificate.course_title, 20, "B", 8)
     line(_("%(hours)s professional development hours") % {"hours": certificate.hours}, 14, gap=2)
-    line(_("Completed on %(date)s") % {"date": issued_on(certificate)}, 14)
+    line(_("Completed on %(date)s") % {"date": issued_on(certificate)}, 14, gap=2)
+    if issuer.district:
+        line(issuer_line(issuer), 14)
+
+    # The QR code, drawn module by module in the bottom-right corner.
+    matrix = _qr_matrix(verify_url)
+    side = 30.0
+    cell = side / len(matrix)
+    left, top = pdf.w - 22 - side, pdf.h - 22 - side
+    pdf.set_fill_color(0, 0, 0)
+    for row, cells in enumerate(matrix):
+        for col, dark in enumerate(cells):
+            if dark:
+                pdf.rect(left + col * cell, top + row * cell, cell, cell, style="F")
 
     pdf.set_y(pdf.h - 42)
     pdf.set_text_color(82, 96, 109)
@@ -103,3 +213,12 @@ def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
     pdf.set_font(family, "", 11)
     pdf.cell(width, 6, clean(verify_url), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def issuer_line(issuer: Issuer) -> str:
+    if issuer.sponsor:
+        return _("Awarded by %(district)s, %(sponsor)s") % {
+            "district": issuer.district,
+            "sponsor": issuer.sponsor,
+        }
+    return _("Awarded by %(district)s") % {"district": issuer.district}

@@ -8,5 +8,6 @@ urlpatterns = [
     path("learning/transcript.csv", views.transcript_csv, name="transcript_csv"),
     path("learning/certificates/<int:pk>/", views.certificate_detail, name="certificate"),
     path("learning/certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_certificate, name="verify_certificate"),
 ]

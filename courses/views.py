@@ -9,13 +9,16 @@ The module page's own routes (reading, the quiz, its result) are served by
 from __future__ import annotations
 
 import io
+from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from courses import certificates
 from courses.certificates import certificate_pdf as render_certificate_pdf
 from courses.certificates import issued_on
 from courses.models import Certificate
@@ -55,6 +58,7 @@ def _own_certificate(request, pk: int) -> Certificate:
 
 
 def _verify_url(request, certificate: Certificate) -> str:
+    """Where the QR code and the printed link lead: the code already filled in."""
     return request.build_absolute_uri(
         reverse("verify_certificate", args=[certificate.verification_code])
     )
@@ -64,13 +68,18 @@ def _verify_url(request, certificate: Certificate) -> str:
 @require_safe
 def certificate_detail(request, pk: int):
     certificate = _own_certificate(request, pk)
+    verify_url = _verify_url(request, certificate)
     return render(
         request,
         "courses/certificate.html",
         {
             "certificate": certificate,
             "issued_on": issued_on(certificate),
-            "verify_url": _verify_url(request, certificate),
+            "verify_url": verify_url,
+            "verify_form_url": request.build_absolute_uri(reverse("verify")),
+            # qrcode writes the SVG from the URL alone: nothing typed by anyone.
+            "qr_svg": mark_safe(certificates.qr_svg(verify_url)),
+            "issuer": certificates.issuer_for(request),
         },
     )
 
@@ -79,7 +88,9 @@ def certificate_detail(request, pk: int):
 @require_safe
 def certificate_pdf(request, pk: int):
     certificate = _own_certificate(request, pk)
-    pdf = render_certificate_pdf(certificate, _verify_url(request, certificate))
+    pdf = render_certificate_pdf(
+        certificate, _verify_url(request, certificate), certificates.issuer_for(request)
+    )
     filename = f"tandem-certificate-{certificate.verification_code}.pdf"
     return HttpResponse(
         pdf,
@@ -89,11 +100,37 @@ def certificate_pdf(request, pk: int):
 
 
 @require_safe
+def verify(request):
+    """Public: a form to type a certificate's code; ``?code=`` checks it."""
+    if "code" not in request.GET:
+        return _verify_page(request, typed="")
+    return _check(request, request.GET["code"])
+
+
+@require_safe
 def verify_certificate(request, code: str):
-    """Public: confirms a certificate to anyone holding its code, and nothing more."""
-    certificate = get_object_or_404(Certificate, verification_code=code.upper())
-    return render(
-        request,
-        "courses/certificate_verify.html",
-        {"certificate": certificate, "issued_on": issued_on(certificate)},
-    )
+    """Public: where a certificate's QR code and printed link lead."""
+    return _check(request, code)
+
+
+def _check(request, typed: str):
+    """Confirms a certificate to anyone holding its code, and nothing more."""
+    typed = typed.strip()[:64]
+    code = certificates.normalise_code(typed)
+    if code is None:
+        return _verify_page(request, typed, outcome="malformed", status=HTTPStatus.BAD_REQUEST)
+    try:
+        certificate = certificates.look_up(request, code)
+    except certificates.TooManyMisses:
+        return _verify_page(request, typed, outcome="too_many", status=HTTPStatus.TOO_MANY_REQUESTS)
+    if certificate is None:
+        return _verify_page(request, typed, outcome="unknown", status=HTTPStatus.NOT_FOUND)
+    return _verify_page(request, typed, certificate=certificate)
+
+
+def _verify_page(request, typed: str, *, outcome: str = "", certificate=None, status=200):
+    context = {"typed": typed, "outcome": outcome, "certificate": certificate}
+    if certificate is not None:
+        context["issued_on"] = issued_on(certificate)
+        context["issuer"] = certificates.issuer_for(request)
+    return render(request, "courses/certificate_verify.html", context, status=status)

@@ -229,7 +229,9 @@ EXPECTED: dict[str, dict] = {
     "transcript_csv": SIGNED_IN_GET_ONLY,
     "certificate": entry(OWN_RECORD, rule(NOT_ALLOWED, signed_out=RL)),
     "certificate_pdf": entry(OWN_RECORD, rule(NOT_ALLOWED, signed_out=RL)),
-    # Public by design: a certificate's code confirms it to anyone who holds it.
+    # Public by design: a certificate's code confirms it to anyone who holds it, typed
+    # into the form at /verify/ or scanned from the certificate's QR code.
+    "verify": entry(PUBLIC, rule(NOT_ALLOWED)),
     "verify_certificate": entry(PUBLIC, rule(NOT_ALLOWED)),
     # Pages: the home page sends signed-in people to their start; modules need an account.
     "wagtail_serve": entry(rule(NOT_FOUND)),  # a path with no page

@@ -9,6 +9,7 @@ from django.urls import reverse
 from courses import certificates
 from courses.models import Certificate
 from courses.recording import record_read, submit_quiz
+from pairs.models import District
 from tests.factories import ParaFactory
 from tests.page_factories import make_course, make_module
 
@@ -71,6 +72,83 @@ def test_the_owner_sees_their_certificate(client, district, certificate):
     assert "css/certificate.css" in response.text  # the print layout
 
 
+@pytest.fixture
+def named_district(certificate):
+    """The District setting filled in, as a district administrator would in Settings."""
+    from wagtail.models import Site
+
+    district = District.for_site(Site.objects.get(is_default_site=True))
+    district.name = "Maple Valley Unified"
+    district.pd_sponsor = "Office of Special Education"
+    district.save()
+    return district
+
+
+def test_the_certificate_names_the_district_and_its_sponsor(client, district, named_district,
+                                                            certificate):  # fmt: skip
+    client.force_login(district.para)
+    response = client.get(reverse("certificate", args=[certificate.pk]))
+    assert "Awarded by Maple Valley Unified, Office of Special Education" in response.text
+
+
+def test_without_a_district_name_the_certificate_names_none(client, district, certificate):
+    client.force_login(district.para)
+    response = client.get(reverse("certificate", args=[certificate.pk]))
+    assert response.status_code == HTTPStatus.OK
+    assert "Awarded by" not in response.text
+
+
+def test_the_certificate_carries_a_qr_code_for_its_verify_url(client, district, certificate):
+    client.force_login(district.para)
+    response = client.get(reverse("certificate", args=[certificate.pk]))
+    verify_url = "http://testserver" + reverse(
+        "verify_certificate", args=[certificate.verification_code]
+    )
+    assert f'href="{verify_url}"' in response.text
+    assert "http://testserver" + reverse("verify") in response.text
+    # The same SVG the qrcode library draws for that URL, inline in the page.
+    assert certificates.qr_svg(verify_url) in response.text
+    assert 'role="img" aria-label="QR code' in response.text
+
+
+def test_the_qr_code_encodes_the_verify_url():
+    url = "http://testserver/verify/0123456789AB/"
+    # The matrix the PDF draws is the one the SVG draws: both come from the URL.
+    svg = certificates.qr_svg(url)
+    assert svg.startswith("<svg") and "<path" in svg
+    matrix = certificates._qr_matrix(url)
+    assert matrix == certificates._qr_matrix(url)
+    assert matrix != certificates._qr_matrix(url.replace("0123", "9999"))
+    assert len(matrix) >= 21  # a real QR symbol (version 1 is 21 modules wide)
+
+
+def test_the_pdf_names_the_district_and_draws_the_qr_code(monkeypatch, client, district,
+                                                          named_district, certificate):  # fmt: skip
+    drawn = {}
+    real = certificates.certificate_pdf
+
+    def spy(cert, verify_url, issuer):
+        drawn.update(url=verify_url, issuer=issuer)
+        return real(cert, verify_url, issuer)
+
+    monkeypatch.setattr("courses.views.render_certificate_pdf", spy)
+    client.force_login(district.para)
+    response = client.get(reverse("certificate_pdf", args=[certificate.pk]))
+    assert response.content.startswith(b"%PDF-")
+    assert drawn["url"] == "http://testserver" + reverse(
+        "verify_certificate", args=[certificate.verification_code]
+    )
+    assert drawn["issuer"] == certificates.Issuer(
+        "Maple Valley Unified", "Office of Special Education"
+    )
+
+
+def test_the_verify_page_names_the_district(client, named_district, certificate):
+    response = client.get(reverse("verify_certificate", args=[certificate.verification_code]))
+    assert "<dt>District</dt><dd>Maple Valley Unified</dd>" in response.text
+    assert "<dt>PD sponsor</dt><dd>Office of Special Education</dd>" in response.text
+
+
 @pytest.mark.parametrize("who", ["teacher", "school_admin", "district_admin", "editor"])
 @pytest.mark.parametrize("url_name", ["certificate", "certificate_pdf"])
 def test_nobody_else_sees_a_certificate(client, district, certificate, who, url_name):
@@ -99,7 +177,8 @@ def test_the_pdf_copes_with_names_beyond_latin1(monkeypatch, certificate, unicod
     if not unicode_font:
         monkeypatch.setattr(certificates, "UNICODE_FONT", certificates.Path("/nonexistent.ttf"))
     certificate.recipient_name = "Nguyễn Thị Ánh 王"
-    pdf = certificates.certificate_pdf(certificate, "http://testserver/verify/X/")
+    issuer = certificates.Issuer(district="Distrito Escolar de Nuñez 区", sponsor="Oficina")
+    pdf = certificates.certificate_pdf(certificate, "http://testserver/verify/X/", issuer)
     assert pdf.startswith(b"%PDF-")
 
 
@@ -125,7 +204,8 @@ def test_anyone_can_verify_a_certificate_and_learns_nothing_else(client, distric
 
 
 def test_an_unknown_code_is_not_found(client, certificate):
-    assert client.get(reverse("verify_certificate", args=["NOPE0000"])).status_code == 404
+    unknown = "0" * 12 if certificate.verification_code != "0" * 12 else "1" * 12
+    assert client.get(reverse("verify_certificate", args=[unknown])).status_code == 404
 
 
 def test_someone_elses_certificate_does_not_appear_on_my_learning(client, certificate):
