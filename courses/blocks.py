@@ -153,6 +153,12 @@ class QuestionBlock(blocks.StructBlock):
 
     prompt = blocks.TextBlock()
     explanation = blocks.TextBlock(help_text=_("Shown after the learner answers."))
+    # A scenario item puts a short situation in the prompt and asks for a decision;
+    # the curriculum lint counts them (courses/curriculum/README.md, "Scenario items").
+    scenario = blocks.BooleanBlock(
+        required=False,
+        help_text=_("Tick if the prompt describes a situation and asks what to do."),
+    )
 
     class Meta:
         template = "components/blocks/question_block.html"

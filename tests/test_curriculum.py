@@ -120,7 +120,7 @@ def home():
 # The shipped curriculum ---------------------------------------------------------
 
 
-def test_the_shipped_files_import_as_two_courses_of_eight_and_four_modules():
+def test_the_shipped_files_import_as_two_courses_of_nine_and_five_modules():
     load()
 
     index = CourseIndexPage.objects.get()
@@ -131,8 +131,8 @@ def test_the_shipped_files_import_as_two_courses_of_eight_and_four_modules():
     )
     courses = CoursePage.objects.child_of(index).live().order_by("path")
     assert [(course.slug, course.modules().count()) for course in courses] == [
-        ("stronger-together", 8),
-        ("leading-collaborative-teams", 4),
+        ("stronger-together", 9),
+        ("leading-collaborative-teams", 5),
     ]
     modules = ModulePage.objects.child_of(courses.get(slug="stronger-together")).order_by("path")
     assert [module.slug for module in modules] == [
@@ -148,7 +148,7 @@ def test_a_module_keeps_everything_its_file_says():
     assert (module.title, module.minutes, str(module.pd_hours), module.pass_mark) == (
         "Clarifying roles",
         20,
-        "0.50",
+        "0.25",  # worked out from the minutes: the file states no pd_hours
         80,
     )
     assert len(module.objectives) == 3
@@ -159,18 +159,36 @@ def test_a_module_keeps_everything_its_file_says():
     roles = module.body[1].value
     assert roles["rows"][2]["task"] == "Data collection"
     assert [block.block_type for block in module.quiz] == ["who_does_this"] * 4 + [
-        "single_choice",
-        "true_false",
+        "single_choice"
+    ] * 3 + ["true_false"]
+    assert [bool(block.value["scenario"]) for block in module.quiz] == [False] * 5 + [
+        True,
+        True,
+        False,
     ]
-    true_false = module.quiz[5].value
+    true_false = module.quiz[7].value
     assert true_false["answer"] is False
     assert true_false["feedback_true"].startswith("Not quite.")
     assert true_false["feedback_false"].startswith("Correct.")
-    assert [choice["correct"] for choice in module.quiz[4].value["choices"]] == [True, False, False]
+    assert [choice["correct"] for choice in module.quiz[4].value["choices"]] == [False, True, False]
     assert [(a.value["who"], a.value["records_data"]) for a in module.actions] == [
         ("together", False),
-        ("para", False),
+        ("para", True),
     ]
+    assert module.model_answer.startswith("I'd smile and say something like")
+    assert "\n\nThen I'd pass the question on" in module.model_answer
+
+
+def test_the_boundaries_module_says_a_disclosure_is_reported_at_once():
+    load()
+    module = ModulePage.objects.get(slug="boundaries-and-confidentiality")
+    text = " ".join(block.value.source for block in module.body if block.block_type == "text")
+
+    assert "at all times" not in text
+    assert "mandated reporters" in text
+    assert "report it at once, through your school's child-protection procedure" in text
+    scenario_items = [block.value for block in module.quiz if block.value["scenario"]]
+    assert any("child-protection procedure" in item["explanation"] for item in scenario_items)
 
 
 def test_running_it_twice_changes_nothing():
@@ -185,9 +203,9 @@ def test_running_it_twice_changes_nothing():
 
 def test_it_says_what_it_did(capsys):
     call_command("load_curriculum")
-    assert "Pages created: 15, updated: 0, unchanged: 0." in capsys.readouterr().out
+    assert "Pages created: 17, updated: 0, unchanged: 0." in capsys.readouterr().out
     call_command("load_curriculum")
-    assert "Pages created: 0, updated: 0, unchanged: 14." in capsys.readouterr().out
+    assert "Pages created: 0, updated: 0, unchanged: 16." in capsys.readouterr().out
 
 
 # Changes to the files ------------------------------------------------------------
@@ -229,7 +247,7 @@ def test_a_renumbered_module_moves_to_its_new_place(curriculum):
 
     course = CoursePage.objects.get(slug="leading-collaborative-teams")
     assert [module.slug for module in course.modules()][-1] == "protected-planning-time"
-    assert course.modules().count() == 4
+    assert course.modules().count() == 5
 
 
 def test_an_unpublished_module_is_published_again(curriculum):
@@ -265,7 +283,7 @@ def test_a_module_an_editor_published_is_kept_unless_asked(curriculum, district,
 def test_check_reads_every_file_and_writes_nothing(capsys):
     call_command("load_curriculum", "--check")
 
-    assert "2 courses and 12 modules in courses/curriculum/en are valid." in capsys.readouterr().out
+    assert "2 courses and 14 modules in courses/curriculum/en are valid." in capsys.readouterr().out
     assert not CourseIndexPage.objects.exists()
 
 

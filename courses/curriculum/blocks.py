@@ -33,6 +33,9 @@ QUESTION_BLOCKS = {
     "who": "who_does_this",
 }
 WHO_KEYS = ("answer", "feedback_teacher", "feedback_para", "feedback_both")
+# "::: question single scenario": a situation, then a decision (a scenario item).
+SCENARIO_FLAG = "scenario"
+SCENARIO_KINDS = ("single", "multiple")
 
 
 @dataclass(frozen=True)
@@ -57,17 +60,39 @@ class Block:
 
 BODY, QUIZ, ACTIONS_PART = "body", "quiz", "actions"  # the ModulePage StreamFields
 PART_ORDER = (BODY, QUIZ, ACTIONS_PART)
+MODEL_ANSWER = "model_answer"  # a plain-text field, not a StreamField: kept apart
 
 
 def parse_blocks(path: Path, lines: list[Line]) -> tuple[list[Block], list[Block], list[Block]]:
     """The body, quiz and actions blocks of a module file, from the lines after its front
     matter: each checked by the real block it fills."""
+    body, quiz, actions, _answer = parse_module_blocks(path, lines)
+    return body, quiz, actions
+
+
+def parse_module_blocks(
+    path: Path, lines: list[Line]
+) -> tuple[list[Block], list[Block], list[Block], Block | None]:
+    """As :func:`parse_blocks`, with the module's model answer (or None) as well."""
     parts: dict[str, list[Block]] = {BODY: [], QUIZ: [], ACTIONS_PART: []}
     current = BODY
     markdown: list[Line] = []
+    answers: list[Block] = []
 
     def place(part: str, block: Block) -> None:
         nonlocal current
+        if part == MODEL_ANSWER:
+            if current != BODY:
+                raise CurriculumError(
+                    path, block.line, "the model-answer block comes before the questions."
+                )
+            if answers:
+                raise CurriculumError(
+                    path, block.line, f"a module has one model answer (see line {answers[0].line})."
+                )
+            _check_with_field(path, block, ModulePage._meta.get_field(MODEL_ANSWER))
+            answers.append(block)
+            return
         if PART_ORDER.index(part) < PART_ORDER.index(current):
             raise CurriculumError(
                 path,
@@ -112,7 +137,7 @@ def parse_blocks(path: Path, lines: list[Line]) -> tuple[list[Block], list[Block
         place(part, block)
         index = close + 1
     flush()
-    return parts[BODY], parts[QUIZ], parts[ACTIONS_PART]
+    return parts[BODY], parts[QUIZ], parts[ACTIONS_PART], (answers[0] if answers else None)
 
 
 def _block_end(path: Path, lines: list[Line], start: int, kind: str) -> int:
@@ -312,6 +337,13 @@ def _parse_scenario(path: Path, number: int, args: list[str], content: list[Line
 
 
 def _parse_question(path: Path, number: int, args: list[str], content: list[Line]):
+    scenario = len(args) == 2 and args[1] == SCENARIO_FLAG
+    if scenario and args[0] not in SCENARIO_KINDS:
+        raise CurriculumError(
+            path, number, f"only {' and '.join(SCENARIO_KINDS)} questions can be scenario items."
+        )
+    if scenario:
+        args = args[:1]
     kind = _arguments(path, number, args, "question", list(QUESTION_BLOCKS))
     lines = _non_blank(content)
     if len(lines) < 2:
@@ -320,6 +352,8 @@ def _parse_question(path: Path, number: int, args: list[str], content: list[Line
         "prompt": _key_value(path, lines[0], "prompt"),
         "explanation": _key_value(path, lines[-1], "explanation"),
     }
+    if scenario:
+        value["scenario"] = True
     where = {("prompt",): lines[0][0], ("explanation",): lines[-1][0]}
     middle = lines[1:-1]
     if kind == "who":
@@ -426,6 +460,22 @@ def _parse_action(path: Path, number: int, args: list[str], content: list[Line])
     return ACTIONS_PART, Block("try_tomorrow", value, number, {("text",): lines[0][0]})
 
 
+def _parse_model_answer(path: Path, number: int, args: list[str], content: list[Line]):
+    _no_arguments(path, number, args, "model-answer")
+    paragraphs, current = [], []
+    for _number, text in content:
+        if text.strip():
+            current.append(text.strip())
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    if not paragraphs:
+        raise CurriculumError(path, number, "a model answer needs some text.")
+    return MODEL_ANSWER, Block(MODEL_ANSWER, "\n\n".join(paragraphs), number)
+
+
 BLOCK_PARSERS: dict[str, Callable[[Path, int, list[str], list[Line]], tuple[str, Block]]] = {
     "callout": _parse_callout,
     "roles": _parse_roles,
@@ -434,7 +484,15 @@ BLOCK_PARSERS: dict[str, Callable[[Path, int, list[str], list[Line]], tuple[str,
     "scenario": _parse_scenario,
     "question": _parse_question,
     "action": _parse_action,
+    "model-answer": _parse_model_answer,
 }
+
+
+def _check_with_field(path: Path, block: Block, model_field) -> None:
+    try:
+        model_field.clean(block.value, None)
+    except ValidationError as error:
+        raise CurriculumError(path, block.line, " ".join(error.messages)) from None
 
 
 def _check_with_block(path: Path, block: Block, definition: blocks.Block) -> None:

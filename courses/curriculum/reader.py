@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from courses.curriculum.blocks import (
     CHOICE_LINE,
     FEEDBACK_SEPARATOR,
     Block,
-    parse_blocks,
+    parse_module_blocks,
     text_block,
 )
 from courses.curriculum.errors import CurriculumError, InvalidCurriculum, Line, display_path
@@ -47,6 +47,15 @@ ACTIONS = (2, 3)
 
 COURSE_KEYS = ("title", "slug", "audience")
 MODULE_KEYS = ("title", "slug", "summary", "objectives", "minutes", "pd_hours", "pass_mark")
+# pd_hours may be left out: it is then worked out from minutes (see pd_hours_for).
+OPTIONAL_MODULE_KEYS = ("pd_hours",)
+
+
+def pd_hours_for(minutes: int) -> Decimal:
+    """PD hours for a module of ``minutes``: minutes / 60 to the nearest quarter hour,
+    and never less than a quarter."""
+    quarters = max(1, round(Decimal(minutes) * 4 / 60))
+    return Decimal(quarters) / 4
 
 
 # What a read produces ----------------------------------------------------------
@@ -66,6 +75,9 @@ class Module:
     body: tuple[Block, ...]
     quiz: tuple[Block, ...]
     actions: tuple[Block, ...]
+    model_answer: Block | None = None
+    # The line of each front-matter key the file states (pd_hours may be absent).
+    front_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -183,7 +195,7 @@ def parse_module_file(path: Path) -> Module:
         )
     lines = _read_lines(path)
     front, body_lines = _split_front_matter(path, lines)
-    front.only(MODULE_KEYS)
+    front.only(MODULE_KEYS, optional=OPTIONAL_MODULE_KEYS)
     slug = front.model_value(ModulePage, "slug")
     if slug != name["slug"]:
         raise CurriculumError(
@@ -195,10 +207,16 @@ def parse_module_file(path: Path) -> Module:
         "summary": front.model_value(ModulePage, "summary"),
         "objectives": _objectives(front),
         "minutes": front.model_value(ModulePage, "minutes", within=MINUTES),
-        "pd_hours": front.model_value(ModulePage, "pd_hours", within=PD_HOURS, convert=_decimal),
+        "pd_hours": (
+            front.model_value(ModulePage, "pd_hours", within=PD_HOURS, convert=_decimal)
+            if "pd_hours" in front.data
+            else None
+        ),
         "pass_mark": front.model_value(ModulePage, "pass_mark"),
     }
-    body, quiz, actions = parse_blocks(path, body_lines)
+    if fields["pd_hours"] is None:
+        fields["pd_hours"] = pd_hours_for(fields["minutes"])
+    body, quiz, actions, model_answer = parse_module_blocks(path, body_lines)
     end = len(lines)
     if not body:
         raise CurriculumError(path, end, "a module needs some body text before its questions.")
@@ -220,6 +238,8 @@ def parse_module_file(path: Path) -> Module:
         body=tuple(body),
         quiz=tuple(quiz),
         actions=tuple(actions),
+        model_answer=model_answer,
+        front_lines={key: front.line_of(key) for key in MODULE_KEYS if key in front.data},
     )
 
 
@@ -292,12 +312,12 @@ class FrontMatter:
     def error(self, key: str, message: str) -> CurriculumError:
         return CurriculumError(self.path, self.line_of(key), message)
 
-    def only(self, keys: Sequence[str]) -> None:
+    def only(self, keys: Sequence[str], optional: Sequence[str] = ()) -> None:
         for key in self.data:
             if key not in keys:
                 raise self.error(key, f"unknown key {key!r} (expected {', '.join(keys)}).")
         for key in keys:
-            if key not in self.data:
+            if key not in self.data and key not in optional:
                 # Pointing at the closing fence: that is where the key goes.
                 raise CurriculumError(
                     self.path, len(self.source) + 2, f"the front matter is missing {key!r}."

@@ -94,6 +94,7 @@ def _module_fields(module: Module) -> dict[str, Any]:
         "body": _stream(module.body),
         "quiz": _stream(module.quiz),
         "actions": _stream(module.actions),
+        "model_answer": module.model_answer.value if module.model_answer else "",
     }
 
 
@@ -138,7 +139,10 @@ def _published_by_an_editor(page: Page) -> bool:
 def _stream_data(model: type[Page], name: str, value) -> list[dict]:
     """A StreamField value as the JSON it is stored as (ids included)."""
     stream_block = model._meta.get_field(name).stream_block
-    return [child.get_prep_value() for child in stream_block.normalize(value)]
+    data = [child.get_prep_value() for child in stream_block.normalize(value)]
+    # Read back as a stored page is, so a key a file leaves out (a block field added
+    # since, such as a question's scenario flag) takes its default on both sides.
+    return [child.get_prep_value() for child in stream_block.to_python(data)]
 
 
 def _same_content(page: Page, fields: dict, streams: set[str]) -> bool:

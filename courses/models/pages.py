@@ -94,6 +94,14 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
     body = StreamField(MODULE_BODY_BLOCKS)
     quiz = StreamField(QUIZ_BLOCKS, blank=True)
     actions = StreamField(ACTION_BLOCKS, blank=True, verbose_name=_("try-tomorrow actions"))
+    model_answer = models.TextField(
+        _("what a good answer sounds like"),
+        blank=True,
+        help_text=_(
+            "The author's answer to the module's scenario, shown to the learner after the quiz. "
+            "Separate paragraphs with a blank line."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -104,6 +112,7 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
         ),
         FieldPanel("body"),
         FieldPanel("quiz"),
+        FieldPanel("model_answer"),
         FieldPanel("actions"),
     ]
     search_fields = Page.search_fields + [

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from content.models import HomePage
 from courses.curriculum.errors import InvalidCurriculum, display_path
+from courses.curriculum.lint import check_curriculum
 from courses.curriculum.reader import CURRICULUM_DIR, read_curriculum
 from courses.curriculum.writer import CREATED, KEPT, UNCHANGED, UPDATED, import_curriculum
 
@@ -11,7 +12,8 @@ from courses.curriculum.writer import CREATED, KEPT, UNCHANGED, UPDATED, import_
 class Command(BaseCommand):
     help = (
         "Import the curriculum's Markdown files as published course and module pages. "
-        "Every file is checked first; if one is wrong, nothing is written."
+        "Every file is checked first; if one is wrong, nothing is written. --check also "
+        "runs the curriculum lint (courses/curriculum/lint.py) and writes nothing."
     )
 
     def add_arguments(self, parser):
@@ -22,7 +24,10 @@ class Command(BaseCommand):
             help="The folder of course folders (default: courses/curriculum/en).",
         )
         parser.add_argument(
-            "--check", action="store_true", help="Only check the files; write nothing."
+            "--check",
+            action="store_true",
+            help="Only check the files (format and lint); write nothing. Exits non-zero "
+            "with file:line messages if anything is wrong.",
         )
         parser.add_argument(
             "--overwrite",
@@ -32,8 +37,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, check: bool, overwrite: bool, **options):
         try:
-            courses = read_curriculum(path)
+            courses = check_curriculum(path) if check else read_curriculum(path)
         except InvalidCurriculum as invalid:
+            if check:
+                raise CommandError(f"The curriculum has problems:\n{invalid}") from None
             raise CommandError(f"The curriculum was not imported:\n{invalid}") from None
         modules = sum(len(course.modules) for course in courses)
         found = f"{len(courses)} courses and {modules} modules in {display_path(path)}"
