@@ -383,3 +383,29 @@ def test_check_exits_with_the_messages(tmp_path):
 
     assert "The curriculum has problems:" in str(raised.value)
     assert where(tmp_path, text, "::: action together") in str(raised.value)
+
+
+# The model answer on the result page ----------------------------------------------
+
+
+def test_the_result_page_includes_the_model_answer():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "courses/includes/model_answer.html",
+        {"page": SimpleNamespace(model_answer="First I'd listen.\n\nThen I'd report it.")},
+    )
+    assert "What a good answer sounds like" in html
+    assert "<p>First I&#x27;d listen.</p>" in html and "<p>Then I&#x27;d report it.</p>" in html
+    assert (
+        render_to_string(
+            "courses/includes/model_answer.html", {"page": SimpleNamespace(model_answer="")}
+        ).strip()
+        == ""
+    )
+    result = (
+        Path(__file__).resolve().parent.parent / "templates/courses/quiz_result.html"
+    ).read_text()
+    assert '{% include "courses/includes/model_answer.html" %}' in result
