@@ -100,7 +100,12 @@ def answer_quiz_by_keyboard(page, answers) -> None:
         else:
             (text,) = answer.choices
             tab_to(page, group.get_by_role("radio").first)
-            position = [choice.text for choice in answer.question.choices].index(text)
+            # Choices may be shown in another order than the page stores them (they are
+            # shuffled per attempt): count the arrow presses from the order on screen.
+            shown = group.get_by_role("radio").evaluate_all(
+                "radios => radios.map(radio => radio.labels[0].textContent.trim())"
+            )
+            position = shown.index(text)
             for _ in range(position):
                 page.keyboard.press("ArrowDown")
             if position == 0:
