@@ -12,13 +12,13 @@ import io
 from http import HTTPStatus
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from courses import certificates
+from courses import certificates, job_aids
 from courses.certificates import certificate_pdf as render_certificate_pdf
 from courses.certificates import issued_on
 from courses.models import Certificate
@@ -31,7 +31,11 @@ from courses.transcript import by_school_year, transcript_entries, write_csv
 @login_required
 @require_safe
 def my_learning(request):
-    return render(request, "courses/my_learning.html", {"learning": my_learning_for(request.user)})
+    return render(
+        request,
+        "courses/my_learning.html",
+        {"learning": my_learning_for(request.user), "job_aids": job_aids.JOB_AIDS},
+    )
 
 
 @login_required
@@ -134,3 +138,42 @@ def _verify_page(request, typed: str, *, outcome: str = "", certificate=None, st
         context["issued_on"] = issued_on(certificate)
         context["issuer"] = certificates.issuer_for(request)
     return render(request, "courses/certificate_verify.html", context, status=status)
+
+
+# Job aids -------------------------------------------------------------------------
+
+
+def _job_aid(slug: str) -> job_aids.JobAid:
+    try:
+        return job_aids.BY_SLUG[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+@login_required
+@require_safe
+def job_aid(request, slug: str):
+    aid = _job_aid(slug)
+    return render(
+        request,
+        aid.template,
+        {
+            "aid": aid,
+            "fields": job_aids.PLANNING_FIELDS,
+            "tasks": job_aids.ROLE_TASKS,
+            "terms": job_aids.ROLE_TERMS,
+            "dos": job_aids.DOS,
+            "donts": job_aids.DONTS,
+        },
+    )
+
+
+@login_required
+@require_safe
+def job_aid_pdf(request, slug: str):
+    aid = _job_aid(slug)
+    return HttpResponse(
+        job_aids.job_aid_pdf(aid),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="tandem-{aid.slug}.pdf"'},
+    )

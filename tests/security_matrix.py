@@ -233,6 +233,9 @@ EXPECTED: dict[str, dict] = {
     # into the form at /verify/ or scanned from the certificate's QR code.
     "verify": entry(PUBLIC, rule(NOT_ALLOWED)),
     "verify_certificate": entry(PUBLIC, rule(NOT_ALLOWED)),
+    # Job aids hold no personal data: anyone signed in, learner or staff.
+    "job_aid": SIGNED_IN_GET_ONLY,
+    "job_aid_pdf": SIGNED_IN_GET_ONLY,
     # Pages: the home page sends signed-in people to their start; modules need an account.
     "wagtail_serve": entry(rule(NOT_FOUND)),  # a path with no page
     "page:home": entry(rule(REDIRECT, signed_out=OK)),
