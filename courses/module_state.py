@@ -16,8 +16,9 @@ from courses.progress import ModuleStep
 
 
 def own_attempts(user, module: ModulePage) -> QuerySet[QuizAttempt]:
-    """This person's attempts at the module, oldest first: nobody reads another's."""
-    return QuizAttempt.objects.filter(user=user, module=module).order_by("created_at", "pk")
+    """This person's attempts at the module, in the order they were made (the order
+    ``attempt_number`` counts in): nobody reads another's."""
+    return QuizAttempt.objects.filter(user=user, module=module).order_by("pk")
 
 
 def attempt_number(attempt: QuizAttempt) -> int:

@@ -140,8 +140,10 @@ def _open_form_token(request, page: ModulePage) -> str:
     from courses.recording import new_form_token
 
     token = request.session.get(_session_key(page), "")
-    used = QuizAttempt.objects.filter(user=request.user, form_token=token).exists()
-    if not FORM_TOKEN.fullmatch(token) or used:
+    if (
+        not FORM_TOKEN.fullmatch(token)
+        or QuizAttempt.objects.filter(user=request.user, form_token=token).exists()
+    ):
         token = new_form_token()
         request.session[_session_key(page)] = token
     return token
