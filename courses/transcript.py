@@ -12,6 +12,7 @@ from typing import TextIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from content.spreadsheets import neutralise_formula
 from courses.models import Certificate, CoursePage, ModuleProgress
 
 # School years run from July to June.
@@ -106,28 +107,24 @@ def by_school_year(entries: Iterable[TranscriptEntry]) -> list[SchoolYear]:
     return [years[start] for start in sorted(years, reverse=True)]
 
 
-def _cell(value) -> str:
-    """Keep spreadsheet programs from running a title that starts like a formula."""
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def write_csv(years: Iterable[SchoolYear], out: TextIO) -> None:
     writer = csv.writer(out)
-    writer.writerow(
-        [_("School year"), _("Completed on"), _("Kind"), _("Title"), _("Course"), _("PD hours")]
-    )
+
+    def write(row: list) -> None:
+        writer.writerow([neutralise_formula(cell) for cell in row])
+
+    write([_("School year"), _("Completed on"), _("Kind"), _("Title"), _("Course"), _("PD hours")])
     kinds = {MODULE: _("Module"), COURSE: _("Course")}
     for year in years:
         for entry in year.entries:
-            writer.writerow(
+            write(
                 [
                     year.label,
                     entry.completed_on.isoformat(),
                     kinds[entry.kind],
-                    _cell(entry.title),
-                    _cell(entry.course_title),
+                    entry.title,
+                    entry.course_title,
                     entry.hours,
                 ]
             )
-        writer.writerow([year.label, "", _("Total"), "", "", year.hours])
+        write([year.label, "", _("Total"), "", "", year.hours])

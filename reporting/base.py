@@ -26,7 +26,9 @@ class AdministratorReportView(ReportView):
     into the URL) answers 404 rather than quietly showing everything. An export
     holds exactly the rows the screen would, streamed from the database cursor:
     Wagtail's own export streams the CSV but first counts the rows by loading
-    them all, which is what ``get`` sidesteps here.
+    them all, which is what ``get`` sidesteps here. Its CSV cells are neutralised
+    against spreadsheet formulas like every Wagtail export's
+    (``content.spreadsheets.neutralise_wagtail_csv_exports``).
 
     Three methods stand in for Wagtail's (``tests/test_wagtail_pins.py`` pins
     what they rely on): ``get``, ``paginate_queryset`` and ``write_xlsx_response``,
