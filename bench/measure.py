@@ -55,7 +55,7 @@ def bounded_reps(reps: int, seconds_each: float, budget: float, floor: int) -> i
 
 
 # Reports of these apps are measured; Wagtail's own (locked pages, site history…) are not.
-OWN_APPS = ("courses.", "checklists.", "pairs.")
+OWN_APPS = ("accounts.", "pairs.", "courses.", "workspace.", "hours.", "reporting.", "privacy.")
 
 
 @dataclass
