@@ -7,6 +7,11 @@ a few warm-up requests, one under ``CaptureQueriesContext`` for the query count,
 then the timed repetitions (without capturing, which would slow them). The
 subjects come from the district's first school, which ``generate_district``
 builds identically at every scale, so scale 1 and scale 5 show the same pages.
+
+The check-ins page is also measured with a page of notes written to be slow to
+render (``bench.slow_notes``), added for the measurement and removed after it:
+with their renders cached (warm), and with them removed from the cache before
+each request (cold).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import statistics
 import time
 import traceback
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,17 +35,23 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import URLResolver, get_resolver, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from wagtail.admin.views.reports import ReportView  # noqa: E402
 
 from accounts import roles  # noqa: E402
+from bench.slow_notes import slow_notes  # noqa: E402
+from content import markdown  # noqa: E402
+from content.markdown import UNFORMATTED, cache_key, render_markdown  # noqa: E402
 from courses.grading import FIELD_PREFIX, questions_from_quiz  # noqa: E402
 from courses.models import CoursePage, ModulePage, ModuleProgress  # noqa: E402
 from courses.recording import new_form_token  # noqa: E402
 from pairs.models import Pair, School  # noqa: E402
+from workspace.models import CheckIn  # noqa: E402
 
 # Crashes are reported in the results; their tracebacks would bury the progress lines.
 logging.getLogger("django.request").setLevel(logging.CRITICAL)
@@ -196,7 +208,48 @@ def measure_export(label: str, url: str, client: Client, reps: int) -> Measureme
     return result
 
 
+@failing_softly
+def measure_cold(label: str, url: str, client: Client, forget: Callable, reps: int) -> Measurement:
+    """Each request after ``forget`` has emptied the cache of what the page shows.
+    The queries are not counted: how many renders fit in the page's render budget,
+    and so how many are written to the cache, depends on the machine."""
+    result = Measurement(label, url)
+    forget()
+    consume(client.get(url))  # the page's templates compiled, as in a running site
+    wall, cpu, formatted = [], [], []
+    for _ in range(reps):
+        forget()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        page = response.content.decode()
+        response.close()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        if response.status_code != 200:
+            result.error = f"answered {response.status_code}"
+            return result
+        formatted.append(page.count('class="prose"') - page.count(str(UNFORMATTED)))
+    summarize(result, wall, cpu)
+    result.extra = {"notes_formatted_median": statistics.median(formatted)}
+    return result
+
+
 # What to measure ------------------------------------------------------------------
+
+
+@contextmanager
+def slow_check_ins(pair: Pair) -> Iterator[list[str]]:
+    """A page of check-ins (``workspace.views.PER_PAGE``) whose notes are slow to
+    render, logged today by the pair's para, so they are the page's newest."""
+    notes = slow_notes()
+    created = CheckIn.objects.bulk_create(
+        CheckIn(pair=pair, author=pair.para, happened_on=timezone.localdate(), minutes=5, note=n)
+        for n in notes
+    )
+    try:
+        yield notes
+    finally:
+        CheckIn.objects.filter(pk__in=[check_in.pk for check_in in created]).delete()
 
 
 @dataclass(frozen=True)
@@ -296,6 +349,22 @@ def run(reps: int, warmup: int, export_reps: int) -> dict:
     page("my_learning", "My learning", para, reverse("my_learning"))
     page("module_page", "Module page", para, who.module.url)
     page("pair_page", "Pair page", para, reverse("pair_detail", args=[who.pair.pk]))
+    check_ins = reverse("check_ins", args=[who.pair.pk])
+    with slow_check_ins(who.pair) as notes:
+        keys = [cache_key(note) for note in notes]
+
+        def forget() -> None:
+            cache.delete_many(keys)
+            markdown.recent.clear()
+
+        label = "Check-ins, 25 slow notes, cold cache"
+        pages["check_ins_slow_cold"] = measure_cold(label, check_ins, para, forget, reps)
+        cold = pages["check_ins_slow_cold"]
+        formatted = cold.extra.get("notes_formatted_median")
+        print(f"  {label}: {cold.median_ms} ms, {formatted} of 25 formatted", flush=True)
+        for note in notes:
+            render_markdown(note)  # outside a request: no budget, cached at once
+        page("check_ins_slow_warm", "Check-ins, 25 slow notes, warm cache", para, check_ins)
     reports = own_reports()
     for report in reports:
         page(f"report:{report.name}", f"Report: {report.title} (page 1)", admin, report.url)

@@ -331,7 +331,7 @@ def checks(results: dict, scales: list[float]) -> list[dict]:
                 check(label, False, f"error: {last_value['error']}")
                 continue
             first_value = first["measured"][group].get(key, {})
-            if len(scales) > 1:
+            if len(scales) > 1 and last_value["queries"] is not None:
                 same = first_value.get("queries") == last_value["queries"]
                 check(
                     f"{label}: queries",
@@ -389,7 +389,7 @@ def page_cells(value: dict | None) -> str:
     if not value or value["error"]:
         return cells("error" if value else "-", "", "", "")
     return cells(
-        value["queries"],
+        "-" if value["queries"] is None else value["queries"],
         fmt_ms(value["median_ms"]),
         fmt_ms(value["p95_ms"]),
         fmt_ms(value["cpu_median_ms"]),

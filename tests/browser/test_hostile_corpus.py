@@ -189,11 +189,9 @@ def test_the_detector_sees_executions_with_sanitising_off(new_context, monkeypat
         def clean(self, html):
             return html
 
-    # This thread's cleaner: render_markdown below runs in this thread.
+    # This thread's cleaner: the renderer below runs in this thread, without the cache.
     monkeypatch.setattr(markdown._renderer, "cleaner", NoCleaner())
-    rendered = "".join(
-        f'<div class="prose">{markdown.render_markdown(text)}</div>' for _, text in ENTRIES
-    )
+    rendered = "".join(f'<div class="prose">{markdown._render(text)}</div>' for _, text in ENTRIES)
     context = new_context()
     context.add_init_script(CANARY)
     page = context.new_page()
