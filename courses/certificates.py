@@ -65,9 +65,12 @@ class Issuer:
 
 
 def issuer_for(request: HttpRequest) -> Issuer:
-    if Site.find_for_request(request) is None:  # no site set up yet: nothing to name
+    # Read, not District.for_request(): that creates the row, and a GET writes nothing
+    # (tests/test_security_forms.py).
+    site = Site.find_for_request(request)
+    district = District.objects.filter(site=site).first() if site is not None else None
+    if district is None:  # not filled in yet: the certificate names no district
         return Issuer(district="", sponsor="")
-    district = District.for_request(request)
     return Issuer(district=district.name.strip(), sponsor=district.pd_sponsor.strip())
 
 
