@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from wagtail.models import Site
 
 from accounts import roles
 from courses.models import Assignment, ModuleProgress
 from devdata.synthetic import DistrictBuilder, read_curriculum
-from pairs.models import Pair, School
+from pairs.models import District, Pair, School
 
 DEMO_PASSWORD = "tandem-demo-2026"
 DEMO_DOMAIN = "example.org"
+DISTRICT_NAME = "Lakeview Unified School District"
+PD_SPONSOR = "Office of Special Education"
 MAPLE = "Maple Grove Elementary"
 RIVERSIDE = "Riverside Middle School"
 
@@ -84,6 +87,13 @@ def create_demo_district(start_of_year: datetime.date) -> dict[str, int]:
     User = get_user_model()
     created = {"schools": 0, "people": 0, "pairs": 0}
     schools = {}
+    site = Site.objects.get(is_default_site=True)
+    district, _ = District.objects.get_or_create(
+        site=site, defaults={"name": DISTRICT_NAME, "pd_sponsor": PD_SPONSOR}
+    )
+    if not district.name:  # named by nobody yet: the demo names it, and keeps any other name
+        district.name, district.pd_sponsor = DISTRICT_NAME, district.pd_sponsor or PD_SPONSOR
+        district.save()
     for name in (MAPLE, RIVERSIDE):
         schools[name], was_created = School.objects.get_or_create(name=name)
         created["schools"] += was_created

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from courses.models import Assignment, ModuleProgress
 from devdata import demo
-from pairs.models import Pair, School
+from pairs.models import District, Pair, School
 from pairs.scoping import pairs_of
 from reporting.completion_reports import completion_rows
 from reporting.pair_reports import pairs_needing_attention
@@ -132,3 +132,13 @@ def test_every_page_a_demo_person_starts_from_opens(client, demo_at_work, userna
         ]
     for url in urls:
         assert client.get(url).status_code == HTTPStatus.OK, url
+
+
+def test_the_demo_names_its_district_for_the_certificates():
+    call_command("create_demo_district")
+    district = District.objects.get()
+    assert (district.name, district.pd_sponsor) == (demo.DISTRICT_NAME, demo.PD_SPONSOR)
+    district.name = "Our own name"
+    district.save()
+    call_command("create_demo_district")
+    assert District.objects.get().name == "Our own name"
