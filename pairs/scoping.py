@@ -15,6 +15,14 @@ who is asking goes through a function here. The rules:
 The functions take plain users and querysets, so that views, reports,
 exports, the privacy screens and the record of access share one rule. This
 module imports the models it filters; the models do not import it.
+
+Two kinds of query filter by a person without coming here, on purpose:
+- a learner's own learning records (their progress, attempts, assignments,
+  certificates and transcript in ``courses``), read for the signed-in person
+  only, where ``user`` is the one asking: ownership, not scope;
+- the privacy registry's export and erasure (``privacy.registry``), which
+  gather everything held about one person; who may see that export is decided
+  here (``people_for_user``, ``pairs_of_person_for``, ``may_manage_account``).
 """
 
 from __future__ import annotations
