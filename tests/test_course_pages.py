@@ -350,7 +350,7 @@ def test_every_imported_page_answers(client, para):
     call_command("load_curriculum", verbosity=0)
     client.force_login(para)
     pages = Page.objects.type(CourseIndexPage, CoursePage, ModulePage).live()
-    assert pages.count() == 1 + 2 + 12
+    assert pages.count() == 1 + 2 + 14
 
     for page in pages:
         assert client.get(page.url).status_code == HTTPStatus.OK, page.url

@@ -50,5 +50,5 @@ def test_para_takes_an_assigned_module_on_a_phone(world, phone_page):
         "Nothing is assigned to you right now."
     )
     expect(page.get_by_role("region", name="In progress")).to_contain_text(
-        "1 of 8 modules complete"
+        "1 of 9 modules complete"
     )
