@@ -54,7 +54,7 @@ class JobAid:
 
 PLANNING_FIELDS = (
     Field("Students we support", "Names or initials only. Keep the sheet out of students' view."),
-    Field("This week's priority goals", "The academic, behaviour or IEP goals we focus on."),
+    Field("This week's priority goals", "The academic, behavior or IEP goals we focus on."),
     Field(
         "Strategies and accommodations",
         "What each of us will do, and which accommodations each student gets.",
@@ -74,10 +74,11 @@ ROLE_TASKS = (
         "Teaches as planned and tells the teacher how students responded.",
     ),
     Task(
-        "Behaviour support",
-        "Runs the functional behaviour assessment (FBA), writes the behaviour plan "
-        "and coaches the para in it.",
-        "Uses the plan's strategies the same way every time and records behaviour data.",
+        "Behavior support",
+        "Coordinates the team's functional behavior assessment (FBA), writes the "
+        "behavior plan and coaches the para in it.",
+        "Collects the observation data the FBA relies on, then uses the plan's "
+        "strategies the same way every time.",
     ),
     Task(
         "Data",
@@ -86,7 +87,7 @@ ROLE_TASKS = (
     ),
     Task(
         "Families",
-        "Leads all contact with families and reports progress.",
+        "Leads communication with families and reports progress.",
         "Passes observations to the teacher, who decides what families hear.",
     ),
     Task(
