@@ -21,7 +21,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from accounts import roles
 from accounts.email_addresses import belongs_to_someone_else
 from pairs.models import PEOPLE_FIXED, Pair, School
-from pairs.scoping import administered_schools, people_managed_by
+from pairs.scoping import administered_schools, pairs_of, people_managed_by
 
 MAX_IMPORT_BYTES = 1_000_000
 IMPORT_SIGNING_SALT = "pairs.import"
@@ -124,7 +124,7 @@ class ChangePartnerForm(forms.Form):
 
 
 def person_in_active_pair(person) -> bool:
-    return Pair.objects.active().filter(Q(teacher=person) | Q(para=person)).exists()
+    return pairs_of(person).active().exists()
 
 
 class PersonForm(WagtailAdminModelForm):
