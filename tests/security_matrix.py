@@ -34,7 +34,12 @@ RL, RA = REDIRECT_LOGIN, REDIRECT_ADMIN
 # A signed-in para or teacher on any admin URL: a 403 page that says the admin is not
 # for them (accounts.middleware.AdminClosedToLearnersMiddleware), Wagtail's log-in aside.
 CL = FORBIDDEN
-MODULE_ROUTES = ("page:module:mark_read", "page:module:quiz", "page:module:quiz_result")
+MODULE_ROUTES = (
+    "page:module:mark_read",
+    "page:module:quiz",
+    "page:module:quiz_attempts",
+    "page:module:quiz_result",
+)
 
 ROLES = (
     "anonymous",
@@ -251,6 +256,7 @@ EXPECTED: dict[str, dict] = {
         # An empty submission does not fit the quiz: refused before anything is recorded.
         rule(BAD_REQUEST, signed_out=RL),
     ),
+    "page:module:quiz_attempts": SIGNED_IN_GET_ONLY,  # each person sees only their own
     "page:module:quiz_result": entry(OWN_RECORD),
     # The pair's workspace -----------------------------------------------------------
     "my_pairs": SIGNED_IN_GET_ONLY,
