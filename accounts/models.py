@@ -1,5 +1,6 @@
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Permission
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +9,15 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+
+
+class EmailNotifications(models.TextChoices):
+    """Whether, and how often, partner notifications also arrive by email."""
+
+    OFF = "off", _("Never: I look in Tandem")
+    AT_ONCE = "at_once", _("At once, one email per notification")
+    DAILY = "daily", _("One summary a day")
+
 
 # The permission that opens Wagtail's admin, as a lookup on Permission.
 ADMIN_ACCESS = {"content_type__app_label": "wagtailadmin", "codename": "access_admin"}
@@ -27,6 +37,21 @@ class User(AbstractUser):
         choices=roles.LearnerRole.choices,
         blank=True,
         help_text=_("Paras and teachers see the modules written for them."),
+    )
+    # Chosen on the person's account page. Blank language: the browser's choice.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the site and of the emails Tandem sends you."),
+    )
+    email_notifications = models.CharField(
+        _("email me about my pair"),
+        max_length=16,
+        choices=EmailNotifications.choices,
+        default=EmailNotifications.OFF,
+        help_text=_("What waits for you always shows in Tandem; email is extra."),
     )
 
     class Meta:

@@ -169,6 +169,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 
 LANGUAGE_CODE = "en-us"
+# The languages a person can choose on their account page (Spanish is on its way).
+LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True
