@@ -5,14 +5,19 @@ from django.db.models.signals import post_migrate
 def grant_administrator_permissions(sender, **kwargs) -> None:
     from accounts import roles
     from accounts.groups import ensure_permissions, grant
-    from pairs.models import District, Pair, School
+    from pairs.models import DaysWithoutSchool, District, Pair, School
 
     ensure_permissions(sender, using=kwargs.get("using", "default"))
     everything = ["add", "change", "delete", "view"]
-    # The district's own setting (Settings → District) is theirs to edit.
+    # The district's own setting (Settings → District) and its calendar are theirs to edit.
     grant(
         roles.DISTRICT_ADMINISTRATORS,
-        {School: everything, Pair: everything, District: ["change"]},
+        {
+            School: everything,
+            Pair: everything,
+            District: ["change"],
+            DaysWithoutSchool: everything,
+        },
     )
     grant(roles.SCHOOL_ADMINISTRATORS, {School: ["view"], Pair: everything})
 

@@ -180,3 +180,49 @@ class District(BaseSiteSetting):
 
     def __str__(self) -> str:
         return self.name or str(_("District"))
+
+
+class DaysWithoutSchoolQuerySet(models.QuerySet):
+    def from_day(self, day: datetime.date) -> DaysWithoutSchoolQuerySet:
+        """Closures that end on or after ``day``, earliest first."""
+        return self.filter(last_day__gte=day).order_by("first_day")
+
+
+class DaysWithoutSchool(models.Model):
+    """A holiday or a break: days the district's schools are closed, both ends included.
+
+    A try-tomorrow action is offered for the next school day, so these are skipped
+    as weekends are (``workspace.plans.next_school_day``).
+    """
+
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("For example: Thanksgiving break.")
+    )
+    first_day = models.DateField(_("first day without school"))
+    last_day = models.DateField(
+        _("last day without school"),
+        help_text=_("The same as the first day for a single day off."),
+    )
+
+    objects = DaysWithoutSchoolQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_day"]
+        verbose_name = _("days without school")
+        verbose_name_plural = _("days without school")
+        indexes = [models.Index(fields=["last_day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="days_without_school_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValidationError(
+                {"last_day": _("The last day without school cannot be before the first.")}
+            )

@@ -19,7 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from pairs import views
 from pairs.forms import PairForm, PersonForm, SchoolForm
-from pairs.models import Pair, School
+from pairs.models import DaysWithoutSchool, Pair, School
 from pairs.scoping import (
     accounts_managed_by,
     administered_schools,
@@ -200,6 +200,19 @@ class ImportPeopleViewSet(ViewSet):
         return AdministratorsMenuItem
 
 
+class DaysWithoutSchoolViewSet(ModelViewSet):
+    """Holidays and breaks, which the default day to try an action skips. They are the
+    whole district's: its administrators hold the model permissions, nobody else."""
+
+    model = DaysWithoutSchool
+    icon = "date"
+    menu_label = _("Days without school")
+    form_fields = ["name", "first_day", "last_day"]
+    list_display = ["name", "first_day", "last_day"]
+    ordering = ["-first_day"]
+    copy_view_enabled = False
+
+
 class DistrictViewSetGroup(ModelViewSetGroup):
     menu_label = _("District")
     menu_icon = "clipboard-list"
@@ -211,4 +224,5 @@ class DistrictViewSetGroup(ModelViewSetGroup):
         PairViewSet("pairs"),
         PeopleViewSet("people"),
         ImportPeopleViewSet("import_people", url_prefix="import-people"),
+        DaysWithoutSchoolViewSet("days_without_school", url_prefix="days-without-school"),
     )

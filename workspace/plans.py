@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from pairs.models import Pair
+from pairs.models import DaysWithoutSchool, Pair
 from workspace.models import PLAN_FIELDS, CheckIn, WeeklyPlan
 
 # "Joint planning time of 15 to 30 minutes a week" (Stronger Together).
@@ -25,9 +25,22 @@ def monday_of(day: datetime.date) -> datetime.date:
 
 
 def next_school_day(day: datetime.date) -> datetime.date:
-    """The first weekday after ``day``: when a try-tomorrow action is tried by default
-    (Monday after a Friday or a weekend)."""
+    """The first school day after ``day``: when a try-tomorrow action is tried by default.
+
+    Weekends are skipped, and so are the district's days without school
+    (holidays and breaks, kept in the admin): Monday after a Friday, the day
+    after Thanksgiving break ends. One query, however long the breaks.
+    """
     day += datetime.timedelta(days=1)
+    for closure in DaysWithoutSchool.objects.from_day(day):
+        day = _skip_weekend(day)
+        if closure.first_day > day:
+            break
+        day = max(day, closure.last_day + datetime.timedelta(days=1))
+    return _skip_weekend(day)
+
+
+def _skip_weekend(day: datetime.date) -> datetime.date:
     while day.weekday() >= 5:  # Saturday, Sunday
         day += datetime.timedelta(days=1)
     return day
