@@ -46,6 +46,15 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The language of the site and of the emails Tandem sends you."),
     )
+    # The id the district's roster (OneRoster ``sourcedId``) gives the person: a
+    # re-import finds them by it, whatever became of their name or address.
+    roster_id = models.CharField(
+        _("roster id"),
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text=_("The person's id in the district's roster, set by a roster import."),
+    )
     email_notifications = models.CharField(
         _("email me about my pair"),
         max_length=16,
@@ -62,7 +71,13 @@ class User(AbstractUser):
                 condition=~models.Q(email=""),
                 name="unique_email_when_given",
                 violation_error_message=_("Someone already uses this email address."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["roster_id"],
+                condition=~models.Q(roster_id=""),
+                name="unique_roster_id_when_given",
+                violation_error_message=_("Someone else already has this roster id."),
+            ),
         ]
 
     def __str__(self) -> str:
