@@ -9,7 +9,6 @@ email (accounts.adapter), and this task writes and sends it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
@@ -20,6 +19,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import reverse
 from django_tasks import task
+
+from config import links
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class SiteForEmail:
 def site_for_email() -> SiteForEmail:
     return SiteForEmail(
         name=settings.WAGTAIL_SITE_NAME,
-        domain=urlsplit(settings.WAGTAILADMIN_BASE_URL).netloc,
+        domain=links.site_domain(),
     )
 
 
@@ -45,7 +46,7 @@ def password_reset_url(user: AbstractBaseUser) -> str:
         "account_reset_password_from_key",
         kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
     )
-    return urljoin(settings.WAGTAILADMIN_BASE_URL, path)
+    return links.absolute_url(path)
 
 
 def account_for_reset(user_id: int, email: str) -> AbstractBaseUser | None:

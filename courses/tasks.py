@@ -9,7 +9,6 @@ a second task for the same email finds the row and sends nothing.
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -18,6 +17,7 @@ from django.template.loader import render_to_string
 from django_tasks import task
 from wagtail.log_actions import log
 
+from config import links
 from courses.models import Assignment, ReminderLog
 
 REMIND_ACTION = "tandem.remind"
@@ -31,7 +31,7 @@ TEMPLATES = {
 
 def absolute_url(path_or_url: str | None) -> str:
     """A link that works from an inbox: relative paths get the site's base URL."""
-    return urljoin(settings.WAGTAILADMIN_BASE_URL, path_or_url or "/")
+    return links.absolute_url(path_or_url)
 
 
 def render_email(template: str, context: dict, to: str) -> EmailMessage:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from config import links
 from courses import certificates, job_aids
 from courses.certificates import certificate_pdf as render_certificate_pdf
 from courses.certificates import issued_on
@@ -61,18 +62,16 @@ def _own_certificate(request, pk: int) -> Certificate:
     return get_object_or_404(Certificate, pk=pk, user=request.user)
 
 
-def _verify_url(request, certificate: Certificate) -> str:
+def _verify_url(certificate: Certificate) -> str:
     """Where the QR code and the printed link lead: the code already filled in."""
-    return request.build_absolute_uri(
-        reverse("verify_certificate", args=[certificate.verification_code])
-    )
+    return links.absolute_url(reverse("verify_certificate", args=[certificate.verification_code]))
 
 
 @login_required
 @require_safe
 def certificate_detail(request, pk: int):
     certificate = _own_certificate(request, pk)
-    verify_url = _verify_url(request, certificate)
+    verify_url = _verify_url(certificate)
     return render(
         request,
         "courses/certificate.html",
@@ -80,7 +79,7 @@ def certificate_detail(request, pk: int):
             "certificate": certificate,
             "issued_on": issued_on(certificate),
             "verify_url": verify_url,
-            "verify_form_url": request.build_absolute_uri(reverse("verify")),
+            "verify_form_url": links.absolute_url(reverse("verify")),
             # qrcode writes the SVG from the URL alone: nothing typed by anyone.
             "qr_svg": mark_safe(certificates.qr_svg(verify_url)),
             "issuer": certificates.issuer_for(request),
@@ -93,7 +92,7 @@ def certificate_detail(request, pk: int):
 def certificate_pdf(request, pk: int):
     certificate = _own_certificate(request, pk)
     pdf = render_certificate_pdf(
-        certificate, _verify_url(request, certificate), certificates.issuer_for(request)
+        certificate, _verify_url(certificate), certificates.issuer_for(request)
     )
     filename = f"tandem-certificate-{certificate.verification_code}.pdf"
     return HttpResponse(

@@ -81,6 +81,15 @@ PAIRS = [
 ]
 
 
+def serve_default_site_at(address: str) -> None:
+    """Point the default Site at ``host:port``: without ``BASE_URL``, links in emails
+    and certificates are built from it (``config.links``)."""
+    host, colon, port = address.rpartition(":")
+    if not colon:
+        host, port = address, "80"
+    Site.objects.filter(is_default_site=True).update(hostname=host, port=int(port))
+
+
 @transaction.atomic
 def create_demo_district(start_of_year: datetime.date) -> dict[str, int]:
     """Create what is missing; never overwrite what is there (passwords included)."""

@@ -12,7 +12,6 @@ table could use.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from accounts.tasks import password_reset_url
+from config import links
 
 
 def invite_after_commit(users: Iterable) -> None:
@@ -42,9 +42,7 @@ def send_welcome(user_id: int) -> bool:
         "user": user,
         "set_password_url": password_reset_url(user),
         "site_name": settings.WAGTAIL_SITE_NAME,
-        "password_reset_url": urljoin(
-            settings.WAGTAILADMIN_BASE_URL, reverse("account_reset_password")
-        ),
+        "password_reset_url": links.absolute_url(reverse("account_reset_password")),
     }
     subject = render_to_string("pairs/email/welcome_subject.txt", context).strip()
     body = render_to_string("pairs/email/welcome_message.txt", context)

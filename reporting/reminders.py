@@ -153,6 +153,37 @@ class Summary:
             self.queued += 1
 
 
+@dataclass(frozen=True)
+class PlannedEmail:
+    """One email a run would send: what kind, to whom, about what."""
+
+    kind: str
+    to: str
+    about: str
+
+
+def planned_emails(today: datetime.date) -> list[PlannedEmail]:
+    """What ``send_reminders(today)`` would send, without sending or recording anything."""
+    owed = learner_reminders(today)
+    assignments = Assignment.objects.select_related("user", "page").in_bulk(
+        [assignment_id for assignment_id, _, _ in owed]
+    )
+    planned = [
+        PlannedEmail(
+            kind=str(ReminderLog.Kind(kind).label),
+            to=assignments[assignment_id].user.email,
+            about=f"{assignments[assignment_id].page.title}, due {due_on.isoformat()}",
+        )
+        for assignment_id, kind, due_on in owed
+    ]
+    week_of = monday_of(today).isoformat()
+    planned += [
+        PlannedEmail(kind="Weekly digest", to=email, about=f"the week of {week_of}")
+        for email in digest_recipients(today).order_by("pk").values_list("email", flat=True)
+    ]
+    return planned
+
+
 def send_reminders(today: datetime.date) -> Summary:
     """Queue every learner reminder and weekly digest not sent yet."""
     summary = Summary()

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
+from wagtail.models import Site
 
 from courses.models import Assignment, ModuleProgress, ReminderLog
 from reporting.models import AdminDigest
@@ -136,3 +137,31 @@ def test_completing_the_work_stops_the_reminders(district, work, clock):
             user=district.para, module=module, read_at=now, completed_at=now
         )
     assert district.para.email not in {m.to[0] for m in run(day(-3)) + run(day(1))}
+
+
+def test_a_dry_run_lists_what_would_go_out_and_sends_and_records_nothing(district, work):
+    out = io.StringIO()
+    call_command("send_reminders", "--today", day(-3).isoformat(), "--dry-run", stdout=out)
+    listing = out.getvalue()
+    assert f"Due soon: {district.para.email}: Stronger Together, due 2026-12-10" in listing
+    assert f"Weekly digest: {district.school_admin.email}" in listing
+    assert "nothing was sent or recorded" in listing
+    assert mail.outbox == []
+    assert not ReminderLog.objects.exists() and not AdminDigest.objects.exists()
+    # The real run then sends exactly what was listed.
+    listed = {line.split(": ")[1] for line in listing.splitlines() if line.count(": ") >= 2}
+    assert {message.to[0] for message in run(day(-3))} == listed
+
+
+def test_links_in_emails_lead_to_the_base_url_setting(district, work, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://pd.lakeview.example"
+    (due_soon,) = [m for m in run(day(-3)) if m.to[0] == district.para.email]
+    assert "https://pd.lakeview.example/" in due_soon.body
+    assert "testserver" not in due_soon.body
+
+
+def test_without_the_setting_links_lead_to_the_default_site(district, work, settings):
+    settings.WAGTAILADMIN_BASE_URL = ""
+    Site.objects.filter(is_default_site=True).update(hostname="pd.riverside.example", port=8080)
+    (due_soon,) = [m for m in run(day(-3)) if m.to[0] == district.para.email]
+    assert "http://pd.riverside.example:8080/" in due_soon.body

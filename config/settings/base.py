@@ -1,8 +1,11 @@
 """Settings shared by every environment; the other modules override only what differs."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
+
+from config.settings import sign_in
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -36,6 +39,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.clever",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -58,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.OneWayInMiddleware",
     "accounts.middleware.EmailPageTakenAddressMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
@@ -141,11 +151,27 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code sent by email signs anyone in who has an address; paras without one
+# get a username and a one-time set-up link (accounts.setup_links).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Passkeys sign in on their own, without a password first.
+MFA_PASSKEY_LOGIN_ENABLED = True
 # allauth refuses MFA to an account with an unverified address, against someone
 # signing up with another's address; nobody signs up here, and staff who must
 # have MFA would otherwise be locked out by an address they added themselves.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Sign-in through the district's Google, Microsoft, Clever or ClassLink accounts:
+# each is on only when its variables are set (config/settings/sign_in.py, README).
+# Nobody is signed up by it: a sign-in must match someone already invited or
+# rostered (accounts.social).
+SOCIALACCOUNT_ADAPTER = "accounts.social.DistrictSocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = sign_in.sign_in_providers(os.environ)
+TANDEM_DISTRICT_EMAIL_DOMAINS = sign_in.district_email_domains(os.environ)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# Sign-in starts with a POST from the sign-in page, so no other site can start it.
+SOCIALACCOUNT_LOGIN_ON_GET = False
 # Whether administrators and editors must have MFA before they reach the admin.
 TANDEM_REQUIRE_STAFF_MFA = False
 # Seconds without a request after which a staff session ends (0: never).
@@ -153,7 +179,9 @@ TANDEM_STAFF_IDLE_TIMEOUT = 30 * 60
 
 # Wagtail's admin signs in through allauth so its rate limits and MFA apply there too.
 WAGTAIL_SITE_NAME = "Tandem"
-WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+# The site's address in every link that leaves it (emails, certificates): BASE_URL,
+# or when that is unset the default Site's hostname and port (config.links).
+WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "")
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Private pages send visitors to allauth too (accounts.middleware.OneWayInMiddleware

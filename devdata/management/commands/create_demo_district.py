@@ -17,10 +17,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--address",
             default="127.0.0.1:8000",
-            help="where the site will be served, for the closing hint (make run passes HOST)",
+            help=(
+                "host:port where the site will be served (make run passes HOST); links in "
+                "emails and certificates lead there unless BASE_URL is set"
+            ),
         )
 
     def handle(self, *args, **options):
+        demo.serve_default_site_at(options["address"])
         today = timezone.localdate()
         # Pairs start on the first of August of the current school year.
         year = today.year if today.month >= 8 else today.year - 1
