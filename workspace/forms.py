@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import ModulePage
 from pairs.models import Pair
 from workspace.models import PLAN_FIELDS, CheckIn, PairAction, WeeklyPlan
-from workspace.student_data import validate_no_personal_data, validate_student_initials
 
 OUTSIDE_PERIOD = _("Pick a day while this pair works together (from %(start)s).")
 OUTSIDE_PERIOD_ENDED = _("Pick a day while this pair worked together (%(start)s to %(end)s).")
@@ -151,12 +150,6 @@ class WeeklyPlanForm(forms.ModelForm):
             "data_collection": forms.Textarea(attrs={"rows": 4}),
             "communication": forms.Textarea(attrs={"rows": 3}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["students"].validators.append(validate_student_initials)
-        for name in PLAN_FIELDS[1:]:
-            self.fields[name].validators.append(validate_no_personal_data)
 
     def plan_fields(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in PLAN_FIELDS}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import AccessRole, ActionWho, PairRole
 from pairs.models import Pair
+from workspace.student_data import validate_no_personal_data, validate_student_initials
 
 # Which timestamp records each partner's key; the roles are a pair's, not a person's.
 DONE_FIELDS = {PairRole.PARA: "para_done_at", PairRole.TEACHER: "teacher_done_at"}
@@ -60,13 +61,17 @@ class PairAction(models.Model):
         related_name="pair_actions",
     )
     block_id = models.CharField(max_length=64, blank=True)
-    text = models.TextField(_("what to do"), max_length=1000)
+    text = models.TextField(
+        _("what to do"), max_length=1000, validators=[validate_no_personal_data]
+    )
     who = models.CharField(max_length=16, choices=ActionWho.choices, default=ActionWho.TOGETHER)
     records_data = models.BooleanField(default=False)
     planned_for = models.DateField(_("day to try it"))
     para_done_at = models.DateTimeField(null=True, blank=True)
     teacher_done_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(_("what happened"), blank=True, max_length=4000)
+    note = models.TextField(
+        _("what happened"), blank=True, max_length=4000, validators=[validate_no_personal_data]
+    )
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -124,12 +129,31 @@ class WeeklyPlan(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Initials only, separated by commas, for example: J.M., AB"),
+        validators=[validate_student_initials],
     )
-    priority_goals = models.TextField(_("priority goals this week"), blank=True, max_length=2000)
-    strategies = models.TextField(_("strategies and accommodations"), blank=True, max_length=2000)
-    data_collection = models.TextField(_("data collection plan"), blank=True, max_length=2000)
+    priority_goals = models.TextField(
+        _("priority goals this week"),
+        blank=True,
+        max_length=2000,
+        validators=[validate_no_personal_data],
+    )
+    strategies = models.TextField(
+        _("strategies and accommodations"),
+        blank=True,
+        max_length=2000,
+        validators=[validate_no_personal_data],
+    )
+    data_collection = models.TextField(
+        _("data collection plan"),
+        blank=True,
+        max_length=2000,
+        validators=[validate_no_personal_data],
+    )
     communication = models.TextField(
-        _("communication method and frequency"), blank=True, max_length=1000
+        _("communication method and frequency"),
+        blank=True,
+        max_length=1000,
+        validators=[validate_no_personal_data],
     )
     # Bumped on every save; a save based on an older version is refused, not lost.
     version = models.PositiveIntegerField(default=1)
@@ -160,7 +184,9 @@ class CheckIn(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CHECK_IN)
     happened_on = models.DateField(_("date"))
     minutes = models.PositiveSmallIntegerField(_("minutes spent"))
-    note = models.TextField(_("notes"), blank=True, max_length=4000)
+    note = models.TextField(
+        _("notes"), blank=True, max_length=4000, validators=[validate_no_personal_data]
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
