@@ -27,9 +27,19 @@ class School(models.Model):
         blank=True,
         verbose_name=_("school administrators"),
     )
+    # The org's id in the district's roster (OneRoster ``sourcedId``): a re-import
+    # finds the school by it even after a change of name (pairs.roster).
+    roster_id = models.CharField(_("roster id"), max_length=255, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roster_id"],
+                condition=~Q(roster_id=""),
+                name="unique_school_roster_id_when_given",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
