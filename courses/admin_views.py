@@ -57,12 +57,15 @@ class AssignView(WagtailAdminTemplateMixin, FormView):
         ]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(**kwargs)
+        context.update(
+            # The date chooser's script and the people filter's are the form's media.
+            media=context["form"].media,
             action_url=reverse(self.add_url_name),
             submit_button_label=_("Assign"),
             submit_button_active_label=_("Assigning…"),
-            **kwargs,
         )
+        return context
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,6 +117,16 @@ class PairChoiceField(forms.ModelChoiceField):
         return f"{pair} ({pair.school})"
 
 
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Each person with their role and schools, so two Ana Torres can be told apart
+    and a list filtered by typing "para" or a school's name finds the right ones."""
+
+    def label_from_instance(self, person):
+        schools = ", ".join(school.name for school in person.visible_schools)
+        details = ", ".join(filter(None, [person.get_role_display(), schools]))
+        return f"{person.get_full_name() or person.username} ({details})"
+
+
 class AssignForm(forms.Form):
     """What, by when, why, and to whom. Every choice offered is already scoped to
     the administrator, so a person, pair or school outside their schools (typed
@@ -145,9 +155,12 @@ class AssignForm(forms.Form):
         initial=PEOPLE,
         widget=forms.RadioSelect,
     )
-    people = forms.ModelMultipleChoiceField(
+    people = PeopleChoiceField(
         label=gettext_lazy("People"),
         queryset=get_user_model().objects.none(),
+        # Checkboxes work without JavaScript; with it, the box the template puts
+        # above them (``filter_checkboxes.js``) narrows the list as one types.
+        widget=forms.CheckboxSelectMultiple,
         required=False,
         error_messages={
             "invalid_choice": gettext_lazy("Choose people from the schools you administer.")
@@ -175,11 +188,24 @@ class AssignForm(forms.Form):
         required=False,
     )
 
+    class Media:
+        js = ["courses/admin/filter_checkboxes.js"]
+
     def __init__(self, *args, user, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.user, self.today = user, today
         self.fields["page"].choices = [("", "---------"), *page_choices()]
-        self.fields["people"].queryset = assignable_people(user)
+        self.fields["people"].queryset = (
+            assignable_people(user)
+            .order_by("last_name", "first_name", "pk")
+            .prefetch_related(
+                Prefetch(
+                    "schools",
+                    queryset=administered_schools(user).order_by("name"),
+                    to_attr="visible_schools",
+                )
+            )
+        )
         self.fields["pair"].queryset = (
             pairs_administered_by(user).active().select_related("school", "teacher", "para")
         )
