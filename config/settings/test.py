@@ -14,3 +14,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]
+# Tests switch sign-in providers on themselves, whatever this machine's environment holds.
+SOCIALACCOUNT_PROVIDERS = {}
+TANDEM_DISTRICT_EMAIL_DOMAINS: list[str] = []

@@ -1,0 +1,160 @@
+"""Sign-in through the district's Google, Microsoft, Clever and ClassLink accounts.
+
+allauth's providers do the OAuth; this decides who gets in. Only people the
+district already has (invited by an administrator, or imported from its roster)
+sign in this way, and nobody is created by it:
+
+- a provider account already connected to a person signs that person in (the
+  provider's own id decides, never the email alone);
+- otherwise a verified address from the district's domains that belongs to an
+  active person connects the provider account to them, then signs them in;
+- anyone else is refused with a page that says to ask their administrator, and
+  nothing is written.
+
+Each provider's own check comes first: Google's ``hd`` claim must be one of the
+district's domains, Microsoft accounts must be members of the district's tenant
+(not guests invited into it), and Clever users must belong to the district.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
+from allauth.socialaccount.providers.base import AuthProcess
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+# Microsoft marks an account invited into a tenant from elsewhere (B2B guest) this way
+# in its userPrincipalName: https://learn.microsoft.com/en-us/entra/external-id/user-properties
+MICROSOFT_GUEST_MARK = "#EXT#"
+
+
+def _domain_of(email: str) -> str:
+    return email.rpartition("@")[2].lower()
+
+
+def is_district_address(email: str) -> bool:
+    return bool(email) and _domain_of(email) in settings.TANDEM_DISTRICT_EMAIL_DOMAINS
+
+
+def provider_refusal(sociallogin: SocialLogin) -> str | None:
+    """Why this provider account is not one of the district's, or None if it is."""
+    account = sociallogin.account
+    data = account.extra_data or {}
+    if account.provider == "google":
+        # https://developers.google.com/identity/openid-connect/openid-connect#an-id-tokens-payload:
+        # only the hd claim of the ID token says the account is the Workspace's.
+        hosted_domain = str(data.get("hd", "")).lower()
+        if hosted_domain not in settings.TANDEM_DISTRICT_EMAIL_DOMAINS:
+            return _(
+                "This Google account is not one of your district's. Sign in with your "
+                "school Google account, or choose another way to sign in."
+            )
+    elif account.provider == "microsoft":
+        if MICROSOFT_GUEST_MARK in str(data.get("userPrincipalName", "")).upper():
+            return _(
+                "This Microsoft account is a guest in your district's organisation, not "
+                "one of its own. Sign in with your school Microsoft account."
+            )
+    elif account.provider == "clever":
+        district = sociallogin.provider.app.settings.get("district")
+        if str(data.get("data", {}).get("district", "")) != district:
+            return _(
+                "This Clever account belongs to another district. Sign in through your "
+                "own district's Clever portal."
+            )
+    return None
+
+
+def person_for_district_address(sociallogin: SocialLogin):
+    """The one active person whose address is a verified district address of
+    this login, or None.
+
+    allauth's own authentication by email is left off: it would also wipe the
+    person's password (``socialaccount.internal.flows.email_authentication``)
+    and match addresses from any domain.
+    """
+    emails = {
+        address.email.lower()
+        for address in sociallogin.email_addresses
+        if address.verified and is_district_address(address.email)
+    }
+    if not emails:
+        return None
+    by_address = Q()
+    for email in emails:
+        by_address |= Q(email__iexact=email)
+    listed = EmailAddress.objects.filter(by_address).values("user_id")
+    people = list(
+        get_user_model().objects.filter(by_address | Q(pk__in=listed), is_active=True)[:2]
+    )
+    # Two people claiming one address is for an administrator to untangle.
+    return people[0] if len(people) == 1 else None
+
+
+def refuse(request: HttpRequest, reason: str, *, provider_name: str) -> ImmediateHttpResponse:
+    response = render(
+        request,
+        "socialaccount/refused.html",
+        {"reason": reason, "provider_name": provider_name},
+        status=HTTPStatus.FORBIDDEN,
+    )
+    return ImmediateHttpResponse(response)
+
+
+class DistrictSocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(self, request: HttpRequest, provider: str, client_id: str | None = None):
+        """A provider that is not switched on does not exist: its URLs answer 404.
+
+        allauth mounts every installed provider's URLs and raises
+        SocialApp.DoesNotExist (a 500) when one has no app configured; only its
+        OpenID Connect views turn that into a 404 themselves
+        (allauth/socialaccount/providers/openid_connect/views.py).
+        """
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404(_("This way of signing in is not switched on.")) from None
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
+        return False
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        provider_name = sociallogin.provider.name
+        reason = provider_refusal(sociallogin)
+        if reason:
+            raise refuse(request, reason, provider_name=provider_name)
+        # Connecting from the account page: the person is signed in already, and
+        # allauth refuses an account connected to someone else.
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            return
+        if sociallogin.is_existing:
+            return
+        person = person_for_district_address(sociallogin)
+        if (
+            person is not None
+            and not SocialAccount.objects.filter(
+                user=person, provider=sociallogin.account.provider
+            ).exists()
+        ):
+            sociallogin.connect(request, person)
+            return
+        raise refuse(
+            request,
+            _(
+                "Tandem does not know this %(provider)s account yet. Ask your "
+                "administrator to add you, or to check the address they have for you. "
+                "If you already have a Tandem account, sign in another way and connect "
+                "%(provider)s on your account page."
+            )
+            % {"provider": provider_name},
+            provider_name=provider_name,
+        )
