@@ -223,6 +223,8 @@ class ImportCommitForm(forms.Form):
     and tied to the administrator who previewed it."""
 
     payload = forms.CharField(widget=forms.HiddenInput)
+    # Each import signs with its own salt: one's preview cannot be posted to another.
+    salt = IMPORT_SIGNING_SALT
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
@@ -232,7 +234,7 @@ class ImportCommitForm(forms.Form):
     def for_upload(cls, user, name: str, data: bytes) -> ImportCommitForm:
         payload = signing.dumps(
             {"user": user.pk, "name": name, "csv": data.decode("utf-8-sig")},
-            salt=IMPORT_SIGNING_SALT,
+            salt=cls.salt,
             compress=True,
         )
         return cls(user=user, initial={"payload": payload})
@@ -241,7 +243,7 @@ class ImportCommitForm(forms.Form):
         try:
             payload = signing.loads(
                 self.cleaned_data["payload"],
-                salt=IMPORT_SIGNING_SALT,
+                salt=self.salt,
                 max_age=IMPORT_MAX_AGE_SECONDS,
             )
         except signing.SignatureExpired as error:

@@ -81,11 +81,22 @@ class Row:
 
 @dataclass(frozen=True)
 class Problem:
+    """What is wrong, and where: a line of the file (0: the file as a whole), and for
+    a file of several (a roster bundle), which of them."""
+
     line: int
     message: str
+    file: str = ""
 
     def __str__(self) -> str:
-        return _("Line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+        names = {"line": self.line, "message": self.message, "file": self.file}
+        if self.file and self.line:
+            return _("%(file)s, line %(line)d: %(message)s") % names
+        if self.file:
+            return _("%(file)s: %(message)s") % names
+        if not self.line:
+            return self.message[:1].upper() + self.message[1:]
+        return _("Line %(line)d: %(message)s") % names
 
 
 class Change(enum.StrEnum):
@@ -314,7 +325,7 @@ def _check_person(row: Row, first_row, existing, managed, scope: ImportScope) ->
     problems = []
     if not row.email:
         problems.append(_("the email address is missing."))
-    elif not _is_email(row.email):
+    elif not is_email(row.email):
         problems.append(_("“%(email)s” is not a valid email address.") % {"email": row.email})
     elif first_row[row.key] is not row:
         problems.append(
@@ -355,7 +366,7 @@ def _check_person(row: Row, first_row, existing, managed, scope: ImportScope) ->
 def _check_partner(row: Row, partner_row, existing, managed, memberships, school) -> list[str]:
     partner_key = row.partner_email.casefold()
     role = row.role.casefold()
-    if not _is_email(row.partner_email):
+    if not is_email(row.partner_email):
         return [
             _("the partner email “%(email)s” is not a valid email address.")
             % {"email": row.partner_email}
@@ -383,7 +394,7 @@ def _check_partner(row: Row, partner_row, existing, managed, memberships, school
     return []
 
 
-def _is_email(value: str) -> bool:
+def is_email(value: str) -> bool:
     try:
         validate_email(value)
     except ValidationError:
@@ -435,7 +446,7 @@ def apply_import(plan: ImportPlan, *, by=None, source: str = "") -> ImportResult
         row = person.row
         user = person.existing
         if person.change == Change.CREATE:
-            user = User(username=_unique_username(row.email), email=row.email)
+            user = User(username=unique_username(row.email), email=row.email)
             user.set_unusable_password()
             created.append(user)
         if person.change != Change.UNCHANGED:
@@ -444,7 +455,7 @@ def apply_import(plan: ImportPlan, *, by=None, source: str = "") -> ImportResult
             user.save()
             person.school.members.add(user)
             action = LOG_PERSON_CREATED if person.change == Change.CREATE else LOG_PERSON_UPDATED
-            _log(user, action, by, line=row.line, source=source)
+            log_row(user, action, by, line=row.line, source=source)
 
     new_pairs = plan.new_pairs
     emails = {pair.teacher_email for pair in new_pairs} | {pair.para_email for pair in new_pairs}
@@ -455,26 +466,28 @@ def apply_import(plan: ImportPlan, *, by=None, source: str = "") -> ImportResult
             teacher=partners[pair_plan.teacher_email],
             para=partners[pair_plan.para_email],
         )
-        _log(pair, LOG_PAIR_CREATED, by, line=pair_plan.line, source=source)
+        log_row(pair, LOG_PAIR_CREATED, by, line=pair_plan.line, source=source)
 
     result = ImportResult(
         created=len(created), updated=plan.count(Change.UPDATE), pairs_created=len(new_pairs)
     )
     for school in {person.school for person in plan.people}:
-        _log(school, LOG_IMPORT, by, source=source, **result.__dict__)
+        log_row(school, LOG_IMPORT, by, source=source, **result.__dict__)
     invite_after_commit(created)
     return result
 
 
-def _log(instance, action: str, by, **data) -> None:
+def log_row(instance, action: str, by, **data) -> None:
     # Each entry gets its own uuid: Wagtail's history view keeps only the latest
     # entry per (uuid, action), which would hide all but one row of an import.
     log(instance, action, user=by, uuid=uuid.uuid4(), data=data)
 
 
-def _unique_username(email: str) -> str:
+def unique_username(email_or_username: str) -> str:
+    """A free username made from an address's local part (or a username as given)."""
     User = get_user_model()
-    base = re.sub(r"[^\w.+-]", "", email.split("@")[0].casefold())[:140] or "person"
+    local_part = email_or_username.split("@")[0].casefold()
+    base = re.sub(r"[^\w.+-]", "", local_part)[:140] or "person"
     taken = set(
         User.objects.filter(username__istartswith=base).values_list(Lower("username"), flat=True)
     )
