@@ -35,6 +35,8 @@ from django.utils.translation import gettext as _
 # Microsoft marks an account invited into a tenant from elsewhere (B2B guest) this way
 # in its userPrincipalName: https://learn.microsoft.com/en-us/entra/external-id/user-properties
 MICROSOFT_GUEST_MARK = "#EXT#"
+# Clever users whose only roles are these are not staff (https://dev.clever.com/docs/users).
+CLEVER_STUDENT_ROLES = {"student", "contact"}
 
 
 def _domain_of(email: str) -> str:
@@ -65,12 +67,15 @@ def provider_refusal(sociallogin: SocialLogin) -> str | None:
                 "one of its own. Sign in with your school Microsoft account."
             )
     elif account.provider == "clever":
+        clever_user = data.get("data", {})
         district = sociallogin.provider.app.settings.get("district")
-        if str(data.get("data", {}).get("district", "")) != district:
+        if str(clever_user.get("district", "")) != district:
             return _(
                 "This Clever account belongs to another district. Sign in through your "
                 "own district's Clever portal."
             )
+        if set(clever_user.get("roles", {})) <= CLEVER_STUDENT_ROLES:
+            return _("Tandem is for school staff. Students do not have Tandem accounts.")
     return None
 
 

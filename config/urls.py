@@ -12,6 +12,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     # allauth is the one way in; the Django admin is not mounted.
+    # Before allauth's own route for it: a launch from the Clever portal arrives
+    # without state (accounts.views.clever_callback).
+    path(
+        "accounts/clever/login/callback/",
+        account_views.clever_callback,
+        name="clever_portal_callback",
+    ),
     path("accounts/", include("allauth.urls")),
     path("start/", account_views.start, name="start"),
     path("admin/", include(wagtailadmin_urls)),
