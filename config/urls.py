@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("courses.urls")),
     path("", include("workspace.urls")),
+    path("", include("hours.urls")),
 ]
 
 if settings.DEBUG:

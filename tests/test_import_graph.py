@@ -19,8 +19,7 @@ from django.conf import settings
 
 from tests.project import project_apps
 
-# Left to right; the apps in one layer sit side by side. hours has no code yet:
-# its place is kept so that it lands in the right one.
+# Left to right; the apps in one layer sit side by side.
 LAYERS = (
     ("content", "accounts"),
     ("pairs",),
@@ -31,6 +30,7 @@ LAYERS = (
     ("devdata",),
 )
 LAYER_OF = {app: index for index, layer in enumerate(LAYERS) for app in layer}
+
 
 @dataclass(frozen=True)
 class Import:
@@ -84,9 +84,7 @@ def test_every_app_has_its_place_in_the_layout():
 def test_no_app_imports_one_to_its_right():
     root = Path(settings.BASE_DIR).resolve()
     wrong = [
-        found
-        for app in project_apps()
-        for found in wrong_way(app, imports_in(root / app, root))
+        found for app in project_apps() for found in wrong_way(app, imports_in(root / app, root))
     ]
 
     assert not wrong, (

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "pairs",
     "courses",
     "workspace",
+    "hours",
     "reporting",
     "privacy",
     "content",

@@ -1,0 +1,141 @@
+"""The PD-hours ledger: one row per credited activity, with its source.
+
+Rows are derived, not stored: a completed module is read from its progress row
+(its PD hours, as the transcript and certificates read them), verified
+collaboration from check-ins the partner confirmed, and outside PD from what an
+administrator entered. Each hour is therefore recorded once, where it happens,
+and the ledger, the transcript and the reports cannot disagree.
+
+``ledger_for`` reads any number of people in three queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import ModuleProgress
+from hours.models import OutsidePD
+from hours.rules import COLLABORATION, MODULE, OUTSIDE
+from workspace.models import CheckIn
+
+SOURCE_LABELS = {
+    MODULE: _("Tandem modules"),
+    COLLABORATION: _("Verified collaboration"),
+    OUTSIDE: _("Outside PD"),
+}
+MINUTES_PER_HOUR = Decimal(60)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    person_id: int
+    source: str
+    on: datetime.date
+    minutes: Decimal
+    title: str
+    detail: str = ""
+    # The row it comes from: a module progress, a check-in or an outside PD entry.
+    record_id: int = 0
+
+    @property
+    def hours(self) -> Decimal:
+        return as_hours(self.minutes)
+
+    @property
+    def source_label(self) -> str:
+        return str(SOURCE_LABELS[self.source])
+
+
+def as_hours(minutes: Decimal) -> Decimal:
+    return (Decimal(minutes) / MINUTES_PER_HOUR).quantize(Decimal("0.01"))
+
+
+def local_day_bounds(first: datetime.date, last: datetime.date):
+    """Aware datetimes from the start of ``first`` to the start of the day after
+    ``last``, in the site's time zone (a module done at 9 pm counts on its own day)."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min)
+    return start, end.replace(tzinfo=zone)
+
+
+def verified_check_ins() -> QuerySet[CheckIn]:
+    """Check-ins and planning meetings confirmed by the partner who did not log them."""
+    return CheckIn.objects.filter(
+        confirmation__confirmed_by__isnull=False,
+    ).exclude(confirmation__confirmed_by=F("author"))
+
+
+def ledger_for(
+    people: Iterable[int] | QuerySet,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+) -> dict[int, list[LedgerEntry]]:
+    """Each person's ledger rows between ``first`` and ``last`` (both included, either
+    open), oldest first. ``people`` is ids or a queryset of people (read as a subquery)."""
+    ids = people.values("pk") if isinstance(people, QuerySet) else list(people)
+    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
+
+    completed = ModuleProgress.objects.filter(user_id__in=ids, completed_at__isnull=False)
+    outside = OutsidePD.objects.filter(person_id__in=ids)
+    collaboration = verified_check_ins().filter(
+        Q(pair__para_id__in=ids) | Q(pair__teacher_id__in=ids)
+    )
+    if first is not None:
+        completed = completed.filter(completed_at__gte=local_day_bounds(first, first)[0])
+        outside = outside.filter(completed_on__gte=first)
+        collaboration = collaboration.filter(happened_on__gte=first)
+    if last is not None:
+        completed = completed.filter(completed_at__lt=local_day_bounds(last, last)[1])
+        outside = outside.filter(completed_on__lte=last)
+        collaboration = collaboration.filter(happened_on__lte=last)
+
+    for pk, user_id, completed_at, title, pd_hours in completed.values_list(
+        "pk", "user_id", "completed_at", "module__title", "module__pd_hours"
+    ):
+        entries[user_id].append(
+            LedgerEntry(
+                user_id, MODULE, timezone.localdate(completed_at), pd_hours * 60, title, "", pk
+            )
+        )
+    kinds = dict(CheckIn.Kind.choices)
+    for pk, para_id, teacher_id, happened_on, minutes, kind in collaboration.values_list(
+        "pk", "pair__para_id", "pair__teacher_id", "happened_on", "minutes", "kind"
+    ):
+        # Time the two spent together counts for both of them.
+        for person_id in (para_id, teacher_id):
+            entries[person_id].append(
+                LedgerEntry(
+                    person_id,
+                    COLLABORATION,
+                    happened_on,
+                    Decimal(minutes),
+                    str(kinds[kind]),
+                    "",
+                    pk,
+                )
+            )
+    for pk, person_id, completed_on, hours, title, provider in outside.values_list(
+        "pk", "person_id", "completed_on", "hours", "title", "provider"
+    ):
+        entries[person_id].append(
+            LedgerEntry(person_id, OUTSIDE, completed_on, hours * 60, title, provider, pk)
+        )
+    for rows in entries.values():
+        rows.sort(key=lambda row: (row.on, row.source, row.title))
+    return dict(entries)
+
+
+def minutes_by_source(entries: Iterable[LedgerEntry]) -> dict[str, Decimal]:
+    totals = {source: Decimal(0) for source in SOURCE_LABELS}
+    for entry in entries:
+        totals[entry.source] += entry.minutes
+    return totals

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from hours import views
+
+app_name = "hours"
+
+urlpatterns = [
+    path("hours/", views.my_hours, name="mine"),
+    path("hours/people/<int:pk>/statement.pdf", views.statement, name="statement"),
+    path("hours/evidence/<int:pk>/", views.evidence, name="evidence"),
+    path("hours/check-ins/<int:pk>/confirm/", views.confirm_check_in, name="confirm_check_in"),
+]

@@ -1,0 +1,18 @@
+"""The PD-hours screens of the Wagtail admin: outside PD and hire dates, in the
+District menu. The compliance report is ``reporting``'s."""
+
+from __future__ import annotations
+
+from wagtail import hooks
+
+from hours.viewsets import OutsidePDViewSet, PersonnelRecordViewSet
+
+
+@hooks.register("register_admin_viewset")
+def register_outside_pd_viewset():
+    return OutsidePDViewSet("outside_pd", url_prefix="outside-pd")
+
+
+@hooks.register("register_admin_viewset")
+def register_personnel_record_viewset():
+    return PersonnelRecordViewSet("hire_dates", url_prefix="hire-dates")
