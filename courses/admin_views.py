@@ -20,11 +20,17 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from courses.admin_filters import CompletionFilterSet, status_label
-from courses.assigning import AssignForm, AssignmentForm, AssignResult, assign
+from courses.assigning import (
+    AssignForm,
+    AssignmentForm,
+    AssignResult,
+    assign,
+    email_new_due_date,
+)
 from courses.assignment_status import OVERDUE, with_completion
 from courses.models import Assignment
 from pairs.scoping import is_administrator, rows_of_people_in_scope
-from pairs.views import ScopedIndexView
+from pairs.views import ScopedEditView, ScopedIndexView
 from pairs.viewsets import ScopedModelViewSet
 
 
@@ -95,13 +101,27 @@ def success_message(title: str, result: AssignResult) -> str:
     if updated:
         parts.append(
             ngettext(
-                "%(count)s person already had it and now has the new due date.",
-                "%(count)s people already had it and now have the new due date.",
+                "%(count)s person already had it and now has the new due date (emailed "
+                "if it moved).",
+                "%(count)s people already had it and now have the new due date (emailed "
+                "if it moved).",
                 updated,
             )
             % {"count": updated}
         )
     return " ".join(parts)
+
+
+class AssignmentEditView(ScopedEditView):
+    """The date and note of one assignment; a new date is logged and emailed."""
+
+    def save_instance(self):
+        # The form has already put the new date on the instance; its initial is the old.
+        was_due_on = self.form.initial["due_on"]
+        assignment = super().save_instance()
+        if any(change["field"] == "due_on" for change in self.changes):
+            email_new_due_date(assignment, was_due_on)
+        return assignment
 
 
 class AssignmentIndexView(ScopedIndexView):
@@ -121,6 +141,7 @@ class AssignmentViewSet(ScopedModelViewSet):
     # Listed in the "District" menu that pairs.viewsets.DistrictViewSetGroup opens.
     menu_hook = "register_district_menu_item"
     index_view_class = AssignmentIndexView
+    edit_view_class = AssignmentEditView
     add_view_class = AssignView
     filterset_class = CompletionFilterSet
     search_fields = ["user__first_name", "user__last_name", "user__username", "page__title"]

@@ -16,8 +16,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 from wagtail.log_actions import log
@@ -26,8 +28,9 @@ from wagtail.models import Page
 from accounts import roles
 from courses.models import Assignment, CoursePage
 from courses.progress import live_modules_by_course
-from courses.tasks import send_assignment_email
+from courses.tasks import absolute_url, render_email, send_assignment_email
 from pairs import scoping
+from pairs.change_log import change, log_changes
 from pairs.models import Pair, School
 from pairs.scoping import administered_schools, pairs_administered_by, people_for_user
 
@@ -63,12 +66,14 @@ def assign(
     """Assign ``page`` to each of ``people``, due on ``due_on``.
 
     Someone who already has it gets the new due date, and the new note if one
-    was written (an empty note keeps the one they were given).
+    was written (an empty note keeps the one they were given); if the date moved,
+    they are told by email.
     """
     people = list(people)
     now = timezone.now()
     with transaction.atomic():
         existing = list(Assignment.objects.select_for_update().filter(page=page, user__in=people))
+        was_due = {assignment.pk: assignment.due_on for assignment in existing}
         for assignment in existing:
             assignment.due_on = due_on
             assignment.note = note or assignment.note
@@ -81,18 +86,83 @@ def assign(
             if person.pk not in had_it
         )
         names = {person.pk: str(person) for person in people}
-        for action, assignments in ((ASSIGN_ACTION, created), (REASSIGN_ACTION, existing)):
-            for assignment in assignments:
-                log(
-                    assignment,
-                    action,
-                    user=by,
-                    title=f"{page.title} for {names[assignment.user_id]}",
-                    data={"due_on": due_on.isoformat()},
-                )
         for assignment in created:
+            log(
+                assignment,
+                ASSIGN_ACTION,
+                user=by,
+                title=f"{page.title} for {names[assignment.user_id]}",
+                data={"due_on": due_on.isoformat()},
+            )
             send_assignment_email.enqueue(assignment.pk, due_on.isoformat())
+        for assignment in existing:
+            log(
+                assignment,
+                REASSIGN_ACTION,
+                user=by,
+                title=f"{page.title} for {names[assignment.user_id]}",
+                data={
+                    "due_on": due_on.isoformat(),
+                    "was_due_on": was_due[assignment.pk].isoformat(),
+                },
+            )
+            if was_due[assignment.pk] != due_on:
+                email_new_due_date(assignment, was_due[assignment.pk])
     return AssignResult(created, existing)
+
+
+def redate(assignments: Iterable[Assignment], due_on: datetime.date, by) -> list[Assignment]:
+    """Move each of ``assignments`` to ``due_on``: each one moved is logged with its
+    old and new date, and its person told by email. Returns those that moved."""
+    moved = []
+    with transaction.atomic():
+        rows = Assignment.objects.select_for_update().filter(
+            pk__in=[assignment.pk for assignment in assignments]
+        )
+        for assignment in rows.select_related("user", "page"):
+            if assignment.due_on == due_on:
+                continue
+            was_due_on = assignment.due_on
+            assignment.due_on = due_on
+            assignment.save(update_fields=["due_on", "updated_at"])
+            field = Assignment._meta.get_field("due_on")
+            log_changes(
+                assignment,
+                [change("due_on", capfirst(field.verbose_name), was_due_on, due_on)],
+                by,
+                title=f"{assignment.page.title} for {assignment.user}",
+            )
+            email_new_due_date(assignment, was_due_on)
+            moved.append(assignment)
+    return moved
+
+
+def email_new_due_date(assignment: Assignment, was_due_on: datetime.date) -> None:
+    """Tell the person their due date moved, once the move is saved: one email for
+    each change, none for a save that changed nothing."""
+    args = (assignment.pk, was_due_on.isoformat(), assignment.due_on.isoformat())
+    transaction.on_commit(lambda: send_due_date_moved_email.enqueue(*args))
+
+
+@task()
+def send_due_date_moved_email(assignment_id: int, was_due_on: str, due_on: str) -> bool:
+    """The new due date, unless it has moved again since (that move sends its own)."""
+    assignment = (
+        Assignment.objects.select_related("user", "page")
+        .filter(pk=assignment_id, due_on=datetime.date.fromisoformat(due_on))
+        .first()
+    )
+    if assignment is None or not assignment.user.email or not assignment.user.is_active:
+        return False
+    context = {
+        "assignment": assignment,
+        "person": assignment.user,
+        "page": assignment.page,
+        "was_due_on": datetime.date.fromisoformat(was_due_on),
+        "url": absolute_url(assignment.page.url),
+    }
+    render_email("emails/due_date_moved", context, assignment.user.email).send()
+    return True
 
 
 # Forms ------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ audit-log actions. The reports on them are ``reporting``'s."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
@@ -10,6 +12,7 @@ from wagtail.log_actions import LogFormatter
 from courses.admin_views import AssignmentViewSet
 from courses.assigning import ASSIGN_ACTION, REASSIGN_ACTION
 from courses.tasks import REMIND_ACTION
+from pairs.change_log import display
 
 
 @hooks.register("register_admin_viewset")
@@ -17,11 +20,15 @@ def register_assignment_viewset():
     return AssignmentViewSet("assignments")
 
 
+def display_date(iso_date: str | None) -> str:
+    return display(datetime.date.fromisoformat(iso_date)) if iso_date else "?"
+
+
 class DueDateFormatter(LogFormatter):
     template = ""
 
     def format_message(self, log_entry):
-        return self.template % {"due_on": (log_entry.data or {}).get("due_on", "?")}
+        return self.template % {"due_on": display_date((log_entry.data or {}).get("due_on"))}
 
 
 @hooks.register("register_log_actions")
@@ -35,6 +42,15 @@ def register_assignment_log_actions(actions):
     class Reassigned(DueDateFormatter):
         label = _("Assign again")
         template = _("Assigned again: now due %(due_on)s")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            if data.get("was_due_on") in (None, data.get("due_on")):
+                return super().format_message(log_entry)
+            return _("Assigned again: Due on: %(was)s → %(due_on)s") % {
+                "was": display_date(data["was_due_on"]),
+                "due_on": display_date(data["due_on"]),
+            }
 
     @actions.register_action(REMIND_ACTION)
     class Reminded(LogFormatter):

@@ -34,6 +34,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts import roles
+from pairs.change_log import changes_in, log_changes
 from pairs.forms import ChangePartnerForm, ImportCommitForm, ImportUploadForm
 from pairs.importing import (
     COLUMN_HELP,
@@ -60,10 +61,25 @@ class ScopedIndexView(generic.IndexView):
 
 
 class ScopedEditView(generic.EditView):
+    """Edits another school's record as a missing one (404), and writes what each
+    edit changed, old and new, into the record's history (``pairs.change_log``)."""
+
     queryset_for_user = None
 
     def get_queryset(self):
         return self.queryset_for_user(self.request.user)
+
+    def save_instance(self):
+        self.changes = changes_in(self.form)
+        # Wagtail's bare "Edited" only when a save changed nothing anyone reads.
+        self.action_class(
+            self.form.instance,
+            user=self.request.user,
+            form=self.form,
+            log_action=False if self.changes else "wagtail.edit",
+        ).execute(skip_permission_checks=True)
+        log_changes(self.form.instance, self.changes, self.request.user)
+        return self.form.instance
 
 
 class PairEditView(ScopedEditView):

@@ -5,7 +5,7 @@ from wagtail.log_actions import LogFormatter
 
 # Registers the hooks that hold Wagtail's own screens to each administrator's schools.
 import pairs.wagtail_admin_scope  # noqa: F401
-from pairs import importing, partner_change
+from pairs import change_log, importing, partner_change
 from pairs.viewsets import DistrictViewSetGroup
 
 
@@ -86,3 +86,14 @@ def register_partner_change_log_actions(actions):
             "Started on %(started_on)s with a new partner, continuing %(ended)s "
             "(ended %(ended_on)s)"
         )
+
+
+@hooks.register("register_log_actions")
+def register_change_log_action(actions):
+    @actions.register_action(change_log.EDIT_ACTION)
+    class Changed(LogFormatter):
+        label = gettext_lazy("Edit, with what changed")
+
+        def format_message(self, log_entry):
+            changes = (log_entry.data or {}).get("changes") or []
+            return change_log.describe(changes) or _("Edited")

@@ -14,6 +14,7 @@ from wagtail.models import ModelLogEntry, Page
 from accounts import roles
 from courses.assigning import ASSIGN_ACTION, REASSIGN_ACTION
 from courses.models import Assignment, ReminderLog
+from pairs.change_log import EDIT_ACTION
 from tests.clock import TODAY
 from tests.page_factories import make_course
 
@@ -65,7 +66,7 @@ def test_assigning_to_a_school_gives_each_para_one_row_and_an_email(client, dist
 
 
 def test_assigning_to_a_pair_twice_moves_the_due_date_instead_of_duplicating(
-    client, district, course
+    client, district, course, django_capture_on_commit_callbacks
 ):
     module = course.modules()[0]
     client.force_login(district.school_admin)
@@ -74,16 +75,26 @@ def test_assigning_to_a_pair_twice_moves_the_due_date_instead_of_duplicating(
     assert len(mail.outbox) == 2
 
     later = DUE + datetime.timedelta(days=7)
-    response = assign(
-        client, page=module.pk, due_on=later.isoformat(), target="pair", pair=district.pair.pk
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = assign(
+            client, page=module.pk, due_on=later.isoformat(), target="pair", pair=district.pair.pk
+        )
     assert response.status_code == HTTPStatus.FOUND
     rows = assigned(module)
     assert set(rows) == {district.para, district.teacher}
     assert {a.due_on for a in rows.values()} == {later}
     assert {a.note for a in rows.values()} == {"Read this first."}  # no new note: kept
-    assert len(mail.outbox) == 2  # nobody newly assigned, nobody emailed again
-    assert log_actions(REASSIGN_ACTION) == 2
+    # Nobody newly assigned: each is told only that the date moved.
+    moved = mail.outbox[2:]
+    assert sorted(m.to[0] for m in moved) == sorted([district.para.email, district.teacher.email])
+    assert all(f"now due on {later:%A, %B} {later.day}" in m.body for m in moved)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assign(
+            client, page=module.pk, due_on=later.isoformat(), target="pair", pair=district.pair.pk
+        )
+    assert len(mail.outbox) == 4  # the same date again: nothing to tell
+    assert log_actions(REASSIGN_ACTION) == 4
     page = client.get(response.url).text
     assert "already had it and now have the new due date" in page
 
@@ -220,4 +231,4 @@ def test_editing_an_assignment_refuses_a_past_date_and_logs_the_change(
     assert client.post(url, {"due_on": later.isoformat(), "note": ""}).status_code == 302
     near.refresh_from_db()
     assert near.due_on == later
-    assert ModelLogEntry.objects.filter(action="wagtail.edit", object_id=str(near.pk)).exists()
+    assert ModelLogEntry.objects.filter(action=EDIT_ACTION, object_id=str(near.pk)).exists()

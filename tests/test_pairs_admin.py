@@ -12,6 +12,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from accounts import roles
+from pairs.change_log import EDIT_ACTION
 from pairs.models import Pair, School
 from tests.factories import PairFactory, ParaFactory, SchoolFactory, TeacherFactory, UserFactory
 from workspace.models import CheckIn
@@ -204,11 +205,11 @@ def test_editing_a_pair_is_logged_and_shown_in_its_history(client, district):
     pair.refresh_from_db()
     assert pair.ended_on == datetime.date(2026, 12, 18)
     entry = ModelLogEntry.objects.for_instance(pair).get()
-    assert (entry.action, entry.user) == ("wagtail.edit", district.school_admin)
+    assert (entry.action, entry.user) == (EDIT_ACTION, district.school_admin)
 
     history = client.get(reverse("pairs:history", args=[pair.pk]))
     assert history.status_code == HTTPStatus.OK
-    assert "Edited" in history.text
+    assert "Ended on: — → 18 Dec 2026" in history.text
 
 
 def test_a_pair_without_records_can_be_deleted(client, district):
