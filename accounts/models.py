@@ -157,3 +157,30 @@ class User(AbstractUser):
         return Permission.objects.filter(
             Q(user=self) | Q(group__user=self), **ADMIN_ACCESS
         ).exists()
+
+
+class SetupLink(models.Model):
+    """A one-time link with which a person without an email address sets up their
+    account (accounts.setup_links). Only a hash of its secret is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="setup_links"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("set-up link")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(_("Set-up link for %(person)s") % {"person": self.user})
