@@ -27,6 +27,7 @@ from workspace.access_log import Action, Part, record_access_by
 
 ERASE_ACTION = "tandem.erase_person"
 EXPORT_ACTION = "tandem.export_person"
+VIEW_ACTION = "tandem.view_person"
 
 
 @dataclass(frozen=True)
@@ -81,17 +82,17 @@ def collect(person, visible: Visible | None = None) -> list[Section]:
     return sections
 
 
-def export_person(person, by) -> list[Section]:
-    """What an administrator sees or downloads about ``person``: for a person who
-    also belongs to another school, only what belongs to the administrator's
-    schools. Recorded as an export of each pair's records shown, and in the
+def export_person(person, by, action: str = Action.EXPORTED) -> list[Section]:
+    """What an administrator sees (``action`` viewed) or downloads (exported) about
+    ``person``: for a person who also belongs to another school, only what belongs
+    to the administrator's schools. Recorded once in the record of access of each
+    pair whose records it shows (as the pair's whole workspace), and once in the
     person's history."""
     visible = Visible.to(by, person)
     sections = collect(person, visible)
     for pair in Pair.objects.filter(pk__in=visible.pair_ids):
-        for part in (Part.CHECKLIST, Part.PLAN, Part.CHECK_INS):
-            record_access_by(by, pair, part, Action.EXPORTED)
-    log(person, EXPORT_ACTION, user=by)
+        record_access_by(by, pair, Part.WORKSPACE, action)
+    log(person, VIEW_ACTION if action == Action.VIEWED else EXPORT_ACTION, user=by)
     return sections
 
 

@@ -8,10 +8,6 @@ view checks in ``dispatch``: a hidden menu item protects nothing.
 
 from __future__ import annotations
 
-import datetime
-import json
-from decimal import Decimal
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -21,8 +17,6 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.formats import date_format
-from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -30,36 +24,12 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from pairs.scoping import is_administrator, may_manage_account, pairs_for_user, people_for_user
-from privacy.personal_data import Section, as_json, erase_person, export_person
-from workspace.access_log import access_records_for
+from privacy.access_report import AccessReport
+from privacy.personal_data import as_json, erase_person, export_person
+from privacy.readable import readable_groups
+from workspace.access_log import Action, access_records_for
 
 PER_PAGE = 50
-
-
-def display(value) -> str:
-    """One exported value as a person reads it."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, datetime.datetime):
-        return date_format(localtime(value) if is_aware(value) else value, "DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return date_format(value)
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, Decimal | float):
-        return f"{value:g}"
-    return str(value)
-
-
-def readable(section: Section) -> dict:
-    return {
-        "title": section.title,
-        "label": section.label,
-        "columns": [column.replace("__", " ").replace("_", " ") for column in section.columns],
-        "rows": [[display(value) for value in row.values()] for row in section.rows],
-    }
 
 
 class AdministratorView(WagtailAdminTemplateMixin, TemplateView):
@@ -127,11 +97,11 @@ class PersonDataView(PersonMixin, AdministratorView):
 
     def get(self, request, *args, **kwargs):
         self.get_person(people_for_user(request.user))
-        sections = export_person(self.person, by=request.user)
+        sections = export_person(self.person, by=request.user, action=Action.VIEWED)
         return self.render_to_response(
             self.get_context_data(
                 person=self.person,
-                sections=[readable(section) for section in sections],
+                groups=readable_groups(self.person, sections),
                 may_erase=may_erase(request.user, self.person),
             )
         )
@@ -155,18 +125,26 @@ def may_erase(admin, person) -> bool:
 
 
 class EraseForm(forms.Form):
-    confirm = forms.CharField(
-        label=gettext_lazy("Type the person's username to confirm"), max_length=150
+    """Confirmed by choosing the person, shown by name and email address: the
+    administrator came here from that person's page, and says it is them."""
+
+    person = forms.TypedChoiceField(
+        label=gettext_lazy("Who is to be erased?"),
+        widget=forms.RadioSelect,
+        coerce=int,
+        error_messages={"required": gettext_lazy("Choose the person to erase.")},
     )
 
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
+        address = person.email or _("no email address")
+        self.fields["person"].choices = [(person.pk, f"{person} ({address})")]
 
-    def clean_confirm(self):
-        if self.cleaned_data["confirm"].strip() != self.person.username:
-            raise forms.ValidationError(_("That is not this person's username."))
-        return self.cleaned_data["confirm"]
+    def clean_person(self):
+        if self.cleaned_data["person"] != self.person.pk:
+            raise forms.ValidationError(_("Choose the person this page is about."))
+        return self.cleaned_data["person"]
 
 
 class ErasePersonView(PersonMixin, AdministratorView):
@@ -222,21 +200,6 @@ class DistrictAdministratorView(WagtailAdminTemplateMixin, TemplateView):
         return pairs_for_user(self.request.user).select_related("teacher", "para", "school")
 
 
-class PairsAccessIndexView(DistrictAdministratorView):
-    """Every pair, each linking to its record of access."""
-
-    page_title = gettext_lazy("Record of access")
-    template_name = "privacy/admin/pair_access_index.html"
-
-    def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": _("Record of access")}]
-
-    def get_context_data(self, **kwargs):
-        pairs = self.pairs().order_by("school__name", "pk")
-        page = Paginator(pairs, PER_PAGE).get_page(self.request.GET.get("p"))
-        return super().get_context_data(page_obj=page, **kwargs)
-
-
 class PairAccessView(DistrictAdministratorView):
     """Who viewed, changed or exported one pair's records, newest first."""
 
@@ -277,6 +240,7 @@ urlpatterns = [
     path("people/<int:pk>/", PersonDataView.as_view(), name="person"),
     path("people/<int:pk>/export.json", person_json, name="person_json"),
     path("people/<int:pk>/erase/", ErasePersonView.as_view(), name="erase"),
-    path("pairs/", PairsAccessIndexView.as_view(), name="pairs"),
+    path("pairs/", AccessReport.as_view(), name="pairs"),
+    path("pairs/results/", AccessReport.as_view(results_only=True), name="pairs_results"),
     path("pairs/<int:pk>/access/", PairAccessView.as_view(), name="pair_access"),
 ]

@@ -52,6 +52,11 @@ def register_privacy_log_actions(actions):
         label = _("Export personal data")
         message = _("Exported everything held about this person")
 
+    @actions.register_action(personal_data.VIEW_ACTION)
+    class PersonViewed(LogFormatter):
+        label = _("View personal data")
+        message = _("Viewed everything held about this person")
+
     @actions.register_action(personal_data.ERASE_ACTION)
     class PersonErased(LogFormatter):
         label = _("Erase person")

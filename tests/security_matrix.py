@@ -334,7 +334,7 @@ EXPECTED: dict[str, dict] = {
     ),
     "privacy:erase": administered_entry(OK, OK),
     # Access records: the district administrator's alone.
-    "privacy:pairs": entry(
+    "privacy:pairs*": entry(
         rule(signed_out=RL, learners=CL, staff=RA, district_admin=OK, superuser=OK),
         rule(
             signed_out=RL, learners=CL, staff=RA, district_admin=NOT_ALLOWED, superuser=NOT_ALLOWED

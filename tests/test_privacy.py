@@ -167,14 +167,44 @@ def test_the_json_export_holds_each_kind_of_record(person, district):
         assert data[label], label
 
 
-def test_an_export_is_itself_recorded(person, district):
-    signed_in(district.school_admin).get(reverse("privacy:person_json", args=[person.pk]))
-    exported = AccessRecord.objects.filter(user=district.school_admin, action=Action.EXPORTED)
-    assert set(exported.values_list("part", flat=True)) == {
-        Part.PLAN,
-        Part.CHECKLIST,
-        Part.CHECK_INS,
-    }
+def test_opening_the_page_is_one_view_and_the_download_one_export(person, district):
+    admin = signed_in(district.school_admin)
+    by_admin = AccessRecord.objects.filter(user=district.school_admin)
+    admin.get(reverse("privacy:person", args=[person.pk]))
+    assert list(by_admin.values_list("action", "part")) == [(Action.VIEWED, Part.WORKSPACE)]
+    admin.get(reverse("privacy:person_json", args=[person.pk]))
+    assert by_admin.filter(action=Action.EXPORTED).count() == 1
+    assert by_admin.count() == 2
+    history = ModelLogEntry.objects.filter(user=district.school_admin, object_id=str(person.pk))
+    assert sorted(history.values_list("action", flat=True)) == [
+        "tandem.export_person",
+        "tandem.view_person",
+    ]
+
+
+def test_the_page_reads_in_words_grouped_by_what_it_means(person, district):
+    page = (
+        signed_in(district.school_admin)
+        .get(reverse("privacy:person", args=[person.pk]))
+        .content.decode()
+    )
+    teacher = str(district.teacher)
+    for heading in (
+        "Account",
+        "Quiz attempts",
+        f"Weekly plans with {teacher}",
+        f"Check-ins with {teacher}",
+        f"Checklist actions with {teacher}",
+        "Work assigned to them",
+    ):
+        assert f">{heading}</h2>" in page, heading
+    # Questions by their text, and no model labels or database keys.
+    quiz = questions_from_quiz(QuizAttempt.objects.get().module.quiz)
+    assert quiz[0].prompt in page
+    assert quiz[0].id not in page
+    assert "courses.QuizAttempt" not in page and "pair_id" not in page
+    # The person who assigned the work, by name.
+    assert str(district.school_admin) in page
 
 
 @pytest.mark.parametrize("name", ["person", "person_json", "erase"])
@@ -238,9 +268,9 @@ def test_erasing_a_person_leaves_no_row_that_names_them(person, district):
     admin = signed_in(district.school_admin)
     url = reverse("privacy:erase", args=[person.pk])
     assert admin.get(url).status_code == HTTPStatus.OK
-    refused = admin.post(url, {"confirm": "someone-else"})
+    refused = admin.post(url, {"person": district.para.pk})
     assert refused.status_code == HTTPStatus.OK and User.objects.filter(pk=PERSON_ID).exists()
-    response = admin.post(url, {"confirm": person.username})
+    response = admin.post(url, {"person": person.pk})
 
     assert response.status_code == HTTPStatus.FOUND
     assert references_to(PERSON_ID, needles) == []
@@ -352,6 +382,42 @@ def test_the_district_administrator_reads_a_pairs_record_of_access(pair, distric
     assert "School administrator" in page and "Check-in log" in page
     index = signed_in(district.district_admin).get(reverse("privacy:pairs"))
     assert reverse("privacy:pair_access", args=[pair.pk]) in index.content.decode()
+
+
+def test_the_record_of_access_filters_and_exports_what_it_shows(pair, district, clock):
+    clock.move_to("2026-11-02 09:00")
+    record_access_by(district.school_admin, pair, Part.PLAN, Action.VIEWED)
+    clock.move_to("2026-11-16 09:00")
+    record_access_by(pair.para, pair, Part.CHECK_INS, Action.CHANGED)
+    record_access_by(district.other_pair.para, district.other_pair, Part.PLAN, Action.VIEWED)
+    admin = signed_in(district.district_admin)
+    url = reverse("privacy:pairs")
+
+    def shown(**filters) -> str:
+        """The table of records, without the filters' own lists of names."""
+        response = admin.get(reverse("privacy:pairs_results"), filters)
+        assert response.status_code == HTTPStatus.OK
+        return response.content.decode()
+
+    assert str(district.other_pair.para) in shown()
+    by_pair = shown(pair=pair.pk)
+    assert str(pair.para) in by_pair and str(district.other_pair.para) not in by_pair
+    changed = shown(action=Action.CHANGED)
+    assert str(pair.para) in changed and str(district.school_admin) not in changed
+    by_person = shown(person=district.school_admin.pk)
+    assert str(district.school_admin) in by_person and "Changed" not in by_person
+    early = shown(at_from="2026-11-01", at_to="2026-11-08")
+    assert str(district.school_admin) in early and "1 access record\n" in early
+    # A malformed date is said so, and loses nothing.
+    malformed = admin.get(url, {"at_from": "next tuesday"})
+    assert "Enter a valid date." in malformed.content.decode()
+
+    export = admin.get(url, {"pair": pair.pk, "export": "csv"})
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "When,Who,As,Pair,Action,Records"
+    assert len(lines) == 3
+    assert lines[1].startswith("2026-11-16 09:00:00,") and "Changed,Check-in log" in lines[1]
+    assert str(pair) in lines[1] and str(pair.para) in lines[1]
 
 
 def test_a_school_administrator_cannot_read_the_record_of_access(pair, district):

@@ -1,0 +1,37 @@
+"""A school administrator finds a person on the Personal data page, reads what is
+held about them in words, and erases them by choosing them from the page."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from tests.browser.helpers import serious_accessibility_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_erasure_is_confirmed_by_choosing_the_person_shown_by_name_and_email(world, signed_in):
+    para = world.para
+    page = signed_in(world.school_admin).new_page()
+    page.goto("/admin/privacy/")
+    page.get_by_label("Name, email address or username").fill(para.last_name)
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name=str(para), exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Data held about {para}")
+    expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Pairs", exact=True)).to_be_visible()
+    assert serious_accessibility_violations(page) == []
+
+    page.get_by_role("link", name="Erase this person").click()
+    expect(page.locator("main dl")).to_contain_text(para.email)
+    assert serious_accessibility_violations(page) == []
+    # Not choosing is refused, with the reason, and erases nothing.
+    page.get_by_role("button", name="Erase this person").click()
+    expect(page.get_by_text("Choose the person to erase.")).to_be_visible()
+    assert get_user_model().objects.filter(pk=para.pk).exists()
+
+    page.get_by_role("radio", name=f"{para} ({para.email})").check()
+    page.get_by_role("button", name="Erase this person").click()
+    expect(page.locator(".messages")).to_contain_text("The person is erased.")
+    assert not get_user_model().objects.filter(pk=para.pk).exists()
