@@ -91,7 +91,7 @@ def test_concurrent_saves_do_not_lose_an_edit(pair):
 
     assert second.status_code == HTTPStatus.CONFLICT
     page = second.content.decode()
-    assert "Your changes were not saved." in page
+    assert "Your changes were not saved yet." in page
     assert "<p>The para's strategies.</p>" in page  # theirs, saved, rendered
     assert "The teacher&#x27;s strategies.</textarea>" in page  # yours, kept in the form
     assert 'name="version" value="2"' in page  # a second save is a deliberate one

@@ -130,8 +130,15 @@ class CheckInForm(forms.ModelForm):
 
 
 class WeeklyPlanForm(forms.ModelForm):
-    """The toolkit's planning template. ``version`` is the plan the form was based on
-    (0 for a week with no plan yet), so a save over someone else's edit is refused."""
+    """The toolkit's planning template.
+
+    ``version`` is the plan the form was based on (0 for a week with no plan yet)
+    and ``base_<field>`` the values it started from, so a save over a partner's
+    edit can be merged field by field (``plans.merge_plan``). After a conflict,
+    ``keep_<field>`` says, for a field both changed, whose text to keep.
+    """
+
+    KEEP_MINE, KEEP_THEIRS = "mine", "theirs"
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
@@ -139,7 +146,7 @@ class WeeklyPlanForm(forms.ModelForm):
         model = WeeklyPlan
         fields = list(PLAN_FIELDS)
         help_texts = {
-            "priority_goals": _("Academic, behavioural or IEP goals. You can use Markdown."),
+            "priority_goals": _("Academic, behavioural or IEP goals."),
             "strategies": _("The strategies and accommodations you will both use."),
             "data_collection": _("What, how and when to collect data."),
             "communication": _("For example: a daily check-in, a shared document, a meeting."),
@@ -151,5 +158,49 @@ class WeeklyPlanForm(forms.ModelForm):
             "communication": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, conflicts: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflicts = conflicts
+        for name in PLAN_FIELDS:
+            self.fields[f"base_{name}"] = forms.CharField(
+                required=False, strip=False, widget=forms.HiddenInput
+            )
+            self.fields[f"keep_{name}"] = forms.ChoiceField(
+                label=_("Which version to keep"),
+                required=False,
+                choices=[
+                    (self.KEEP_MINE, _("Mine, as it is in the box below")),
+                    (self.KEEP_THEIRS, _("My partner's, as saved")),
+                ],
+                widget=forms.RadioSelect,
+            )
+            if name in conflicts:
+                self.initial[f"keep_{name}"] = self.KEEP_MINE
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in PLAN_FIELDS:
+            if cleaned.get(f"keep_{name}") == self.KEEP_THEIRS:
+                cleaned[name] = cleaned.get(f"base_{name}", "")
+        return cleaned
+
+    def plan_rows(self) -> list[dict]:
+        """Each plan field with, when both partners changed it, its choice."""
+        return [
+            {
+                "field": self[name],
+                "conflict": name in self.conflicts,
+                "keep": self[f"keep_{name}"],
+                "base": self[f"base_{name}"].value() or "",
+            }
+            for name in PLAN_FIELDS
+        ]
+
     def plan_fields(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in PLAN_FIELDS}
+
+    def plan_base(self) -> dict[str, str] | None:
+        """What the editor started from, if the form said (it always does)."""
+        if not all(f"base_{name}" in self.data for name in PLAN_FIELDS):
+            return None
+        return {name: self.cleaned_data[f"base_{name}"] for name in PLAN_FIELDS}

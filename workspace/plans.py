@@ -57,47 +57,130 @@ def prefill_from(pair: Pair, monday: datetime.date) -> WeeklyPlan | None:
     return pair.plans.filter(week_of__lt=monday).order_by("-week_of").first()
 
 
+def _same(a: str, b: str) -> bool:
+    # A textarea posts CRLF; a hidden input's value comes back with LF.
+    return a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+
+
+@dataclass(frozen=True)
+class PlanMerge:
+    """Three versions of a plan folded into one, field by field."""
+
+    values: dict[str, str]
+    # Fields the partner changed and the editor did not: theirs, kept.
+    from_partner: tuple[str, ...]
+    # Fields both changed, each their own way: the editor has to choose.
+    conflicts: tuple[str, ...]
+
+
+def merge_plan(
+    base: dict[str, str] | None, mine: dict[str, str], theirs: dict[str, str]
+) -> PlanMerge:
+    """Merge an editor's plan (``mine``, edited from ``base``) with the one saved
+    meanwhile (``theirs``). Without a base (an editor that did not say what it
+    started from) every field that differs is a conflict: nothing is guessed."""
+    values, from_partner, conflicts = {}, [], []
+    for name in PLAN_FIELDS:
+        if _same(mine[name], theirs[name]):
+            values[name] = mine[name]
+        elif base is not None and _same(mine[name], base[name]):
+            values[name] = theirs[name]
+            from_partner.append(name)
+        elif base is not None and _same(theirs[name], base[name]):
+            values[name] = mine[name]
+        else:
+            values[name] = mine[name]
+            conflicts.append(name)
+    return PlanMerge(values, tuple(from_partner), tuple(conflicts))
+
+
 @dataclass(frozen=True)
 class PlanSave:
-    """The saved plan, or (when someone saved first) the plan as they left it."""
+    """The saved plan; or, when both partners changed the same field, the plan as
+    the partner left it, with the fields to choose between and the merge so far."""
 
     plan: WeeklyPlan
-    conflict: bool
+    conflicts: tuple[str, ...] = ()
+    from_partner: tuple[str, ...] = ()
+    values: dict[str, str] | None = None
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.conflicts)
+
+
+def plan_values(plan: WeeklyPlan | None) -> dict[str, str]:
+    return {name: getattr(plan, name) if plan else "" for name in PLAN_FIELDS}
+
+
+# A save races a partner's at most this many times in a row before giving up and
+# asking; each round means someone else saved in between.
+MERGE_ATTEMPTS = 5
 
 
 def save_plan(
-    pair: Pair, monday: datetime.date, fields: dict[str, str], based_on: int, user
+    pair: Pair,
+    monday: datetime.date,
+    fields: dict[str, str],
+    based_on: int,
+    user,
+    base: dict[str, str] | None = None,
 ) -> PlanSave:
-    """Save the week's plan if nobody changed it since version ``based_on`` was read.
+    """Save the week's plan that the editor read at version ``based_on`` (with the
+    values ``base``) and changed to ``fields``.
 
-    The version check and the increment are one UPDATE ... WHERE version = N,
-    so of two saves based on the same version exactly one wins; the other gets
-    the winner back to show beside its own text. ``based_on`` 0 means the
-    editor saw no plan for the week: creating it races on the unique constraint.
+    The version check and the increment are one UPDATE ... WHERE version = N, so
+    of two saves based on the same version exactly one lands as it is. The other
+    is merged with the winner field by field (``merge_plan``): what only one of
+    them changed is kept from each, and is saved against the winner's version;
+    if both changed the same field, nothing is saved and the fields are named.
+    ``based_on`` 0 means the editor saw no plan for the week: creating it races
+    on the unique constraint.
     """
     values = {name: fields[name] for name in PLAN_FIELDS}
-    now = timezone.now()
     week = pair.plans.filter(week_of=monday)
-    if based_on > 0:
-        updated = week.filter(version=based_on).update(
-            **values, version=F("version") + 1, updated_by=user, updated_at=now
-        )
-        if updated:
-            return PlanSave(week.get(), conflict=False)
-    else:
-        try:
-            with transaction.atomic():
-                plan = WeeklyPlan.objects.create(
-                    pair=pair, week_of=monday, updated_by=user, updated_at=now, **values
-                )
-            return PlanSave(plan, conflict=False)
-        except IntegrityError:
-            pass
-    current = week.select_related("updated_by").first()
-    if current is None:
-        # Based on a version of a plan that no longer exists: start it afresh.
-        return save_plan(pair, monday, fields, 0, user)
-    return PlanSave(current, conflict=True)
+    from_partner: set[str] = set()
+    for _attempt in range(MERGE_ATTEMPTS):
+        now = timezone.now()
+        if based_on > 0:
+            updated = week.filter(version=based_on).update(
+                **values, version=F("version") + 1, updated_by=user, updated_at=now
+            )
+            if updated:
+                return PlanSave(week.get(), from_partner=_in_order(from_partner))
+        else:
+            try:
+                with transaction.atomic():
+                    plan = WeeklyPlan.objects.create(
+                        pair=pair, week_of=monday, updated_by=user, updated_at=now, **values
+                    )
+                return PlanSave(plan, from_partner=_in_order(from_partner))
+            except IntegrityError:
+                # A partner created the week first; the editor started from an
+                # empty plan, or from the one the form was filled in from.
+                base = base if base is not None else plan_values(None)
+        current = week.select_related("updated_by").first()
+        if current is None:
+            # Based on a version of a plan that no longer exists: start it afresh.
+            based_on, base = 0, plan_values(None)
+            continue
+        merged = merge_plan(base, values, plan_values(current))
+        from_partner.update(merged.from_partner)
+        if merged.conflicts:
+            return PlanSave(
+                current,
+                conflicts=merged.conflicts,
+                from_partner=_in_order(from_partner),
+                values=merged.values,
+            )
+        values, based_on, base = merged.values, current.version, plan_values(current)
+    return PlanSave(
+        current, conflicts=PLAN_FIELDS, from_partner=_in_order(from_partner), values=values
+    )
+
+
+def _in_order(names: set[str]) -> tuple[str, ...]:
+    return tuple(name for name in PLAN_FIELDS if name in names)
 
 
 @dataclass(frozen=True)

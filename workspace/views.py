@@ -37,11 +37,13 @@ from workspace.forms import (
     WeeklyPlanForm,
 )
 from workspace.health import pair_health
-from workspace.models import PLAN_FIELDS, CheckIn, PairAction
+from workspace.models import PLAN_FIELDS, CheckIn, PairAction, WeeklyPlan
 from workspace.overview import checklist_actions, pair_overview
 from workspace.plans import (
+    PlanSave,
     monday_of,
     next_school_day,
+    plan_values,
     planning_time,
     prefill_from,
     save_plan,
@@ -237,24 +239,30 @@ def weekly_plan(request: HttpRequest, pair: Pair, week: datetime.date | None = N
             form.add_error(None, _("This week is outside the time this pair works together."))
         elif form.is_valid():
             saved = save_plan(
-                pair, monday, form.plan_fields(), form.cleaned_data["version"], request.user
+                pair,
+                monday,
+                form.plan_fields(),
+                form.cleaned_data["version"],
+                request.user,
+                base=form.plan_base(),
             )
             # A refused save shows the saved plan: that is a view, not a change.
             record_access(request, pair, Part.PLAN, Action.VIEWED if saved.conflict else None)
             if not saved.conflict:
-                messages.success(request, _("The plan for this week is saved."))
+                messages.success(request, _plan_saved_message(saved))
                 return redirect("weekly_plan_week", pk=pair.pk, week=monday)
-            # Keep what they typed; base it on the saved version so a second save is deliberate.
-            data = request.POST.copy()
-            data["version"] = saved.plan.version
-            form, plan, conflict, status = WeeklyPlanForm(data), saved.plan, saved.plan, 409
+            # The merge so far, based on the saved version, asking only about the
+            # fields both changed: a second save is a deliberate one.
+            form = WeeklyPlanForm(_conflict_data(saved), conflicts=saved.conflicts)
+            plan, conflict, status = saved.plan, saved, 409
     else:
         record_access(request, pair, Part.PLAN)
         source = plan
         if source is None:
             source = prefilled_from = prefill_from(pair, monday)
-        initial = {name: getattr(source, name) for name in PLAN_FIELDS} if source else {}
-        form = WeeklyPlanForm(initial={**initial, "version": plan.version if plan else 0})
+        values = plan_values(source)
+        base = {f"base_{name}": value for name, value in values.items()}
+        form = WeeklyPlanForm(initial={**values, **base, "version": plan.version if plan else 0})
 
     weeks = list(pair.plans.order_by("-week_of").values_list("week_of", flat=True))
     return render(
@@ -278,6 +286,26 @@ def weekly_plan(request: HttpRequest, pair: Pair, week: datetime.date | None = N
         },
         status=status,
     )
+
+
+def _conflict_data(saved: PlanSave) -> dict[str, str]:
+    data = {"version": str(saved.plan.version)}
+    for name in PLAN_FIELDS:
+        data[name] = saved.values[name]
+        data[f"base_{name}"] = getattr(saved.plan, name)
+    return data
+
+
+def _plan_saved_message(saved: PlanSave) -> str:
+    if not saved.from_partner:
+        return _("The plan for this week is saved.")
+    labels = ", ".join(
+        str(WeeklyPlan._meta.get_field(name).verbose_name) for name in saved.from_partner
+    )
+    return _(
+        "The plan for this week is saved. Your partner changed it while you were "
+        "editing; their changes to %(fields)s are kept too."
+    ) % {"fields": labels}
 
 
 # The check-in log -------------------------------------------------------------------
