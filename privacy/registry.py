@@ -377,6 +377,7 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
     "pairs.School": PersonalData(("members", "administrators"), _export_schools, _erase_schools),
     "pairs.Pair": PersonalData(("teacher", "para"), _export_pairs, _erase_pairs),
     "pairs.District": NoPersonalData("The district's name and PD sponsor, per site."),
+    "pairs.DaysWithoutSchool": NoPersonalData("The district's holidays and breaks."),
     "courses.Assignment": PersonalData(
         ("user", "assigned_by", "note"), _export_assignments, _erase_assignments
     ),
