@@ -21,4 +21,7 @@ class HoursConfig(AppConfig):
     verbose_name = "PD hours"
 
     def ready(self) -> None:
+        from hours import signals
+
         post_migrate.connect(grant_administrator_permissions, sender=self)
+        signals.connect()

@@ -16,9 +16,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -40,7 +40,7 @@ class EvidenceStorage(FileSystemStorage):
     """A folder outside the public media, read from the setting on each use (tests
     point it at a temporary folder). It has no URL: ``url()`` refuses."""
 
-    @cached_property
+    @property
     def base_location(self):
         return evidence_root()
 
@@ -109,3 +109,11 @@ def validate_evidence(upload) -> None:
 
 def content_type_of(name: str) -> str:
     return CONTENT_TYPES[EXTENSIONS[Path(name).suffix.lower()]]
+
+
+def delete_files_on_commit(names) -> None:
+    """Remove evidence files once the transaction that removed their rows commits,
+    so a rolled-back deletion keeps both."""
+    names = [name for name in names if name]
+    if names:
+        transaction.on_commit(lambda: [evidence_storage.delete(name) for name in names])

@@ -86,14 +86,12 @@ def confirm_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     """An outside PD entry's evidence file, to the person and their administrators."""
     entry = get_object_or_404(outside_pd_for(request.user).exclude(evidence=""), pk=pk)
-    response = FileResponse(
+    # Pages for signed-in people are never cached (accounts.middleware), this one included.
+    return FileResponse(
         entry.evidence.open("rb"),
         content_type=content_type_of(entry.evidence.name),
         filename=Path(entry.evidence.name).name,
     )
-    # Never cached by a shared proxy: it is one person's record.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -111,5 +109,4 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     name = slugify(person.get_full_name() or person.username) or "person"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="pd-hours-{name}-{today:%Y-%m-%d}.pdf"'
-    response["Cache-Control"] = "private, no-store"
     return response

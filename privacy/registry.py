@@ -365,6 +365,27 @@ def _erase_confirmations(user, pseudonym) -> int:
     return deleted
 
 
+def _export_outside_pd(user) -> list[Row]:
+    return _values(
+        model("hours.OutsidePD").objects.filter(Q(person=user) | Q(entered_by=user)),
+        ("person_id", "title", "provider", "completed_on", "hours", "delivery", "evidence",
+         "entered_by_id"),
+    )  # fmt: skip
+
+
+def _erase_outside_pd(user, pseudonym) -> int:
+    """The person's outside PD goes, evidence files too (removed once the erasure
+    commits, so a rolled-back erasure keeps them); entries they made for others
+    stay, as entered by the pseudonym."""
+    from hours.evidence import delete_files_on_commit
+
+    OutsidePD = model("hours.OutsidePD")
+    own = OutsidePD.objects.filter(person=user)
+    delete_files_on_commit(own.exclude(evidence="").values_list("evidence", flat=True))
+    deleted, _by_model = own.delete()
+    return deleted + OutsidePD.objects.filter(entered_by=user).update(entered_by=pseudonym)
+
+
 PAGE_TYPE = NoPersonalData(
     "A page type: its owner and lock holder are wagtailcore.Page fields, declared there."
 )
@@ -434,6 +455,21 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
         ("pair_id", "kind", "happened_on", "minutes", "note"),
         shared=_in_pairs_of,
     ),
+    "hours.OutsidePD": PersonalData(
+        ("person", "title", "provider", "evidence", "entered_by"),
+        _export_outside_pd,
+        _erase_outside_pd,
+    ),
+    "hours.CheckInConfirmation": attributed(
+        "hours.CheckInConfirmation",
+        ("confirmed_by",),
+        ("check_in_id", "check_in__pair_id", "confirmed_at"),
+        shared=lambda user: Q(check_in__pair__teacher=user) | Q(check_in__pair__para=user),
+    ),
+    "hours.PersonnelRecord": owned(
+        "hours.PersonnelRecord", "person", ("hired_on", "registration_starts_on")
+    ),
+    "hours.HoursRules": NoPersonalData("Which state rules the district follows."),
     "reporting.AdminDigest": owned(
         "reporting.AdminDigest", "administrator", ("week_of", "sent_at")
     ),

@@ -1,6 +1,10 @@
 """How long a pair's records are kept: plans, actions and check-ins from school
 years older than ``TANDEM_RETENTION_SCHOOL_YEARS`` (default 3: this school year
 and the two before it) are deleted by ``manage.py purge_old_records``, run from cron.
+
+Outside PD (with its evidence files) follows the same cutoff, and neither it nor a
+verified check-in is deleted while a state rule the district follows requires it
+kept (``hours.retention``): the purge reports what it keeps and why.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from courses.transcript import SCHOOL_YEAR_STARTS, school_year_of
+from hours.retention import Kept, retention_for
 from workspace.models import CheckIn, PairAction, WeeklyPlan
 
 DEFAULT_SCHOOL_YEARS = 3
@@ -35,10 +40,12 @@ class Purge:
     plans: int
     actions: int
     check_ins: int
+    outside_pd: int = 0
+    kept: tuple[Kept, ...] = ()
 
     @property
     def total(self) -> int:
-        return self.plans + self.actions + self.check_ins
+        return self.plans + self.actions + self.check_ins + self.outside_pd
 
 
 # Each record dates from the day it is about, not the day it was typed in.
@@ -52,9 +59,13 @@ def old_records(cutoff: datetime.date) -> list:
 def purge_old_records(today: datetime.date, *, dry_run: bool = False) -> Purge:
     cutoff = retention_cutoff(today, retention_school_years())
     with transaction.atomic():
-        querysets = old_records(cutoff)
+        retention = retention_for(today, cutoff)
+        plans, actions, check_ins = old_records(cutoff)
+        check_ins = check_ins.exclude(pk__in=retention.check_ins_kept.values("pk"))
+        querysets = [plans, actions, check_ins, retention.outside_pd_to_delete]
         counts = [queryset.count() for queryset in querysets]
         if not dry_run:
+            # Outside PD is deleted row by row (its signal removes the evidence file).
             for queryset in querysets:
                 queryset.delete()
-    return Purge(cutoff, *counts)
+    return Purge(cutoff, *counts, kept=tuple(retention.kept))

@@ -31,3 +31,7 @@ class Command(BaseCommand):
             f"{verb} {purge.plans} plans, {purge.actions} actions and {purge.check_ins} "
             f"check-ins dated before {purge.cutoff:%Y-%m-%d}."
         )
+        if purge.outside_pd:
+            self.stdout.write(f"{verb} {purge.outside_pd} outside PD entries and their evidence.")
+        for kept in purge.kept:
+            self.stdout.write(str(kept))
