@@ -30,7 +30,7 @@ from courses.assigning import (
 from courses.assignment_status import OVERDUE, with_completion
 from courses.models import Assignment
 from pairs.scoping import is_administrator, rows_of_people_in_scope
-from pairs.views import ScopedEditView, ScopedIndexView
+from pairs.views import BulkActionsIndexView, ScopedEditView, bulk_title_id
 from pairs.viewsets import ScopedModelViewSet
 
 
@@ -124,7 +124,7 @@ class AssignmentEditView(ScopedEditView):
         return assignment
 
 
-class AssignmentIndexView(ScopedIndexView):
+class AssignmentIndexView(BulkActionsIndexView):
     add_item_label = gettext_lazy("Assign a course or module")
 
     def get_base_queryset(self):
@@ -150,6 +150,7 @@ class AssignmentViewSet(ScopedModelViewSet):
             "user",
             label=gettext_lazy("Person"),
             get_url=lambda a: reverse("assignments:edit", args=[a.pk]),
+            get_title_id=bulk_title_id("assignment"),
         ),
         Column("page", label=gettext_lazy("Course or module"), accessor="page.title"),
         Column("due_on", label=gettext_lazy("Due"), sort_key="due_on"),

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from courses import bulk_actions
 from courses.admin_views import AssignmentViewSet
 from courses.assigning import ASSIGN_ACTION, REASSIGN_ACTION
+from courses.models import ReminderLog
 from courses.tasks import REMIND_ACTION
 from pairs.change_log import display
 
@@ -18,6 +20,10 @@ from pairs.change_log import display
 @hooks.register("register_admin_viewset")
 def register_assignment_viewset():
     return AssignmentViewSet("assignments")
+
+
+for bulk_action in bulk_actions.BULK_ACTIONS:
+    hooks.register("register_bulk_action", bulk_action)
 
 
 def display_date(iso_date: str | None) -> str:
@@ -50,6 +56,15 @@ def register_assignment_log_actions(actions):
             return _("Assigned again: Due on: %(was)s → %(due_on)s") % {
                 "was": display_date(data["was_due_on"]),
                 "due_on": display_date(data["due_on"]),
+            }
+
+    @actions.register_action(bulk_actions.REMIND_NOW_ACTION)
+    class RemindNow(LogFormatter):
+        label = _("Send a reminder now")
+
+        def format_message(self, log_entry):
+            return _("Reminder asked for (%(kind)s)") % {
+                "kind": ReminderLog.Kind((log_entry.data or {}).get("kind")).label
             }
 
     @actions.register_action(REMIND_ACTION)

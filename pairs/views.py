@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, View
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
@@ -34,6 +35,8 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts import roles
+from pairs.account_management import deactivate, with_sign_in_methods
+from pairs.bulk_actions import listing_buttons
 from pairs.change_log import changes_in, log_changes
 from pairs.forms import ChangePartnerForm, ImportCommitForm, ImportUploadForm
 from pairs.importing import (
@@ -58,6 +61,45 @@ class ScopedIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         return self.queryset_for_user(self.request.user)
+
+
+def bulk_title_id(obj_type: str):
+    """The id of a row's title, which its bulk-action checkbox is described by."""
+    return lambda instance: f"{obj_type}_{instance.pk}_title"
+
+
+class BulkActionsIndexView(ScopedIndexView):
+    """A listing with Wagtail's bulk-action checkboxes, whose footer offers the
+    scoped actions (``pairs.bulk_actions``) the administrator may take on the model."""
+
+    template_name = "pairs/admin/bulk_index.html"
+    # Which of Wagtail's wordings the footer's "1 item selected" takes.
+    bulk_action_item_type = "ITEM"
+
+    @cached_property
+    def bulk_action_buttons(self) -> list:
+        return listing_buttons(self.model, self.request.user)
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if not self.bulk_action_buttons:
+            return columns
+        return [
+            BulkActionsCheckboxColumn("bulk_actions", obj_type=self.model._meta.model_name),
+            *columns,
+        ]
+
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        kwargs.setdefault("get_title_id", bulk_title_id(self.model._meta.model_name))
+        return super()._get_title_column(field_name, column_class, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            bulk_action_buttons=self.bulk_action_buttons,
+            bulk_action_item_type=self.bulk_action_item_type,
+            **kwargs,
+        )
 
 
 class ScopedEditView(generic.EditView):
@@ -216,6 +258,31 @@ class PeopleFilterSet(WagtailFilterSet):
         fields = []
 
 
+class DeactivateOnSaveMixin:
+    """An edit view that, when the form turns an account off, does what deactivating
+    means (``pairs.account_management.deactivate``): sessions and active pairs end."""
+
+    def save_instance(self):
+        person = super().save_instance()
+        if "is_active" in self.form.changed_data and not person.is_active:
+            deactivate(person, by=self.request.user)
+        return person
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.object.is_active and self.object.email:
+            buttons.append(
+                Button(
+                    _("Send the invitation again"),
+                    url=reverse(self.resend_invitation_url_name, args=[self.object.pk]),
+                    icon_name="mail",
+                    priority=10,
+                )
+            )
+        return buttons
+
+
 class PeopleLabelsMixin:
     """Wagtail names these screens after the model ("Users"); here they are "People"."""
 
@@ -236,8 +303,9 @@ class PeoplePaginator(WagtailPaginator):
     verbose_name_plural = gettext_lazy("people")
 
 
-class PeopleIndexView(PeopleLabelsMixin, ScopedIndexView):
+class PeopleIndexView(PeopleLabelsMixin, BulkActionsIndexView):
     page_title = gettext_lazy("People")
+    bulk_action_item_type = "USER"
     add_item_label = gettext_lazy("Add a person")
     paginator_class = PeoplePaginator
 
@@ -248,7 +316,7 @@ class PeopleIndexView(PeopleLabelsMixin, ScopedIndexView):
             queryset=administered_schools(self.request.user),
             to_attr="visible_schools",
         )
-        return super().get_base_queryset().prefetch_related(visible)
+        return with_sign_in_methods(super().get_base_queryset()).prefetch_related(visible)
 
 
 class PeopleCreateView(PeopleLabelsMixin, generic.CreateView):
@@ -266,7 +334,8 @@ class PeopleCreateView(PeopleLabelsMixin, generic.CreateView):
         }
 
 
-class PeopleEditView(PeopleLabelsMixin, ScopedEditView):
+class PeopleEditView(PeopleLabelsMixin, DeactivateOnSaveMixin, ScopedEditView):
+    resend_invitation_url_name = "people:resend_invitation"
     success_message = gettext_lazy("%(object)s was updated.")
     error_message = gettext_lazy("The person could not be saved: see the errors below.")
 

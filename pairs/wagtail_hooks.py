@@ -5,13 +5,17 @@ from wagtail.log_actions import LogFormatter
 
 # Registers the hooks that hold Wagtail's own screens to each administrator's schools.
 import pairs.wagtail_admin_scope  # noqa: F401
-from pairs import change_log, importing, partner_change
+from pairs import bulk_actions, change_log, importing, partner_change
 from pairs.viewsets import DistrictViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_district_viewsets():
     return DistrictViewSetGroup()
+
+
+hooks.register("register_bulk_action", bulk_actions.DeactivatePeople)
+hooks.register("register_bulk_action", bulk_actions.EndPairs)
 
 
 class ImportedRowFormatter(LogFormatter):
