@@ -320,6 +320,16 @@ EXPECTED: dict[str, dict] = {
     "assignments:delete": administered_entry(OK, REDIRECT, editor=NOT_FOUND),
     "assignments:history*": administered_entry(OK, NOT_ALLOWED, editor=NOT_FOUND),
     "assignments:usage": administered_entry(OK, NOT_ALLOWED, editor=NOT_FOUND),
+    # Bulk actions (pairs.bulk_actions, courses.bulk_actions), one key each, with the
+    # id of the case's record: a confirmation page on GET; an empty POST shows the
+    # form again where it asks for a date, else acts and redirects. Another school's
+    # record is dropped from the request, which then names nothing: a 404.
+    "bulk:courses.assignment.redate": administered_entry(OK, OK),
+    "bulk:courses.assignment.unassign": administered_entry(OK, REDIRECT),
+    "bulk:courses.assignment.remind": administered_entry(OK, REDIRECT),
+    "bulk:accounts.user.remind_people": administered_entry(OK, REDIRECT),
+    "bulk:accounts.user.deactivate_people": administered_entry(OK, REDIRECT),
+    "bulk:pairs.pair.end_pairs": administered_entry(OK, OK),
     "course_reports:*": ADMINISTRATORS_GET_ONLY,
     "pair_reports:*": ADMINISTRATORS_GET_ONLY,
     # Privacy screens (privacy.views) -------------------------------------

@@ -27,8 +27,10 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.resolvers import RoutePattern
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
+from pairs.bulk_actions import ScopedBulkAction
 from tests import security_matrix as matrix
 from tests.security_world import CASES, FOREIGN, ROLES, TODAY, undone, world_for_module
 from workspace.plans import monday_of
@@ -89,10 +91,25 @@ def project_patterns() -> list[Pattern]:
     return found
 
 
+def scoped_bulk_actions() -> dict[str, tuple[str, str, str]]:
+    """Each of the district screens' bulk actions, by its table key
+    (``bulk:app_label.model_name.action``): Wagtail serves them all through one
+    pattern, and each holds its own scoping rule, so each is checked on its own."""
+    bulk_action_registry.get_bulk_actions_for_model("", "")  # reads the hooks once
+    return {
+        f"bulk:{app_label}.{model_name}.{action_type}": (app_label, model_name, action_type)
+        for app_label, models in bulk_action_registry.actions.items()
+        for model_name, actions in models.items()
+        for action_type, action in actions.items()
+        if issubclass(action, ScopedBulkAction)
+    }
+
+
 PATTERNS = project_patterns()
 # Wagtail serves pages through one pattern; their routes are checked one by one.
 PAGE_ROUTES = ("page:home", "page:course", "page:module", *matrix.MODULE_ROUTES)
-KEYS = sorted({p.key for p in PATTERNS}) + list(PAGE_ROUTES)
+BULK_ACTIONS = scoped_bulk_actions()
+KEYS = sorted({p.key for p in PATTERNS}) + list(PAGE_ROUTES) + sorted(BULK_ACTIONS)
 
 
 # Filling in URLs ---------------------------------------------------------------------
@@ -163,9 +180,18 @@ def default_value(key: str, param: str, world) -> object:
 POSITIONAL_ARGS = {"wagtail_serve": ["missing-page/"], "wagtaildocs_serve": [1, "x.pdf"]}
 
 
+# The record a bulk action's ``id`` names, by its model.
+BULK_RECORDS = {"assignment": "assignment.pk", "pair": "pair.pk", "user": "para.pk"}
+
+
 def url_for(pattern: Pattern, world, case: str | None) -> str:
     if pattern.key.startswith("page:"):
         return page_url(pattern.key, world, case)
+    if pattern.key in BULK_ACTIONS:
+        app_label, model_name, action_type = BULK_ACTIONS[pattern.key]
+        record = _attr(world.records[case], BULK_RECORDS[model_name])
+        url = reverse("wagtail_bulk_action", args=[app_label, model_name, action_type])
+        return f"{url}?id={record}"
     if not pattern.named:
         return "/" + re.sub(r"[\^$]|\.\*|\(\.\*\)", "", pattern.route).replace("//", "/") + "x/"
     owned = owned_params(pattern.key)
@@ -195,7 +221,7 @@ def page_url(key: str, world, case: str | None) -> str:
 
 
 def cases_for(pattern: Pattern) -> tuple[str | None, ...]:
-    if pattern.key == "page:module:quiz_result":
+    if pattern.key == "page:module:quiz_result" or pattern.key in BULK_ACTIONS:
         return CASES
     if set(owned_params(pattern.key)) & set(pattern.params):
         return CASES
@@ -285,7 +311,7 @@ def answers_for(pattern: Pattern, world) -> tuple[dict[tuple[str, str, str | Non
 
 
 def pattern_named(key: str) -> Pattern:
-    if key in PAGE_ROUTES:
+    if key in PAGE_ROUTES or key in BULK_ACTIONS:
         return Pattern(key, key, ())
     return next(p for p in PATTERNS if p.key == key)
 
