@@ -19,6 +19,7 @@ from reporting.completion_reports import (
     completion_by_school,
     overdue_count,
 )
+from reporting.hours_compliance import HoursComplianceReport
 from reporting.pair_reports import (
     ATTENTION,
     PairAssignmentReport,
@@ -49,12 +50,19 @@ pair_report_urls = [
 ]
 
 
+hours_report_urls = [
+    path("", HoursComplianceReport.as_view(), name="compliance"),
+    path("results/", HoursComplianceReport.as_view(results_only=True), name="compliance_results"),
+]
+
+
 @hooks.register("register_admin_urls")
 def register_report_urls():
     # Beside Wagtail's own reports, under /admin/reports/.
     return [
         path("reports/courses/", include((course_report_urls, "course_reports"))),
         path("reports/pairs/", include((pair_report_urls, "pair_reports"))),
+        path("reports/pd-hours/", include((hours_report_urls, "hours_reports"))),
     ]
 
 
@@ -99,6 +107,17 @@ def register_pair_health_menu_item():
         name="pair-health",
         icon_name="pick",
         order=130,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_hours_compliance_menu_item():
+    return AdministratorsMenuItem(
+        _("PD hours compliance"),
+        reverse("hours_reports:compliance"),
+        name="pd-hours-compliance",
+        icon_name="time",
+        order=140,
     )
 
 
