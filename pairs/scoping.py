@@ -190,13 +190,34 @@ def accounts_managed_by(user) -> QuerySet:
     return people.exclude(_belongs_to_any(outside))
 
 
+def staff_managed_by(user) -> QuerySet:
+    """The staff accounts (school administrators and editors) this person manages:
+    all of them for a district administrator, none for anyone else. District
+    administrators and superusers are managed under Settings → Users."""
+    User = get_user_model()
+    if not _is_signed_in(user) or not user.is_district_admin:
+        return User.objects.none()
+    staff = User.groups.through.objects.filter(
+        group__name__in=[roles.SCHOOL_ADMINISTRATORS, roles.EDITORS]
+    ).values("user")
+    district = User.groups.through.objects.filter(group__name=roles.DISTRICT_ADMINISTRATORS).values(
+        "user"
+    )
+    return (
+        User.objects.filter(pk__in=staff, is_superuser=False)
+        .exclude(pk__in=district)
+        .exclude(pk=user.pk)
+    )
+
+
 def may_manage_account(admin, person) -> bool:
     return admin.pk != person.pk and accounts_managed_by(admin).filter(pk=person.pk).exists()
 
 
 def rows_of_people_in_scope(rows: QuerySet, admin, field: str = "user") -> QuerySet:
-    """``rows`` (assignments, attempts, progress…) of the people ``admin`` may report on."""
-    return in_scope(rows, field, people_for_user(admin))
+    """``rows`` (assignments, attempts, progress…) of the active people ``admin`` may
+    report on: a deactivated person's work is no one's to chase (reports, digest)."""
+    return in_scope(rows, field, people_for_user(admin)).filter(**{f"{field}__is_active": True})
 
 
 # Pairs -----------------------------------------------------------------------------

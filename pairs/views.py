@@ -35,6 +35,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from accounts import roles
+from pairs.account_management import deactivate, with_sign_in_methods
 from pairs.bulk_actions import listing_buttons
 from pairs.change_log import changes_in, log_changes
 from pairs.forms import ChangePartnerForm, ImportCommitForm, ImportUploadForm
@@ -257,6 +258,31 @@ class PeopleFilterSet(WagtailFilterSet):
         fields = []
 
 
+class DeactivateOnSaveMixin:
+    """An edit view that, when the form turns an account off, does what deactivating
+    means (``pairs.account_management.deactivate``): sessions and active pairs end."""
+
+    def save_instance(self):
+        person = super().save_instance()
+        if "is_active" in self.form.changed_data and not person.is_active:
+            deactivate(person, by=self.request.user)
+        return person
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.object.is_active and self.object.email:
+            buttons.append(
+                Button(
+                    _("Send the invitation again"),
+                    url=reverse(self.resend_invitation_url_name, args=[self.object.pk]),
+                    icon_name="mail",
+                    priority=10,
+                )
+            )
+        return buttons
+
+
 class PeopleLabelsMixin:
     """Wagtail names these screens after the model ("Users"); here they are "People"."""
 
@@ -290,7 +316,7 @@ class PeopleIndexView(PeopleLabelsMixin, BulkActionsIndexView):
             queryset=administered_schools(self.request.user),
             to_attr="visible_schools",
         )
-        return super().get_base_queryset().prefetch_related(visible)
+        return with_sign_in_methods(super().get_base_queryset()).prefetch_related(visible)
 
 
 class PeopleCreateView(PeopleLabelsMixin, generic.CreateView):
@@ -308,7 +334,8 @@ class PeopleCreateView(PeopleLabelsMixin, generic.CreateView):
         }
 
 
-class PeopleEditView(PeopleLabelsMixin, ScopedEditView):
+class PeopleEditView(PeopleLabelsMixin, DeactivateOnSaveMixin, ScopedEditView):
+    resend_invitation_url_name = "people:resend_invitation"
     success_message = gettext_lazy("%(object)s was updated.")
     error_message = gettext_lazy("The person could not be saved: see the errors below.")
 

@@ -17,7 +17,8 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from pairs import views
+from pairs import roster_admin, staff_admin, views
+from pairs.account_management import sign_in_methods
 from pairs.forms import PairForm, PersonForm, SchoolForm
 from pairs.models import DaysWithoutSchool, Pair, School
 from pairs.scoping import (
@@ -26,6 +27,7 @@ from pairs.scoping import (
     is_administrator,
     pairs_administered_by,
     people_managed_by,
+    staff_managed_by,
 )
 
 
@@ -115,9 +117,17 @@ class PairViewSet(ScopedModelViewSet):
         ]
 
 
+# How each person signs in: a password, the district's accounts, a code by email.
+SIGNS_IN_WITH = Column(
+    "signs_in_with",
+    label=_("Signs in with"),
+    accessor=lambda person: ", ".join(sign_in_methods(person)) or _("Not yet set up"),
+)
+
+
 class PeopleViewSet(ScopedModelViewSet):
-    """Paras and teachers of the administrator's schools. Staff accounts are not
-    here: they are managed under Settings → Users."""
+    """Paras and teachers of the administrator's schools. School administrators and
+    editors are on the Staff accounts screen (``StaffViewSet``)."""
 
     model = get_user_model()
     form_class = PersonForm
@@ -149,6 +159,7 @@ class PeopleViewSet(ScopedModelViewSet):
             label=_("Schools"),
             accessor=lambda person: ", ".join(s.name for s in person.visible_schools),
         ),
+        SIGNS_IN_WITH,
         StatusTagColumn(
             "is_active",
             label=_("Account"),
@@ -168,6 +179,18 @@ class PeopleViewSet(ScopedModelViewSet):
     def get_delete_view_kwargs(self, **kwargs):
         return super().get_delete_view_kwargs(queryset_for_user=accounts_managed_by, **kwargs)
 
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "resend-invitation/<int:pk>/",
+                staff_admin.ResendInvitationView.as_view(
+                    queryset_for_user=accounts_managed_by, edit_url_name="people:edit"
+                ),
+                name="resend_invitation",
+            ),
+        ]
+
     @cached_property
     def menu_item_class(self):
         return AdministratorsMenuItem
@@ -175,6 +198,70 @@ class PeopleViewSet(ScopedModelViewSet):
     # Wagtail's own Users viewset already registers the user permissions and the
     # admin URL finder for the user model; registering them again would send every
     # "edit this user" link in the admin here.
+    def register_permissions(self):
+        pass
+
+    def register_admin_url_finder(self):
+        pass
+
+
+class StaffViewSet(ScopedModelViewSet):
+    """School administrators and editors, managed by a district administrator."""
+
+    model = get_user_model()
+    form_class = staff_admin.StaffForm
+    permission_policy = staff_admin.staff_policy
+    icon = "user"
+    menu_label = _("Staff accounts")
+    add_to_reference_index = False
+    index_view_class = staff_admin.StaffIndexView
+    add_view_class = staff_admin.StaffCreateView
+    edit_view_class = staff_admin.StaffEditView
+    delete_view_class = staff_admin.StaffDeleteView
+    history_view_class = staff_admin.StaffHistoryView
+    usage_view_class = staff_admin.StaffUsageView
+    search_fields = ["first_name", "last_name", "email", "username"]
+    ordering = ["last_name", "first_name"]
+    list_display = [
+        TitleColumn(
+            "name",
+            label=_("Name"),
+            accessor=str,
+            sort_key="last_name",
+            get_url=lambda person: reverse("staff:edit", args=[person.pk]),
+        ),
+        "email",
+        Column("staff_role", label=_("Role"), accessor=staff_admin.staff_role_of),
+        SIGNS_IN_WITH,
+        StatusTagColumn(
+            "is_active",
+            label=_("Account"),
+            accessor=lambda person: _("Active") if person.is_active else _("Deactivated"),
+            primary=lambda person: person.is_active,
+        ),
+    ]
+
+    @staticmethod
+    def queryset_for_user(user):
+        return staff_managed_by(user)
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                "resend-invitation/<int:pk>/",
+                staff_admin.ResendInvitationView.as_view(
+                    queryset_for_user=staff_managed_by, edit_url_name="staff:edit"
+                ),
+                name="resend_invitation",
+            ),
+        ]
+
+    @cached_property
+    def menu_item_class(self):
+        return DistrictAdministratorsMenuItem
+
+    # As for People: Wagtail's Users viewset owns these for the user model.
     def register_permissions(self):
         pass
 
@@ -215,6 +302,40 @@ class DaysWithoutSchoolViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class DistrictAdministratorsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_district_admin
+
+
+class RosterViewSet(ViewSet):
+    """Staff from the district's OneRoster export (``pairs.roster``)."""
+
+    icon = "upload"
+    menu_label = _("Import the roster")
+
+    def get_urlpatterns(self):
+        return [
+            path("", roster_admin.RosterUploadView.as_view(), name="upload"),
+            path("commit/", roster_admin.RosterCommitView.as_view(), name="commit"),
+        ]
+
+    @cached_property
+    def menu_item_class(self):
+        return DistrictAdministratorsMenuItem
+
+
+class PairSuggestionsViewSet(ViewSet):
+    icon = "group"
+    menu_label = _("Suggested pairs")
+
+    def get_urlpatterns(self):
+        return [path("", roster_admin.PairSuggestionsView.as_view(), name="index")]
+
+    @cached_property
+    def menu_item_class(self):
+        return AdministratorsMenuItem
+
+
 class DistrictViewSetGroup(ModelViewSetGroup):
     menu_label = _("District")
     menu_icon = "clipboard-list"
@@ -225,6 +346,9 @@ class DistrictViewSetGroup(ModelViewSetGroup):
         SchoolViewSet("schools"),
         PairViewSet("pairs"),
         PeopleViewSet("people"),
+        StaffViewSet("staff"),
         ImportPeopleViewSet("import_people", url_prefix="import-people"),
+        RosterViewSet("roster"),
+        PairSuggestionsViewSet("suggested_pairs", url_prefix="suggested-pairs"),
         DaysWithoutSchoolViewSet("days_without_school", url_prefix="days-without-school"),
     )

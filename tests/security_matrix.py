@@ -184,6 +184,19 @@ EDITORS_ONLY_EMPTY_POST_500 = rule(
     superuser=WAGTAIL_EMPTY_POST_500,
 )  # fmt: skip
 PUBLIC = rule(OK)
+# Screens for district administrators (and superusers, who are one): other staff
+# are sent back to the admin's home.
+DISTRICT_ADMINISTRATORS = rule(
+    signed_out=RL, learners=CL, staff=RA, district_admin=OK, superuser=OK
+)
+
+
+# A staff account's own screens: a district administrator's; to other staff, not there.
+_STAFF_RECORD = entry(
+    rule(signed_out=RL, learners=CL, staff=NOT_FOUND, district_admin=OK, superuser=OK),
+    rule(signed_out=RL, learners=CL, staff=NOT_FOUND, district_admin=NOT_ALLOWED,
+         superuser=NOT_ALLOWED),
+)  # fmt: skip
 
 
 EXPECTED: dict[str, dict] = {
@@ -314,6 +327,44 @@ EXPECTED: dict[str, dict] = {
         rule(signed_out=RL, learners=CL, staff=NOT_ALLOWED, editor=RA),
         rule(signed_out=RL, learners=CL, staff=REDIRECT, editor=RA),
     ),
+    # The roster brings staff roles with it: a district administrator's alone.
+    "roster:upload": entry(DISTRICT_ADMINISTRATORS),
+    "roster:commit": entry(
+        rule(
+            signed_out=RL, learners=CL, staff=RA, district_admin=NOT_ALLOWED, superuser=NOT_ALLOWED
+        ),
+        # An empty POST carries no dry run: back to the upload, nothing imported.
+        rule(signed_out=RL, learners=CL, staff=RA, district_admin=REDIRECT, superuser=REDIRECT),
+    ),  # fmt: skip
+    # Each administrator over their own schools; an empty POST makes no pair.
+    "suggested_pairs:index": entry(
+        ADMINISTRATORS, rule(signed_out=RL, learners=CL, staff=REDIRECT, editor=RA)
+    ),
+    # Sending the invitation again: whoever may act on the person's account.
+    "people:resend_invitation": entry(
+        administered(OK, editor=NOT_FOUND), administered(REDIRECT, editor=NOT_FOUND)
+    ),
+    # School administrators and editors: managed by a district administrator only.
+    "staff:index*": entry(
+        DISTRICT_ADMINISTRATORS,
+        rule(
+            signed_out=RL, learners=CL, staff=RA, district_admin=NOT_ALLOWED, superuser=NOT_ALLOWED
+        ),
+    ),  # fmt: skip
+    "staff:add": entry(DISTRICT_ADMINISTRATORS),
+    "staff:edit": entry(DISTRICT_ADMINISTRATORS),
+    # Nobody deletes an account (deactivate it); others' staff accounts are not there.
+    "staff:delete": entry(
+        rule(signed_out=RL, learners=CL, staff=NOT_FOUND, district_admin=RA, superuser=RA)
+    ),
+    "staff:history*": _STAFF_RECORD,
+    "staff:usage": _STAFF_RECORD,
+    "staff:resend_invitation": entry(
+        rule(signed_out=RL, learners=CL, staff=NOT_FOUND, district_admin=OK, superuser=OK),
+        rule(
+            signed_out=RL, learners=CL, staff=NOT_FOUND, district_admin=REDIRECT, superuser=REDIRECT
+        ),
+    ),  # fmt: skip
     "assignments:index*": ADMINISTRATORS_GET_ONLY,
     "assignments:add": entry(ADMINISTRATORS),
     "assignments:edit": administered_entry(OK, OK),
