@@ -1,11 +1,15 @@
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.search import SearchArea
+from wagtail.admin.views.home import WhatsNewInWagtailVersionPanel
 from wagtail.log_actions import LogFormatter
 
 # Registers the hooks that hold Wagtail's own screens to each administrator's schools.
 import pairs.wagtail_admin_scope  # noqa: F401
 from pairs import bulk_actions, change_log, importing, partner_change
+from pairs.scoping import is_administrator
 from pairs.viewsets import DistrictViewSetGroup
 
 
@@ -101,3 +105,46 @@ def register_change_log_action(actions):
         def format_message(self, log_entry):
             changes = (log_entry.data or {}).get("changes") or []
             return change_log.describe(changes) or _("Edited")
+
+
+# An administrator's admin ----------------------------------------------------------
+
+# Wagtail's release notes and editor guide are for the people who write the
+# curriculum; administrators run schools.
+EDITORS_HELP = ("editor-guide", "whats-new-in-wagtail")
+
+
+@hooks.register("construct_help_menu")
+def keep_wagtails_help_for_editors(request, menu_items):
+    if not request.user.is_editor:
+        menu_items[:] = [item for item in menu_items if not item.name.startswith(EDITORS_HELP)]
+
+
+@hooks.register("construct_homepage_panels")
+def keep_whats_new_for_editors(request, panels):
+    if not request.user.is_editor:
+        panels[:] = [
+            panel for panel in panels if not isinstance(panel, WhatsNewInWagtailVersionPanel)
+        ]
+
+
+class DistrictSearchArea(SearchArea):
+    """Searching from the admin's sidebar: an administrator who edits no pages
+    searches the people or pairs of their schools (the listing scopes the results)."""
+
+    def is_shown(self, request):
+        return is_administrator(request.user)
+
+
+@hooks.register("register_admin_search_area")
+def register_people_search_area():
+    return DistrictSearchArea(
+        gettext_lazy("People"), reverse("people:index"), name="people", icon_name="user", order=200
+    )
+
+
+@hooks.register("register_admin_search_area")
+def register_pairs_search_area():
+    return DistrictSearchArea(
+        gettext_lazy("Pairs"), reverse("pairs:index"), name="pairs", icon_name="group", order=210
+    )

@@ -1,0 +1,56 @@
+"""The admin as a district's: Tandem's name and mark, Wagtail's release notes and
+editor guide for editors only, and a search that finds an administrator's people
+and pairs."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def dashboard(client, user) -> str:
+    client.force_login(user)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == HTTPStatus.OK
+    return response.text
+
+
+def test_the_admin_carries_tandems_name_and_mark(client, district):
+    page = dashboard(client, district.school_admin)
+    assert "Dashboard - Tandem</title>" in page
+    assert 'class="tandem-logo"' in page
+    assert "icon-wagtail" not in page.split("data-wagtail-sidebar-branding-logo", 1)[1][:400]
+
+
+@pytest.mark.parametrize("who", ["school_admin", "district_admin"])
+def test_administrators_are_not_shown_wagtails_release_notes_or_editor_guide(client, district, who):
+    page = dashboard(client, getattr(district, who))
+    assert "Editor Guide" not in page
+    assert "What\\u0027s new in Wagtail" not in page and "What's new in Wagtail" not in page
+
+
+def test_editors_keep_them(client, district):
+    page = dashboard(client, district.editor)
+    assert "Editor Guide" in page
+    assert "new in Wagtail" in page
+
+
+def test_a_school_administrators_sidebar_search_looks_in_their_people(client, district):
+    page = dashboard(client, district.school_admin)
+    assert reverse("wagtailadmin_pages:search") not in page
+    assert f'"{reverse("people:index")}"' in page
+    assert f'"{reverse("wagtailadmin_pages:search")}"' in dashboard(client, district.editor)
+
+
+def test_the_search_finds_people_and_pairs_in_scope_only(client, district):
+    client.force_login(district.school_admin)
+    near, far = district.para, district.far_pair.para
+    for person in (near, far):
+        person.last_name = "Quintero"
+        person.save()
+    people = client.get(reverse("people:index"), {"q": "Quintero"})
+    assert [p.pk for p in people.context["object_list"]] == [near.pk]
+    pairs = client.get(reverse("pairs:index"), {"q": "Quintero"})
+    assert [p.pk for p in pairs.context["object_list"]] == [district.pair.pk]
