@@ -383,6 +383,59 @@ EXPECTED: dict[str, dict] = {
     "bulk:pairs.pair.end_pairs": administered_entry(OK, OK),
     "course_reports:*": ADMINISTRATORS_GET_ONLY,
     "pair_reports:*": ADMINISTRATORS_GET_ONLY,
+    # PD hours (hours.views, hours.viewsets, reporting.hours_compliance) ------------
+    "hours:mine": SIGNED_IN_GET_ONLY,
+    # A person's statement: theirs, and their administrators'; the method is checked
+    # before the person is looked up.
+    "hours:statement": entry(
+        rule(
+            signed_out=RL,
+            para=by_case(OK, NOT_FOUND, NOT_FOUND),
+            teacher=NOT_FOUND,
+            school_admin=by_case(OK, OK, NOT_FOUND),
+            district_admin=OK,
+            superuser=OK,
+            editor=NOT_FOUND,
+        ),
+        rule(NOT_ALLOWED, signed_out=RL),
+    ),
+    # The world holds no outside PD: every id is missing (tests/test_hours_evidence.py
+    # serves real files to those who may see them, and a 404 to everyone else).
+    "hours:evidence": entry(rule(NOT_FOUND, signed_out=RL), rule(NOT_ALLOWED, signed_out=RL)),
+    # The world's check-ins are logged by the para: the teacher confirms them; the
+    # para (their author) and administrators are told why not; outsiders get a 404.
+    "hours:confirm_check_in": entry(
+        rule(
+            signed_out=RL,
+            para=by_case(FORBIDDEN, NOT_FOUND, NOT_FOUND),
+            teacher=by_case(OK, NOT_FOUND, NOT_FOUND),
+            school_admin=by_case(FORBIDDEN, FORBIDDEN, NOT_FOUND),
+            district_admin=FORBIDDEN,
+            superuser=FORBIDDEN,
+            editor=NOT_FOUND,
+        ),
+        rule(
+            signed_out=RL,
+            para=by_case(FORBIDDEN, NOT_FOUND, NOT_FOUND),
+            teacher=by_case(REDIRECT, NOT_FOUND, NOT_FOUND),
+            school_admin=by_case(FORBIDDEN, FORBIDDEN, NOT_FOUND),
+            district_admin=FORBIDDEN,
+            superuser=FORBIDDEN,
+            editor=NOT_FOUND,
+        ),
+    ),
+    "hours_reports:*": ADMINISTRATORS_GET_ONLY,
+    # A single entry's screens: the world holds none, so each id is missing for the
+    # administrators (tests/test_hours_evidence.py opens another school's entry: 404).
+    "outside_pd:*": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND)),
+    "hire_dates:*": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND)),
+    # Editing checks the permission before looking the entry up.
+    "outside_pd:edit": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND, editor=RA)),
+    "hire_dates:edit": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND, editor=RA)),
+    "outside_pd:index*": ADMINISTRATORS_GET_ONLY,
+    "outside_pd:add": entry(ADMINISTRATORS),
+    "hire_dates:index*": ADMINISTRATORS_GET_ONLY,
+    "hire_dates:add": entry(ADMINISTRATORS),
     # Privacy screens (privacy.views) -------------------------------------
     "privacy:people": ADMINISTRATORS_GET_ONLY,
     # The method is checked before the person is looked up: a 405 for anyone's id.
