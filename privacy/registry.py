@@ -324,6 +324,22 @@ def _erase_access(user, pseudonym) -> int:
     return model("checklists.AccessRecord").objects.pseudonymise(user.pk, pseudonym.pk)
 
 
+def _export_notifications(user) -> list[Row]:
+    return _values(
+        model("checklists.Notification").objects.filter(Q(recipient=user) | Q(actor=user)),
+        ("recipient_id", "actor_id", "pair_id", "kind", "action_id", "week_of", "created_at",
+         "read_at", "emailed_at"),
+    )  # fmt: skip
+
+
+def _erase_notifications(user, pseudonym) -> int:
+    """What was waiting for the person goes; what they did stays for their partner,
+    done by the pseudonym."""
+    Notification = model("checklists.Notification")
+    deleted, _by_model = Notification.objects.filter(recipient=user).delete()
+    return deleted + Notification.objects.filter(actor=user).update(actor=pseudonym)
+
+
 def _export_assignments(user) -> list[Row]:
     return _values(
         model("courses.Assignment").objects.filter(Q(user=user) | Q(assigned_by=user)),
@@ -474,6 +490,9 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
         "reporting.AdminDigest", "administrator", ("week_of", "sent_at")
     ),
     "checklists.AccessRecord": PersonalData(("user", "role"), _export_access, _erase_access),
+    "checklists.Notification": PersonalData(
+        ("recipient", "actor"), _export_notifications, _erase_notifications
+    ),
     # Wagtail
     "wagtailcore.Page": attributed(
         "wagtailcore.Page", ("owner", "locked_by"), ("title", "first_published_at")

@@ -261,3 +261,52 @@ class AccessRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Access records cannot be deleted.")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def mark_read(self) -> int:
+        return self.unread().update(read_at=timezone.now())
+
+
+class Notification(models.Model):
+    """Something a partner did that waits on the recipient, in the app first.
+
+    It says who did what, never what a student did: the email made from it
+    (``workspace.notifications``) carries the same sentence and a link, and the
+    action's text and notes stay in the app. ``emailed_at`` is set once, by the
+    one send that wins it, so no notification is emailed twice.
+    """
+
+    class Kind(models.TextChoices):
+        PARTNER_CONFIRMED = "partner_confirmed", _("confirmed an action on your checklist")
+        PLAN_CHANGED = "plan_changed", _("changed your weekly plan")
+        FEEDBACK = "feedback", _("left you feedback on an action")
+        TRY_AGAIN = "try_again", _("asked you to try an action again")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    action = models.ForeignKey(
+        PairAction, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    week_of = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_kind_display()}"

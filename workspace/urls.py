@@ -21,6 +21,7 @@ register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
     path("pairs/", views.my_pairs, name="my_pairs"),
+    path("waiting/<int:pk>/", views.waiting_open, name="waiting_open"),
     path("pairs/<int:pk>/", views.pair_detail, name="pair_detail"),
     path("pairs/<int:pk>/actions/", views.pair_actions, name="pair_actions"),
     path("pairs/<int:pk>/actions/add/", views.pair_action_add, name="pair_action_add"),

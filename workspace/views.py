@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from pairs.models import Pair
 from pairs.scoping import pair_rows_for_user, pairs_of
+from workspace import notifications
 from workspace.access import pair_view, role_in_pair, write_refusal
 from workspace.access_log import Action, Part, record_access
 from workspace.actions import (
@@ -37,7 +38,7 @@ from workspace.forms import (
     WeeklyPlanForm,
 )
 from workspace.health import pair_health
-from workspace.models import PLAN_FIELDS, CheckIn, PairAction, WeeklyPlan
+from workspace.models import PLAN_FIELDS, CheckIn, Notification, PairAction, WeeklyPlan
 from workspace.overview import checklist_actions, pair_overview
 from workspace.plans import (
     PlanSave,
@@ -49,8 +50,10 @@ from workspace.plans import (
     save_plan,
     week_overlaps_pair,
 )
+from workspace.waiting import waiting_items
 
 PER_PAGE = 25
+Kind = Notification.Kind
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -86,7 +89,26 @@ def my_pairs(request: HttpRequest) -> HttpResponse:
         }
         for pair in pairs
     ]
-    return render(request, "workspace/my_pairs.html", {"rows": rows})
+    return render(
+        request, "workspace/my_pairs.html", {"rows": rows, "waiting": waiting_items(user)}
+    )
+
+
+@login_required
+@require_safe
+def waiting_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open one thing that waited on you: it no longer waits, and you land on it."""
+    notification = get_object_or_404(
+        Notification.objects.select_related("pair"), pk=pk, recipient=request.user
+    )
+    Notification.objects.filter(pk=notification.pk).mark_read()
+    pair = notification.pair
+    if notification.kind == Kind.PLAN_CHANGED and notification.week_of:
+        return redirect("weekly_plan_week", pk=pair.pk, week=notification.week_of)
+    target = reverse("pair_detail", args=[pair.pk])
+    return redirect(
+        target + (f"#action-{notification.action_id}" if notification.action_id else "")
+    )
 
 
 @pair_view()
@@ -170,6 +192,7 @@ def _set_key(request: HttpRequest, pair: Pair, action_pk: int, *, done: bool) ->
         done=done,
     )
     record_access(request, pair, Part.CHECKLIST)
+    _tell_partner_about_key(pair, action, outcome, request.user)
     if outcome is Confirmation.CONFIRMED and action.is_done:
         messages.success(request, _("Thank you. This action is done for the pair."))
     elif outcome in (Confirmation.CONFIRMED, Confirmation.UNDONE):
@@ -178,6 +201,19 @@ def _set_key(request: HttpRequest, pair: Pair, action_pk: int, *, done: bool) ->
         messages.info(request, CONFIRMATION_MESSAGES[outcome])
     default = reverse("pair_detail", args=[pair.pk]) + f"#action-{action.pk}"
     return redirect(_next_url(request, default))
+
+
+def _tell_partner_about_key(pair: Pair, action: PairAction, outcome: Confirmation, user) -> None:
+    """Your part done clears what waited on you; your partner hears of it if their
+    part is still to do. Taking yours back takes back what they were told."""
+    partner = pair.partner_of(user)
+    if outcome is Confirmation.CONFIRMED:
+        notifications.clear(user, pair, Kind.PARTNER_CONFIRMED, Kind.TRY_AGAIN, action=action)
+        partner_role = role_in_pair(pair, partner)
+        if action.concerns(partner_role) and not action.confirmed_by(partner_role):
+            notifications.notify(pair, user, Kind.PARTNER_CONFIRMED, action=action)
+    elif outcome is Confirmation.UNDONE:
+        notifications.clear(partner, pair, Kind.PARTNER_CONFIRMED, action=action)
 
 
 @pair_view(methods=["POST"], writes=["POST"])
@@ -249,6 +285,7 @@ def weekly_plan(request: HttpRequest, pair: Pair, week: datetime.date | None = N
             # A refused save shows the saved plan: that is a view, not a change.
             record_access(request, pair, Part.PLAN, Action.VIEWED if saved.conflict else None)
             if not saved.conflict:
+                notifications.notify(pair, request.user, Kind.PLAN_CHANGED, week_of=monday)
                 messages.success(request, _plan_saved_message(saved))
                 return redirect("weekly_plan_week", pk=pair.pk, week=monday)
             # The merge so far, based on the saved version, asking only about the
@@ -257,6 +294,7 @@ def weekly_plan(request: HttpRequest, pair: Pair, week: datetime.date | None = N
             plan, conflict, status = saved.plan, saved, 409
     else:
         record_access(request, pair, Part.PLAN)
+        notifications.clear(request.user, pair, Kind.PLAN_CHANGED, week_of=monday)
         source = plan
         if source is None:
             source = prefilled_from = prefill_from(pair, monday)

@@ -18,7 +18,8 @@ def add_to_checklist(context, page) -> dict:
 
     Nothing is shown to someone with no active pair, or for a module without
     actions. With several pairs, each gets its own submit button (``formaction``),
-    so choosing a pair needs no JavaScript. One query.
+    so choosing a pair needs no JavaScript. Two queries: the pairs, and the days
+    without school that the default day skips.
     """
     request = context.get("request")
     user = getattr(request, "user", None)

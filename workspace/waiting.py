@@ -1,0 +1,95 @@
+"""What waits on a person: what their partners did that asks something of them
+(unread notifications) and the assigned work that is due soon or overdue.
+
+The header shows the count on every page, so ``waiting_count`` is one query
+however much there is; the list (``waiting_items``) is a fixed number.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import IntegerField, OuterRef, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.assignment_status import OVERDUE, SubqueryCount, with_status
+from courses.models import Assignment
+from courses.progress import COMPLETE
+from workspace.models import Notification
+from workspace.notifications import sentence
+
+# Work due within this many days waits on the person (and overdue work, always).
+DUE_SOON_DAYS = 7
+
+
+def open_work(user_filter, today: datetime.date):
+    """Assignments not complete and due by a week from ``today``."""
+    return (
+        with_status(Assignment.objects.filter(**user_filter), today)
+        .exclude(status=COMPLETE)
+        .filter(due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+    )
+
+
+def waiting_count(user, today: datetime.date | None = None) -> int:
+    """How many things wait on ``user``, in one query."""
+    today = today or timezone.localdate()
+    unread = Notification.objects.unread().filter(recipient=OuterRef("pk")).values("pk")
+    due = open_work({"user": OuterRef("pk")}, today).values("pk")
+    counts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            waiting=Coalesce(SubqueryCount(unread), Value(0))
+            + Coalesce(SubqueryCount(due), Value(0), output_field=IntegerField())
+        )
+        .values_list("waiting", flat=True)
+    )
+    return next(iter(counts), 0)
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    text: str
+    detail: str
+    url: str
+    at: datetime.datetime | None = None
+    due_on: datetime.date | None = None
+    overdue: bool = False
+
+
+def waiting_items(user, today: datetime.date | None = None) -> list[WaitingItem]:
+    """The list behind the count: partners' news first (newest first), then work by due date."""
+    today = today or timezone.localdate()
+    notifications = (
+        Notification.objects.unread()
+        .filter(recipient=user)
+        .select_related("actor", "action")
+        .only("pk", "kind", "created_at", "actor__first_name", "actor__last_name",
+              "actor__username", "action__text", "week_of")
+    )  # fmt: skip
+    items = [
+        WaitingItem(
+            text=sentence(notification),
+            detail=notification.action.text if notification.action else "",
+            url=reverse("waiting_open", args=[notification.pk]),
+            at=notification.created_at,
+        )
+        for notification in notifications
+    ]
+    for assignment in open_work({"user": user}, today).select_related("page"):
+        overdue = assignment.status == OVERDUE
+        items.append(
+            WaitingItem(
+                text=assignment.page.title,
+                detail="",
+                url=assignment.page.url,
+                due_on=assignment.due_on,
+                overdue=overdue,
+            )
+        )
+    return items
