@@ -273,6 +273,8 @@ EXPECTED: dict[str, dict] = {
     "page:module:quiz_result": entry(OWN_RECORD),
     # The pair's workspace -----------------------------------------------------------
     "my_pairs": SIGNED_IN_GET_ONLY,
+    # A notification is its recipient's alone; the world has none, so a 404 for everyone.
+    "waiting_open": entry(rule(NOT_FOUND, signed_out=RL), rule(NOT_ALLOWED, signed_out=RL)),
     "pair_detail": entry(PAIR_READ, pair_wrong_method()),
     "pair_actions": entry(PAIR_READ, pair_wrong_method()),
     "check_ins": entry(PAIR_READ, pair_wrong_method()),
@@ -323,6 +325,18 @@ EXPECTED: dict[str, dict] = {
     "people:history*": administered_entry(OK, NOT_ALLOWED, editor=NOT_FOUND),
     "people:usage": administered_entry(OK, NOT_ALLOWED, editor=NOT_FOUND),
     "import_people:upload": entry(ADMINISTRATORS),
+    # The district's holidays and breaks: its district administrators' to change
+    # (tests/test_school_days.py). The world holds none, so a record's screens are
+    # refused to other staff however Wagtail words it (a 404 before its permission check).
+    "days_without_school:*": entry(
+        rule(signed_out=RL, learners=CL, staff=DENIED, district_admin=ADMIN, superuser=ADMIN)
+    ),
+    "days_without_school:index*": entry(
+        rule(signed_out=RL, learners=CL, staff=RA, district_admin=ADMIN, superuser=ADMIN)
+    ),
+    "days_without_school:add": entry(
+        rule(signed_out=RL, learners=CL, staff=RA, district_admin=ADMIN, superuser=ADMIN)
+    ),
     "import_people:commit": entry(
         rule(signed_out=RL, learners=CL, staff=NOT_ALLOWED, editor=RA),
         rule(signed_out=RL, learners=CL, staff=REDIRECT, editor=RA),
