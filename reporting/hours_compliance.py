@@ -10,7 +10,7 @@ number of queries, so the report's query count does not grow with the district.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +28,9 @@ from hours.compliance import BEHIND, STATUS_CHOICES, Standing, compliance_for, r
 from hours.rules import COLLABORATION, MODULE, OUTSIDE, rule_choices
 from pairs.scoping import memberships, people_in_scope, school_name_of
 from reporting.base import AdministratorReportView
+
+# People whose standings are computed together in an export or a status filter.
+CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -189,16 +192,40 @@ class HoursComplianceReport(AdministratorReportView):
             .order_by("last_name", "first_name", "pk")
         )
 
-    def get_filtered_queryset(self) -> list[ComplianceRow]:
-        people = list(super().get_filtered_queryset())
-        rule, status = self.filter_value("rule"), self.filter_value("status")
-        rows = [
+    def rows_for(self, people: Sequence) -> list[ComplianceRow]:
+        """The report's rows for ``people``: one per rule that applies to each."""
+        rule = self.filter_value("rule")
+        return [
             ComplianceRow(found.person, found.person.school_name or "", found.hired_on, standing)
             for found in compliance_for(people, self.today, self.rules)
             for standing in found.standings
             if not rule or standing.rule.slug == rule
         ]
-        return [row for row in rows if not status or row.status == status]
 
-    def export_rows(self, rows: Sequence[ComplianceRow]) -> Sequence[ComplianceRow]:
-        return rows
+    def all_rows(self, people: QuerySet) -> Iterator[ComplianceRow]:
+        """Every row, a chunk of people at a time, so memory stays flat."""
+        chunk = []
+        for person in people.iterator(chunk_size=CHUNK):
+            chunk.append(person)
+            if len(chunk) == CHUNK:
+                yield from self.rows_for(chunk)
+                chunk = []
+        yield from self.rows_for(chunk)
+
+    def get_filtered_queryset(self):
+        people = super().get_filtered_queryset()
+        status = self.filter_value("status")
+        if not status:
+            # Paged by person: standings are computed for one page's people only.
+            return people
+        # A status is known only once standings are computed: for everyone listed.
+        return [row for row in self.all_rows(people) if row.status == status]
+
+    def page_rows(self, rows) -> Sequence[ComplianceRow]:
+        rows = list(rows)
+        if rows and isinstance(rows[0], ComplianceRow):
+            return rows
+        return self.rows_for(rows)
+
+    def export_rows(self, rows) -> Iterable[ComplianceRow]:
+        return rows if isinstance(rows, list) else self.all_rows(rows)
