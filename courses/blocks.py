@@ -22,9 +22,20 @@ class CalloutBlock(blocks.StructBlock):
     style = blocks.ChoiceBlock(
         choices=[("why", _("Why it matters")), ("tip", _("Tip")), ("caution", _("Caution"))],
         default="why",
+        label=_("Kind of box"),
+        help_text=_("Each kind has its own colour and icon, and its name is read out."),
     )
-    title = blocks.CharBlock(required=False, max_length=120)
-    text = blocks.RichTextBlock(features=["bold", "italic", "link", "ul", "ol"])
+    title = blocks.CharBlock(
+        required=False,
+        max_length=120,
+        label=_("Heading"),
+        help_text=_("Optional: a few words. Without one, the kind of box is the heading."),
+    )
+    text = blocks.RichTextBlock(
+        features=["bold", "italic", "link", "ul", "ol"],
+        label=_("Text"),
+        help_text=_("A sentence or two; a callout is read in passing."),
+    )
 
     class Meta:
         icon = "help"
@@ -37,17 +48,31 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class RoleRowBlock(blocks.StructBlock):
-    task = blocks.CharBlock(max_length=120)
-    teacher = blocks.TextBlock(label=_("Special educator's role"))
-    para = blocks.TextBlock(label=_("Para's role"))
+    task = blocks.CharBlock(
+        max_length=120, label=_("Task"), help_text=_("For example “Data collection”.")
+    )
+    teacher = blocks.TextBlock(
+        label=_("Special educator's role"),
+        help_text=_("What the special educator does for this task."),
+    )
+    para = blocks.TextBlock(
+        label=_("Para's role"), help_text=_("What the para does for this task.")
+    )
 
     class Meta:
         icon = "user"
 
 
 class RolesTableBlock(blocks.StructBlock):
-    caption = blocks.CharBlock(required=False, max_length=160)
-    rows = blocks.ListBlock(RoleRowBlock(), min_num=1)
+    caption = blocks.CharBlock(
+        required=False,
+        max_length=160,
+        label=_("Caption"),
+        help_text=_("Optional: what the table shows, e.g. “Who does what”."),
+    )
+    rows = blocks.ListBlock(
+        RoleRowBlock(), min_num=1, label=_("Tasks"), help_text=_("One row a task.")
+    )
 
     class Meta:
         icon = "table"
@@ -65,8 +90,18 @@ class RolesTableBlock(blocks.StructBlock):
 
 
 class DosDontsBlock(blocks.StructBlock):
-    dos = blocks.ListBlock(blocks.CharBlock(max_length=200), label=_("Do"), min_num=1)
-    donts = blocks.ListBlock(blocks.CharBlock(max_length=200), label=_("Don't"), min_num=1)
+    dos = blocks.ListBlock(
+        blocks.CharBlock(max_length=200, label=_("Do")),
+        label=_("Do"),
+        min_num=1,
+        help_text=_("One habit to keep an item, starting with a verb."),
+    )
+    donts = blocks.ListBlock(
+        blocks.CharBlock(max_length=200, label=_("Don't")),
+        label=_("Don't"),
+        min_num=1,
+        help_text=_("One habit to avoid an item, starting with a verb."),
+    )
 
     class Meta:
         icon = "list-ul"
@@ -78,12 +113,24 @@ class DosDontsBlock(blocks.StructBlock):
 
 
 class ResearchNoteBlock(blocks.StructBlock):
-    authors = blocks.CharBlock(max_length=200)
-    year = blocks.IntegerBlock(min_value=1900, max_value=2100)
-    title = blocks.CharBlock(max_length=300)
-    journal = blocks.CharBlock(max_length=200)
-    link = blocks.URLBlock(required=False)
-    summary = blocks.RichTextBlock(features=["bold", "italic", "link"])
+    authors = blocks.CharBlock(
+        max_length=200,
+        label=_("Authors"),
+        help_text=_("As the article lists them, e.g. “Powers, R., & Mandal, A.”."),
+    )
+    year = blocks.IntegerBlock(min_value=1900, max_value=2100, label=_("Year published"))
+    title = blocks.CharBlock(max_length=300, label=_("Title of the article"))
+    journal = blocks.CharBlock(max_length=200, label=_("Journal or publisher"))
+    link = blocks.URLBlock(
+        required=False,
+        label=_("Link"),
+        help_text=_("Optional: where a reader can find it, ideally a free copy."),
+    )
+    summary = blocks.RichTextBlock(
+        features=["bold", "italic", "link"],
+        label=_("What it found"),
+        help_text=_("One or two sentences in plain words: what it means for a pair."),
+    )
 
     class Meta:
         icon = "doc-full"
@@ -99,9 +146,16 @@ class ResearchNoteBlock(blocks.StructBlock):
 
 
 class ScenarioBlock(blocks.StructBlock):
-    title = blocks.CharBlock(max_length=120)
-    situation = blocks.RichTextBlock(features=["bold", "italic", "ul"])
-    prompt = blocks.TextBlock(help_text=_("A question for the reader to think about."))
+    title = blocks.CharBlock(max_length=120, label=_("Title"))
+    situation = blocks.RichTextBlock(
+        features=["bold", "italic", "ul"],
+        label=_("Situation"),
+        help_text=_("What happens, in a few sentences. Students by initials only."),
+    )
+    prompt = blocks.TextBlock(
+        label=_("Question for the reader"),
+        help_text=_("A question for the reader to think about."),
+    )
 
     class Meta:
         icon = "openquote"
@@ -134,9 +188,14 @@ MODULE_BODY_BLOCKS = [
 
 
 class AnswerChoiceBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=300)
-    correct = blocks.BooleanBlock(required=False)
-    feedback = blocks.TextBlock(help_text=_("Shown to a learner who picked this choice."))
+    text = blocks.CharBlock(max_length=300, label=_("Choice"))
+    correct = blocks.BooleanBlock(
+        required=False, label=_("Correct"), help_text=_("Tick if this choice is a right answer.")
+    )
+    feedback = blocks.TextBlock(
+        label=_("Feedback for this choice"),
+        help_text=_("Shown to a learner who picked this choice."),
+    )
     # Choices are shuffled for each attempt; "None of the above" stays where it is.
     pinned = blocks.BooleanBlock(
         required=False,
@@ -151,12 +210,18 @@ class AnswerChoiceBlock(blocks.StructBlock):
 class QuestionBlock(blocks.StructBlock):
     """What every question has: a prompt and an explanation shown after answering."""
 
-    prompt = blocks.TextBlock()
-    explanation = blocks.TextBlock(help_text=_("Shown after the learner answers."))
+    prompt = blocks.TextBlock(
+        label=_("Question"),
+        help_text=_("The question or statement, as the learner reads it."),
+    )
+    explanation = blocks.TextBlock(
+        label=_("Explanation"), help_text=_("Shown after the learner answers.")
+    )
     # A scenario item puts a short situation in the prompt and asks for a decision;
     # the curriculum lint counts them (courses/curriculum/README.md, "Scenario items").
     scenario = blocks.BooleanBlock(
         required=False,
+        label=_("Scenario item"),
         help_text=_("Tick if the prompt describes a situation and asks what to do."),
     )
 
@@ -164,8 +229,20 @@ class QuestionBlock(blocks.StructBlock):
         template = "components/blocks/question_block.html"
 
 
+def two_empty_choices() -> list:
+    """A new question opens with the two choices it needs at least, so the editor
+    is not told "The minimum number of items is 2" before typing anything."""
+    return [AnswerChoiceBlock().get_default(), AnswerChoiceBlock().get_default()]
+
+
 class ChoiceQuestionBlock(QuestionBlock):
-    choices = blocks.ListBlock(AnswerChoiceBlock(), min_num=2)
+    choices = blocks.ListBlock(
+        AnswerChoiceBlock(),
+        min_num=2,
+        default=two_empty_choices,
+        label=_("Choices"),
+        help_text=_("At least two, in any order: each attempt shows them shuffled."),
+    )
 
     def clean(self, value):
         value = super().clean(value)
@@ -220,9 +297,17 @@ class MultipleSelectQuestionBlock(ChoiceQuestionBlock):
 
 
 class TrueFalseQuestionBlock(QuestionBlock):
-    answer = blocks.BooleanBlock(required=False, help_text=_("Tick if the statement is true."))
-    feedback_true = blocks.TextBlock(help_text=_("Shown to a learner who answered true."))
-    feedback_false = blocks.TextBlock(help_text=_("Shown to a learner who answered false."))
+    answer = blocks.BooleanBlock(
+        required=False, label=_("True"), help_text=_("Tick if the statement is true.")
+    )
+    feedback_true = blocks.TextBlock(
+        label=_("Feedback if they answer “True”"),
+        help_text=_("Shown to a learner who answered true."),
+    )
+    feedback_false = blocks.TextBlock(
+        label=_("Feedback if they answer “False”"),
+        help_text=_("Shown to a learner who answered false."),
+    )
 
     class Meta:
         icon = "tick-inverse"
@@ -239,10 +324,23 @@ class TrueFalseQuestionBlock(QuestionBlock):
 class WhoDoesThisQuestionBlock(QuestionBlock):
     """A task from the role table, placed with the special educator, the para, or both."""
 
-    answer = blocks.ChoiceBlock(choices=WhoDoesThisAnswer.choices)
-    feedback_teacher = blocks.TextBlock()
-    feedback_para = blocks.TextBlock()
-    feedback_both = blocks.TextBlock()
+    answer = blocks.ChoiceBlock(
+        choices=WhoDoesThisAnswer.choices,
+        label=_("Right answer"),
+        help_text=_("Who does this task, as the role table says."),
+    )
+    feedback_teacher = blocks.TextBlock(
+        label=_("Feedback if they answer “Special educator”"),
+        help_text=_("Shown to a learner who chose the special educator."),
+    )
+    feedback_para = blocks.TextBlock(
+        label=_("Feedback if they answer “Para”"),
+        help_text=_("Shown to a learner who chose the para."),
+    )
+    feedback_both = blocks.TextBlock(
+        label=_("Feedback if they answer “Both”"),
+        help_text=_("Shown to a learner who chose both."),
+    )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
@@ -273,10 +371,20 @@ QUIZ_BLOCKS = [
 
 
 class TryTomorrowBlock(blocks.StructBlock):
-    text = blocks.TextBlock(label=_("What to do"))
-    who = blocks.ChoiceBlock(choices=ActionWho.choices, default=ActionWho.TOGETHER)
+    text = blocks.TextBlock(
+        label=_("What to do"),
+        help_text=_("One small step the pair can take tomorrow, starting with a verb."),
+    )
+    who = blocks.ChoiceBlock(
+        choices=ActionWho.choices,
+        default=ActionWho.TOGETHER,
+        label=_("Who does it"),
+        help_text=_("Both partners confirm it either way."),
+    )
     records_data = blocks.BooleanBlock(
-        required=False, help_text=_("Ask the pair to note what happened and whether it helped.")
+        required=False,
+        label=_("Keep a note"),
+        help_text=_("Ask the pair to note what happened and whether it helped."),
     )
 
     def get_context(self, value, parent_context=None):
