@@ -23,10 +23,17 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Length, Round, Substr
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, DateColumn, NumberColumn, StatusTagColumn
+from wagtail.admin.ui.tables import (
+    Column,
+    DateColumn,
+    NumberColumn,
+    StatusTagColumn,
+    TitleColumn,
+)
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
@@ -58,7 +65,7 @@ from pairs.scoping import (
     rows_of_people_in_scope,
     school_name_of,
 )
-from reporting.base import AdministratorReportView
+from reporting.base import AdministratorReportView, sortable
 
 MOST_MISSED_SHOWN = 3
 
@@ -208,18 +215,41 @@ class CompletionByPersonReport(AdministratorReportView):
     export_filename = "completion-by-person"
     page_keys = ("pk",)
     columns = [
-        Column("user", label=_("Person")),
-        Column("school_name", label=_("School")),
-        Column("assignment", label=_("Assignment"), accessor="page.title"),
-        Column("due_on", label=_("Due")),
+        sortable(
+            TitleColumn(
+                "user",
+                label=_("Person"),
+                get_url=lambda row: reverse("drilldowns:person", args=[row.user_id]),
+                sort_key="person",
+            ),
+            "user__last_name",
+            "user__first_name",
+        ),
+        sortable(Column("school_name", label=_("School"), sort_key="school_name")),
+        sortable(
+            Column(
+                "assignment", label=_("Assignment"), accessor="page.title", sort_key="assignment"
+            ),
+            "page__title",
+        ),
+        sortable(Column("due_on", label=_("Due"), sort_key="due_on")),
         StatusTagColumn(
             "status",
             label=_("Status"),
             accessor=status_label,
             primary=lambda row: row.status == OVERDUE,
         ),
-        Column("percent", label=_("Progress"), accessor=lambda row: f"{row.percent}%"),
-        DateColumn("last_activity_at", label=_("Last activity")),
+        sortable(
+            Column(
+                "percent",
+                label=_("Progress"),
+                accessor=lambda row: f"{row.percent}%",
+                sort_key="percent",
+            )
+        ),
+        sortable(
+            DateColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at")
+        ),
     ]
     list_export = [
         "user",
@@ -281,11 +311,21 @@ class ModuleReport(AdministratorReportView):
     filterset_class = ModuleFilterSet
     export_filename = "completion-by-module"
     columns = [
-        Column("title", label=_("Module")),
-        Column("course_title", label=_("Course")),
-        NumberColumn("started_count", label=_("Started")),
-        NumberColumn("completed_count", label=_("Completed")),
-        Column("average_attempts_to_pass", label=_("Average attempts to pass")),
+        sortable(
+            TitleColumn(
+                "title", label=_("Module"), get_url=lambda module: module.url, sort_key="title"
+            )
+        ),
+        sortable(Column("course_title", label=_("Course"), sort_key="course_title")),
+        sortable(NumberColumn("started_count", label=_("Started"), sort_key="started_count")),
+        sortable(NumberColumn("completed_count", label=_("Completed"), sort_key="completed_count")),
+        sortable(
+            Column(
+                "average_attempts_to_pass",
+                label=_("Average attempts to pass"),
+                sort_key="average_attempts_to_pass",
+            )
+        ),
         Column("most_missed_text", label=_("Most missed on a first try")),
     ]
     list_export = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 import django_filters
 from django.db.models import (
@@ -24,9 +25,10 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, NumberColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, NumberColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from courses.admin_filters import ReportFilterSet
@@ -40,11 +42,13 @@ from courses.assignment_status import (
 from courses.models import Assignment
 from pairs.models import Pair
 from pairs.scoping import in_scope, pairs_administered_by, schools_administered_by
-from reporting.base import AdministratorReportView
+from reporting.base import AdministratorReportView, sortable
 from workspace.health import with_health
 from workspace.models import PairAction
 
 QUIET_AFTER = datetime.timedelta(days=14)
+# Rows of a sorted export whose pairs are looked up together.
+EXPORT_CHUNK = 2000
 
 ATTENTION, QUIET, NO_PLAN, WAITING, FINE = "attention", "quiet", "no_plan", "waiting", "fine"
 HEALTH_CHOICES = [
@@ -249,9 +253,18 @@ class PairAssignmentReport(AdministratorReportView):
     # An assignment shows once for each pair its person is in.
     page_keys = ("pk", "pair_id")
     columns = [
-        Column("pair", label=_("Pair")),
-        Column("school_name", label=_("School")),
-        Column("assignment", label=_("Assignment"), accessor="page.title"),
+        TitleColumn(
+            "pair",
+            label=_("Pair"),
+            get_url=lambda row: reverse("drilldowns:pair", args=[row.pair_id]),
+        ),
+        sortable(Column("school_name", label=_("School"), sort_key="school_name")),
+        sortable(
+            Column(
+                "assignment", label=_("Assignment"), accessor="page.title", sort_key="assignment"
+            ),
+            "page__title",
+        ),
         status_tag("para_status", _("Para")),
         status_tag("teacher_status", _("Teacher")),
         Column(
@@ -308,10 +321,20 @@ class PairAssignmentReport(AdministratorReportView):
         )
 
     def export_rows(self, queryset) -> Iterator:
-        # The rows and the pairs stream side by side in the same order, so memory
-        # stays flat and the export runs two queries however large the district.
         rows = super().export_rows(queryset)
+        if self.ordering:
+            # Sorted by a column, the rows leave the pairs' order: their pairs are
+            # looked up a chunk of rows at a time (one query a chunk, memory flat).
+            return self.with_pairs_by_chunk(rows)
+        # In the report's own order the rows and the pairs stream side by side, so
+        # memory stays flat and the export runs two queries however large the district.
         return self.beside_pairs(rows, pairs_in_report_order(*self.scope))
+
+    def with_pairs_by_chunk(self, rows: Iterator[Assignment]) -> Iterator[Assignment]:
+        while chunk := list(islice(rows, EXPORT_CHUNK)):
+            yield from self.with_pairs(
+                chunk, pairs_with_health({row.pair_id for row in chunk}, *self.scope)
+            )
 
     @cached_property
     def scope(self) -> tuple:
@@ -372,12 +395,35 @@ class PairHealthReport(AdministratorReportView):
     filterset_class = PairHealthFilterSet
     export_filename = "pair-health"
     columns = [
-        Column("pair", label=_("Pair"), accessor=str),
-        Column("school", label=_("School")),
-        Column("last_check_in", label=_("Last check-in")),
+        sortable(
+            TitleColumn(
+                "pair",
+                label=_("Pair"),
+                accessor=str,
+                get_url=lambda pair: reverse("drilldowns:pair", args=[pair.pk]),
+                sort_key="pair",
+            ),
+            "teacher__last_name",
+            "teacher__first_name",
+            "para__last_name",
+        ),
+        sortable(Column("school", label=_("School"), sort_key="school"), "school__name"),
+        sortable(Column("last_check_in", label=_("Last check-in"), sort_key="last_check_in")),
         Column("plan", label=_("Plan this week"), accessor=lambda p: yes_no(p.has_plan_this_week)),
-        NumberColumn("waiting_on_para", label=_("Actions waiting on the para")),
-        NumberColumn("waiting_on_teacher", label=_("Actions waiting on the teacher")),
+        sortable(
+            NumberColumn(
+                "waiting_on_para",
+                label=_("Actions waiting on the para"),
+                sort_key="waiting_on_para",
+            )
+        ),
+        sortable(
+            NumberColumn(
+                "waiting_on_teacher",
+                label=_("Actions waiting on the teacher"),
+                sort_key="waiting_on_teacher",
+            )
+        ),
         StatusTagColumn(
             "needs_attention",
             label=_("Needs attention"),

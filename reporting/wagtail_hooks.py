@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 
-from pairs.scoping import is_administrator
+from pairs.scoping import administered_schools, is_administrator
 from pairs.viewsets import AdministratorsMenuItem
 from reporting.completion_reports import (
     OVERDUE,
@@ -19,6 +19,7 @@ from reporting.completion_reports import (
     completion_by_school,
     overdue_count,
 )
+from reporting.drilldowns import drilldown_urls
 from reporting.hours_compliance import HoursComplianceReport
 from reporting.pair_reports import (
     ATTENTION,
@@ -27,6 +28,7 @@ from reporting.pair_reports import (
     attention_reasons,
     pairs_needing_attention,
 )
+from reporting.trends import WEEKS, completion_trends, planning_trends
 
 PANEL_LISTED = 5
 
@@ -62,6 +64,7 @@ def register_report_urls():
     return [
         path("reports/courses/", include((course_report_urls, "course_reports"))),
         path("reports/pairs/", include((pair_report_urls, "pair_reports"))),
+        path("reports/", include((drilldown_urls, "drilldowns"))),
         path("reports/pd-hours/", include((hours_report_urls, "hours_reports"))),
     ]
 
@@ -148,6 +151,28 @@ class CompletionBySchoolPanel(Component):
         }
 
 
+class TrendsPanel(Component):
+    """Each school's last twelve weeks: modules completed and planning minutes,
+    drawn on the server (SVG), each chart with its numbers in words."""
+
+    name = "tandem_trends"
+    order = 65
+    template_name = "reporting/admin/trends_panel.html"
+
+    def get_context_data(self, parent_context):
+        admin, today = parent_context["request"].user, timezone.localdate()
+        schools = list(administered_schools(admin).order_by("name").values_list("name", flat=True))
+        completed = completion_trends(admin, schools, today)
+        planning = planning_trends(admin, schools, today)
+        return {
+            "schools": [
+                {"name": name, "completed": done, "planning": planned}
+                for name, done, planned in zip(schools, completed, planning, strict=True)
+            ],
+            "weeks": WEEKS,
+        }
+
+
 class PairsNeedingAttentionPanel(Component):
     name = "tandem_pairs_needing_attention"
     order = 70
@@ -170,5 +195,5 @@ class PairsNeedingAttentionPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_report_panels(request, panels):
     if is_administrator(request.user):
-        panels[:0] = [OverduePanel(), CompletionBySchoolPanel()]
+        panels[:0] = [OverduePanel(), CompletionBySchoolPanel(), TrendsPanel()]
         panels.append(PairsNeedingAttentionPanel())

@@ -397,6 +397,10 @@ EXPECTED: dict[str, dict] = {
     "bulk:pairs.pair.end_pairs": administered_entry(OK, OK),
     "course_reports:*": ADMINISTRATORS_GET_ONLY,
     "pair_reports:*": ADMINISTRATORS_GET_ONLY,
+    # A person's or a pair's drill-down from the reports: scoped like their rows.
+    "drilldowns:*": entry(
+        administered(OK), rule(signed_out=RL, learners=CL, staff=NOT_ALLOWED, editor=RA)
+    ),
     # PD hours (hours.views, hours.viewsets, reporting.hours_compliance) ------------
     "hours:mine": SIGNED_IN_GET_ONLY,
     # A person's statement: theirs, and their administrators'; the method is checked

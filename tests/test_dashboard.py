@@ -12,10 +12,16 @@ from courses.models import Assignment, ModuleProgress
 from tests.clock import TODAY
 from tests.page_factories import make_course
 from tests.test_reports import grow
+from workspace.models import CheckIn
 
 pytestmark = pytest.mark.django_db
 
-PANELS = ["Overdue assignments", "Completion by school", "Pairs needing attention"]
+PANELS = [
+    "Overdue assignments",
+    "Completion by school",
+    "The last twelve weeks",
+    "Pairs needing attention",
+]
 
 
 @pytest.fixture
@@ -84,3 +90,42 @@ def test_the_dashboard_costs_the_same_queries_as_the_district_grows(
     grow(district, course, pairs=500)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert "Pairs needing attention" in client.get(url).text
+
+
+def trends_section(page: str) -> str:
+    return page.split('id="tandem-trends-section"')[1].split("</section>\n    </div>")[0]
+
+
+def test_the_trends_say_each_schools_last_twelve_weeks_in_words(client, district, course, clock):
+    # Two planning meetings for the Maple pair, three weeks apart.
+    CheckIn.objects.create(
+        pair=district.pair, author=district.para, kind=CheckIn.Kind.PLANNING,
+        happened_on=TODAY - datetime.timedelta(weeks=3), minutes=30,
+    )  # fmt: skip
+    CheckIn.objects.create(
+        pair=district.pair, author=district.teacher, kind=CheckIn.Kind.PLANNING,
+        happened_on=TODAY, minutes=20,
+    )  # fmt: skip
+    # An ordinary check-in is not a planning meeting.
+    CheckIn.objects.create(pair=district.pair, author=district.para, happened_on=TODAY, minutes=5)
+    page = dashboard(client, district.school_admin)
+    trends = trends_section(page)
+    assert "Riverside" not in trends
+    assert "Modules completed each week." in trends
+    assert (
+        "1 module completed in the last 12 weeks; the most, 1 module completed, in the week of "
+        "Nov. 16, 2026; 1 module completed so far this week."
+    ) in trends
+    assert (
+        "50 minutes of planning in the last 12 weeks; the most, 30 minutes of planning, in the "
+        "week of Oct. 26, 2026; 20 minutes of planning so far this week."
+    ) in trends
+    # Twelve bars a chart, drawn on the server, each with its week and number.
+    assert trends.count("<rect ") == 24
+    assert "<title>Nov. 16, 2026: 20</title>" in trends
+    assert "<script" not in trends
+
+
+def test_a_school_with_nothing_yet_says_so(client, district):
+    page = dashboard(client, district.other_school_admin)
+    assert "None in the last 12 weeks." in trends_section(page)

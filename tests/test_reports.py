@@ -408,8 +408,9 @@ def test_report_queries_do_not_grow_with_the_district(
     client, district, learning, django_assert_max_num_queries, url_name
 ):
     client.force_login(district.district_admin)
-    # Session, user, permissions and menus, the filters' choices, the rows (and pairs).
-    limit = 18
+    # Session, user, permissions and menus, the filters' choices, the rows (and pairs),
+    # the site's root paths for the modules' links.
+    limit = 20
     small = count_queries(client, django_assert_max_num_queries, url_name, limit)
     grow(district, learning, pairs=1500)
     large = count_queries(client, django_assert_max_num_queries, url_name, limit)
@@ -433,3 +434,135 @@ def test_the_long_select_writes_what_djangos_select_would(district):
     # The same elements, attributes and text (parse_html ignores attribute order).
     assert parse_html(rendered[0]) == parse_html(rendered[1])
     assert f'<option value="{chosen}" selected>' in rendered[1]
+
+
+# Sorting, links and drill-downs ------------------------------------------------------
+
+
+def table_order(html: str, names: list[str]) -> list[str]:
+    """``names`` in the order the page shows them."""
+    return sorted((name for name in names if name in html), key=html.index)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "ordering", "column"),
+    [
+        ("course_reports:completion", "person", "Person"),
+        ("course_reports:completion", "-due_on", "Due"),
+        ("course_reports:completion", "percent", "Progress (% of modules complete)"),
+        ("course_reports:modules", "-completed_count", "Completed"),
+        ("pair_reports:by_pair", "-assignment", "Assignment"),
+        ("pair_reports:health", "-last_check_in", "Last check-in"),
+    ],
+)
+def test_a_sorted_report_and_its_export_keep_the_same_order(
+    client, district, learning, url_name, ordering, column
+):
+    client.force_login(district.district_admin)
+    page = client.get(reverse(url_name), {"ordering": ordering}).content.decode()
+    direction = "descending" if ordering.startswith("-") else "ascending"
+    assert page.count("aria-sort=") == 1 and f'aria-sort="{direction}"' in page
+    values = [row[column] for row in export_csv(client, url_name, ordering=ordering)]
+    last_names = {str(user): user.last_name for user in User.objects.all()}
+    key = {
+        "Person": last_names.get,
+        "Completed": int,
+        "Progress (% of modules complete)": int,
+    }.get(column, str)
+    assert values == sorted(values, key=key, reverse=ordering.startswith("-"))
+
+
+def test_an_unknown_ordering_is_ignored(client, district, learning):
+    client.force_login(district.district_admin)
+    url = reverse("course_reports:completion")
+    plain = export_csv(client, "course_reports:completion")
+    assert export_csv(client, "course_reports:completion", ordering="user__password") == plain
+    assert client.get(url, {"ordering": "user__password"}).status_code == HTTPStatus.OK
+
+
+def test_names_in_the_reports_lead_to_their_drill_downs(client, district, learning):
+    d = district
+    client.force_login(d.school_admin)
+    completion = client.get(reverse("course_reports:completion")).content.decode()
+    assert reverse("drilldowns:person", args=[d.para.pk]) in completion
+    health = client.get(reverse("pair_reports:health")).content.decode()
+    assert reverse("drilldowns:pair", args=[d.pair.pk]) in health
+    by_pair = client.get(reverse("pair_reports:by_pair")).content.decode()
+    assert reverse("drilldowns:pair", args=[d.pair.pk]) in by_pair
+    modules = client.get(reverse("course_reports:modules")).content.decode()
+    first = learning.modules()[0]
+    assert f'href="{first.url}"' in modules
+
+
+def test_a_persons_drill_down_shows_everything_assigned_progress_attempts_and_hours(
+    client, district, learning
+):
+    d = district
+    client.force_login(d.school_admin)
+    response = client.get(reverse("drilldowns:person", args=[d.teacher.pk]))
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    first, second = learning.modules()
+    for shown in ("Stronger Together", "Complete", first.title, second.title, "PD hours"):
+        assert shown in page, shown
+    # Two attempts at the first module (one failed), one at the second.
+    assert page.count("Not passed") == 1 and page.count(">Passed<") == 2
+    assert reverse("drilldowns:pair", args=[d.pair.pk]) in page
+    assert reverse("people:edit", args=[d.teacher.pk]) in page
+
+
+def test_a_pairs_drill_down_shows_side_by_side_checklist_plans_check_ins_and_health(
+    client, district, learning
+):
+    d = district
+    client.force_login(d.school_admin)
+    response = client.get(reverse("drilldowns:pair", args=[d.pair.pk]))
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    first = learning.modules()[0]
+    assert first.title in page and "1 of 2" in page  # actions done together
+    assert "<dt>Actions</dt><dd>2</dd>" in page and "<dt>Done by both</dt><dd>1</dd>" in page
+    assert "<dt>Weekly plans</dt><dd>1</dd>" in page and "<dt>Check-ins</dt><dd>1</dd>" in page
+    assert "1 waiting on the teacher" in page  # health, in words
+    assert str(d.para) in page and str(d.teacher) in page
+
+
+@pytest.mark.parametrize("name", ["person", "pair"])
+def test_drill_downs_are_scoped_like_the_reports(client, district, learning, name):
+    d = district
+    target = d.far_pair if name == "pair" else d.far_pair.para
+    url = reverse(f"drilldowns:{name}", args=[target.pk])
+    client.force_login(d.school_admin)
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    client.force_login(d.other_school_admin)
+    assert client.get(url).status_code == HTTPStatus.OK
+    client.force_login(d.para)
+    assert client.get(url).status_code != HTTPStatus.OK
+
+
+@pytest.mark.parametrize("name", ["person", "pair"])
+def test_drill_down_queries_do_not_grow_with_the_persons_or_pairs_history(
+    client, district, learning, django_assert_max_num_queries, name
+):
+    d = district
+    url = reverse(f"drilldowns:{name}", args=[d.pair.pk if name == "pair" else d.para.pk])
+    client.force_login(d.school_admin)
+    with django_assert_max_num_queries(40) as small:
+        assert client.get(url).status_code == HTTPStatus.OK
+    # A long history: many more modules, attempts, actions, plans and check-ins.
+    course = make_course("Working Together", modules=6)
+    Assignment.objects.create(user=d.para, page=course, due_on=TODAY)
+    for module in course.modules():
+        take_quiz(d.para, module, wrong=(0,))
+        take_quiz(d.para, module)
+        complete(d.para, module)
+        PairAction.objects.create(
+            pair=d.pair, module=module, block_id=f"m{module.pk}", text="Try", planned_for=TODAY
+        )
+    for week in range(1, 10):
+        WeeklyPlan.objects.create(pair=d.pair, week_of=monday_of(TODAY) - week * 7 * DAY)
+        CheckIn.objects.create(
+            pair=d.pair, author=d.para, happened_on=TODAY - week * 7 * DAY, minutes=20
+        )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == HTTPStatus.OK

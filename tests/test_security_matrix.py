@@ -127,6 +127,8 @@ OWNED = [
     ("schools:", "pk", "school.pk"),
     ("assignments:", "pk", "assignment.pk"),
     ("privacy:person", "pk", "para.pk"),
+    ("drilldowns:person", "pk", "para.pk"),
+    ("drilldowns:pair", "pk", "pair.pk"),
     ("hours:statement", "pk", "para.pk"),
     ("hours:confirm_check_in", "pk", "check_in.pk"),
     ("privacy:erase", "pk", "para.pk"),
