@@ -118,9 +118,20 @@ class ResearchNoteBlock(blocks.StructBlock):
         label=_("Authors"),
         help_text=_("As the article lists them, e.g. “Powers, R., & Mandal, A.”."),
     )
-    year = blocks.IntegerBlock(min_value=1900, max_value=2100, label=_("Year published"))
-    title = blocks.CharBlock(max_length=300, label=_("Title of the article"))
-    journal = blocks.CharBlock(max_length=200, label=_("Journal or publisher"))
+    year = blocks.IntegerBlock(
+        min_value=1900,
+        max_value=2100,
+        label=_("Year published"),
+        help_text=_("For example 2016."),
+    )
+    title = blocks.CharBlock(
+        max_length=300, label=_("Title of the article"), help_text=_("As it was published.")
+    )
+    journal = blocks.CharBlock(
+        max_length=200,
+        label=_("Journal or publisher"),
+        help_text=_("Where it was published, written out in full."),
+    )
     link = blocks.URLBlock(
         required=False,
         label=_("Link"),
@@ -146,7 +157,9 @@ class ResearchNoteBlock(blocks.StructBlock):
 
 
 class ScenarioBlock(blocks.StructBlock):
-    title = blocks.CharBlock(max_length=120, label=_("Title"))
+    title = blocks.CharBlock(
+        max_length=120, label=_("Title"), help_text=_("A few words that name the situation.")
+    )
     situation = blocks.RichTextBlock(
         features=["bold", "italic", "ul"],
         label=_("Situation"),
@@ -188,7 +201,9 @@ MODULE_BODY_BLOCKS = [
 
 
 class AnswerChoiceBlock(blocks.StructBlock):
-    text = blocks.CharBlock(max_length=300, label=_("Choice"))
+    text = blocks.CharBlock(
+        max_length=300, label=_("Choice"), help_text=_("What the learner reads as this choice.")
+    )
     correct = blocks.BooleanBlock(
         required=False, label=_("Correct"), help_text=_("Tick if this choice is a right answer.")
     )
