@@ -14,5 +14,5 @@ def navigation(request) -> dict:
         links.append((_("Transcript"), reverse("transcript")))
     if user.works_in_admin:
         links.append((_("Admin"), reverse("wagtailadmin_home")))
-    links.append((_("Account"), reverse("account_email")))
+    links.append((_("My account"), reverse("my_account")))
     return {"nav_links": links}

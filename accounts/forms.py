@@ -1,7 +1,11 @@
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.email_addresses import TAKEN_BY_SOMEONE_ELSE, belongs_to_someone_else
+from accounts.models import User
 
 
 class AddEmailForm(AllauthAddEmailForm):
@@ -23,3 +27,21 @@ class AddEmailForm(AllauthAddEmailForm):
         if belongs_to_someone_else(email, self.user.pk):
             raise ValidationError(TAKEN_BY_SOMEONE_ELSE, code="email_taken")
         return email
+
+
+class MyAccountForm(forms.ModelForm):
+    """What a person sets about themselves on My account."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "language", "email_notifications"]
+        widgets = {"email_notifications": forms.RadioSelect}
+        labels = {"language": _("Language")}
+        help_texts = {"language": _("The language of the site and of the emails Tandem sends you.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("The one my browser asks for")),
+            *settings.LANGUAGES,
+        ]

@@ -1,9 +1,28 @@
+from collections import Counter
+from http import HTTPStatus
+
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.models import EmailAddress
+from allauth.account.utils import perform_login
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import get_adapter as get_socialaccount_adapter
+from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.clever import views as clever_views
+from allauth.usersessions.internal.flows.sessions import end_other_sessions
+from allauth.usersessions.models import UserSession
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import setup_links
+from accounts.forms import MyAccountForm
 
 
 @login_required
@@ -14,7 +33,7 @@ def start(request):
         return redirect("my_learning")
     if user.works_in_admin:
         return redirect("wagtailadmin_home")
-    return redirect("account_email")
+    return redirect("my_account")
 
 
 def clever_callback(request: HttpRequest) -> HttpResponse:
@@ -31,3 +50,67 @@ def clever_callback(request: HttpRequest) -> HttpResponse:
         provider = get_socialaccount_adapter(request).get_provider(request, "clever")
         return provider.redirect(request, AuthProcess.LOGIN)
     return clever_views.oauth2_callback(request)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def setup_account(request: HttpRequest, token: str) -> HttpResponse:
+    """Where a set-up link leads: choose a password, and be signed in."""
+    link = setup_links.usable(token)
+    if link is None:
+        return render(request, "account/setup_link_spent.html", status=HTTPStatus.NOT_FOUND)
+    form = SetPasswordForm(link.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = setup_links.use(token, form.cleaned_data["new_password1"])
+        if person is None:
+            return render(request, "account/setup_link_spent.html", status=HTTPStatus.NOT_FOUND)
+        return perform_login(request, person, redirect_url=reverse("start"))
+    return render(request, "account/setup_account.html", {"form": form, "person": link.user})
+
+
+def provider_name(account: SocialAccount) -> str:
+    """The provider's name, also for a provider since switched off (allauth's
+    own lookup needs it configured: accounts.social)."""
+    try:
+        return account.get_provider().name
+    except Http404:
+        return account.provider.title()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_account(request: HttpRequest) -> HttpResponse:
+    """A person's own account: their details on one form, and where to manage
+    each way they sign in (allauth's pages)."""
+    form = MyAccountForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your changes are saved."))
+        return redirect("my_account")
+    user = request.user
+    context = {
+        "form": form,
+        "emails": EmailAddress.objects.filter(user=user).order_by("-primary", "email"),
+        "has_password": user.has_usable_password(),
+        "authenticators": Counter(
+            Authenticator.objects.filter(user=user).values_list("type", flat=True)
+        ),
+        "connections": sorted(
+            provider_name(account) for account in SocialAccount.objects.filter(user=user)
+        ),
+        "other_sessions": sum(
+            1 for session in UserSession.objects.filter(user=user) if not session.is_current()
+        ),
+    }
+    return render(request, "account/my_account.html", context)
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """End every session of this person, this one last (allauth's usersessions
+    records each sign-in; its own page ends only the others)."""
+    end_other_sessions(request, request.user)
+    get_account_adapter(request).logout(request)
+    messages.info(request, _("You are signed out everywhere."))
+    return redirect("account_login")

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from config.health import healthz
 from content.views import robots_txt
+from pairs import invitations
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -20,7 +22,21 @@ urlpatterns = [
         name="clever_portal_callback",
     ),
     path("accounts/", include("allauth.urls")),
+    path("accounts/setup/<str:token>/", account_views.setup_account, name="account_setup"),
+    path("accounts/me/", account_views.my_account, name="my_account"),
+    path(
+        "accounts/sign-out-everywhere/",
+        account_views.sign_out_everywhere,
+        name="sign_out_everywhere",
+    ),
     path("start/", account_views.start, name="start"),
+    # Under the admin's path and its access check; the view asks pairs.scoping who
+    # may make one (accounts cannot import pairs, so it is not an accounts hook).
+    path(
+        "admin/people/<int:pk>/setup-link/",
+        require_admin_access(invitations.setup_link),
+        name="people_setup_link",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("courses.urls")),

@@ -573,6 +573,21 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
         ("email_address", "key"), _export_confirmations, _erase_confirmations
     ),
     "mfa.Authenticator": owned("mfa.Authenticator", "user", ("type", "created_at", "last_used_at")),
+    "socialaccount.SocialAccount": owned(
+        "socialaccount.SocialAccount", "user", ("provider", "uid", "last_login", "extra_data")
+    ),
+    "socialaccount.SocialToken": NoPersonalData(
+        "Never stored: SOCIALACCOUNT_STORE_TOKENS is off (config/settings/base.py)."
+    ),
+    "socialaccount.SocialApp": NoPersonalData(
+        "Never stored: providers come from settings alone (accounts.social)."
+    ),
+    "usersessions.UserSession": owned(
+        "usersessions.UserSession", "user", ("ip", "user_agent", "created_at", "last_seen_at")
+    ),
+    "accounts.SetupLink": owned(
+        "accounts.SetupLink", "user", ("created_at", "expires_at", "used_at")
+    ),
     # Django and django-tasks
     "sessions.Session": PersonalData(("session_data",), _export_sessions, _erase_sessions),
     "django_tasks_database.DBTaskResult": PersonalData(

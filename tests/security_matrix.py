@@ -20,6 +20,7 @@ REDIRECT_LOGIN = "redirect_login"
 REDIRECT_MFA = "redirect_mfa"
 REDIRECT_ADMIN = "redirect_admin"  # Wagtail's "you do not have permission" bounce home
 BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = "400", "403", "404", "405"
+UNAUTHORIZED = "401"  # allauth's page for a failed provider sign-in
 # Inside Wagtail's own screens, staff get whatever their Wagtail permissions decide:
 # any answer but a 5xx or the log-in page.
 ADMIN = "admin"
@@ -218,6 +219,33 @@ EXPECTED: dict[str, dict] = {
     "account_reset_password_from_key": entry(PUBLIC),
     "account_reset_password_from_key_done": entry(PUBLIC, rule(NOT_ALLOWED)),
     "account_confirm_login_code": entry(rule(REDIRECT, signed_out=RL)),
+    "account_request_login_code": entry(rule(REDIRECT, signed_out=OK)),
+    # A set-up link's secret is made up here: the same 404 for everyone
+    # (tests/test_sign_in_without_password.py follows real ones).
+    "account_setup": entry(rule(NOT_FOUND)),
+    "people_setup_link": entry(administered(OK, editor=NOT_FOUND)),
+    "my_account": entry(SIGNED_IN),
+    "sign_out_everywhere": entry(rule(NOT_ALLOWED, signed_out=RL), rule(RL)),
+    "usersessions_list": entry(SIGNED_IN, rule(REDIRECT, signed_out=RL)),
+    # Passkeys: adding, renaming or removing one asks for the password again first.
+    "mfa_list_webauthn": SIGNED_IN_GET_ONLY,
+    "mfa_add_webauthn": entry(rule(REDIRECT, signed_out=RL)),
+    "mfa_edit_webauthn": entry(rule(REDIRECT, signed_out=RL)),
+    "mfa_remove_webauthn": entry(rule(REDIRECT, signed_out=RL)),
+    "mfa_reauthenticate_webauthn": entry(rule(REDIRECT, signed_out=RL)),
+    "mfa_login_webauthn": entry(rule(REDIRECT, signed_out=RL)),
+    # The district's sign-in providers: none is switched on here, so none exists
+    # (accounts.social); tests/test_sign_in_*.py drive each one switched on.
+    "google_*": entry(rule(NOT_FOUND)),
+    "microsoft_*": entry(rule(NOT_FOUND)),
+    "clever_*": entry(rule(NOT_FOUND)),
+    "openid_connect_*": entry(rule(NOT_FOUND)),
+    "socialaccount_connections": entry(SIGNED_IN),
+    "socialaccount_signup": entry(rule(RL)),  # nobody signs up (accounts.social)
+    "socialaccount_login_cancelled": entry(PUBLIC, rule(NOT_ALLOWED)),
+    "socialaccount_login_error": entry(rule(UNAUTHORIZED), rule(NOT_ALLOWED)),
+    # allauth's old paths, which it no longer answers.
+    "accounts/social/*": entry(rule(NOT_FOUND)),
     "mfa_index": entry(SIGNED_IN, rule(NOT_ALLOWED, signed_out=RL)),
     "mfa_authenticate": entry(rule(REDIRECT, signed_out=RL)),
     "mfa_reauthenticate": entry(rule(REDIRECT, signed_out=RL)),

@@ -67,19 +67,22 @@ def _params(pattern) -> tuple[tuple[str, ...], int]:
     return tuple(regex.groupindex), regex.groups - len(regex.groupindex)
 
 
-def walk(patterns, route: str = "", namespace: str = ""):
-    """Every URL pattern under ``patterns``, depth first, with its full route."""
+def walk(patterns, route: str = "", namespace: str = "", outer: tuple[str, ...] = ()):
+    """Every URL pattern under ``patterns``, depth first, with its full route and
+    every named parameter on the way to it (allauth's passkey and OpenID Connect
+    routes name theirs in the include)."""
     for entry in patterns:
         if isinstance(entry, URLResolver):
             inner = namespace
             if entry.namespace:
                 inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            yield from walk(entry.url_patterns, route + str(entry.pattern), inner)
+            named, _positional = _params(entry.pattern)
+            yield from walk(entry.url_patterns, route + str(entry.pattern), inner, outer + named)
         elif isinstance(entry, URLPattern):
             full = route + str(entry.pattern)
             name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
             params, positional = _params(entry.pattern)
-            yield Pattern(name or full, full, params, positional, bool(name))
+            yield Pattern(name or full, full, outer + params, positional, bool(name))
 
 
 def project_patterns() -> list[Pattern]:
@@ -124,6 +127,7 @@ OWNED = [
     ("certificate", "pk", "certificate.pk"),
     ("pairs:", "pk", "pair.pk"),
     ("people:", "pk", "para.pk"),
+    ("people_setup_link", "pk", "para.pk"),
     ("schools:", "pk", "school.pk"),
     ("assignments:", "pk", "assignment.pk"),
     ("privacy:person", "pk", "para.pk"),

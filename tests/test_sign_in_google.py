@@ -5,7 +5,7 @@ from http import HTTPStatus
 
 import pytest
 import requests
-from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -181,4 +181,13 @@ def test_without_configuration_no_provider_is_offered_or_reachable(client):
     page = client.get(reverse("account_login")).content.decode()
 
     assert "Sign in with" not in page.replace("Sign in with a passkey", "")
+    assert client.post(reverse("google_login")).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_an_app_stored_in_the_database_opens_no_way_in(client, db):
+    SocialApp.objects.create(provider="google", name="Google", client_id="x", secret="y")
+
+    page = client.get(reverse("account_login")).content.decode()
+
+    assert "Sign in with Google" not in page
     assert client.post(reverse("google_login")).status_code == HTTPStatus.NOT_FOUND

@@ -1,0 +1,134 @@
+"""My account: a person's details, and each way they sign in, on one page."""
+
+from http import HTTPStatus
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from allauth.usersessions.models import UserSession
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import EmailNotifications
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_person_changes_their_name_language_and_notifications(client, para):
+    client.force_login(para)
+
+    response = client.post(
+        reverse("my_account"),
+        {
+            "first_name": "Ana",
+            "last_name": "Ruiz Soto",
+            "language": "es",
+            "email_notifications": EmailNotifications.DAILY,
+        },
+    )
+
+    assert response["Location"] == reverse("my_account")
+    para.refresh_from_db()
+    assert (para.first_name, para.last_name, para.language, para.email_notifications) == (
+        "Ana",
+        "Ruiz Soto",
+        "es",
+        EmailNotifications.DAILY,
+    )
+
+
+def test_a_bad_choice_is_refused_and_nothing_is_saved(client, para):
+    client.force_login(para)
+    name_before = para.first_name
+
+    response = client.post(
+        reverse("my_account"),
+        {"first_name": "Changed", "last_name": "X", "language": "klingon",
+         "email_notifications": "hourly"},
+    )  # fmt: skip
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Select a valid choice" in response.content.decode()
+    para.refresh_from_db()
+    assert para.first_name == name_before
+
+
+def test_the_page_says_how_the_person_signs_in(client, para):
+    SocialAccount.objects.create(user=para, provider="google", uid="1083746")
+    client.force_login(para)
+
+    page = client.get(reverse("my_account")).content.decode()
+
+    assert "You have a password." in page
+    assert "You have 0 passkeys." in page
+    assert reverse("mfa_add_webauthn") in page
+    assert reverse("socialaccount_connections") in page
+    assert "Google" in page
+    assert reverse("sign_out_everywhere") in page
+
+
+def test_role_fields_and_staff_flags_cannot_be_set_from_the_page(client, para):
+    client.force_login(para)
+
+    client.post(
+        reverse("my_account"),
+        {"first_name": "Ana", "last_name": "Ruiz", "language": "", "email_notifications": "off",
+         "role": "teacher", "is_staff": "on", "is_superuser": "on", "username": "root"},
+    )  # fmt: skip
+
+    para.refresh_from_db()
+    assert para.is_para and not para.is_staff and not para.is_superuser
+    assert para.username != "root"
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_person(para, teacher):
+    phone, laptop, someone_else = Client(), Client(), Client()
+    for device in (phone, laptop):
+        device.post(reverse("account_login"), {"login": para.username, "password": PASSWORD})
+    someone_else.post(reverse("account_login"), {"login": teacher.username, "password": PASSWORD})
+    assert UserSession.objects.filter(user=para).count() == 2
+
+    response = phone.post(reverse("sign_out_everywhere"))
+
+    assert response["Location"] == reverse("account_login")
+    for device in (phone, laptop):
+        assert device.get(reverse("my_account")).status_code == HTTPStatus.FOUND
+    assert someone_else.get(reverse("my_account")).status_code == HTTPStatus.OK
+    assert UserSession.objects.purge_and_list(para) == []
+
+
+def test_the_email_page_says_what_each_button_does_to_each_address(client, para):
+    EmailAddress.objects.create(user=para, email=para.email, primary=True, verified=True)
+    EmailAddress.objects.create(user=para, email="ana.home@example.net", verified=False)
+    client.force_login(para)
+
+    page = client.get(reverse("account_email")).content.decode()
+
+    assert "Make ana.home@example.net my main address" in page
+    assert "Send the confirmation email to ana.home@example.net again" in page
+    assert "Remove ana.home@example.net from my account" in page
+    # The main, confirmed address offers none of these.
+    assert f"Remove {para.email}" not in page
+    assert "Make Primary" not in page and "Unverified" not in page
+
+
+def test_removing_an_extra_address_from_its_own_button(client, para):
+    EmailAddress.objects.create(user=para, email=para.email, primary=True, verified=True)
+    EmailAddress.objects.create(user=para, email="ana.home@example.net", verified=False)
+    client.force_login(para)
+
+    client.post(reverse("account_email"), {"action_remove": "", "email": "ana.home@example.net"})
+
+    assert list(EmailAddress.objects.filter(user=para).values_list("email", flat=True)) == [
+        para.email
+    ]
+
+
+def test_staff_find_two_factor_set_up_on_the_admins_account_page(client, district):
+    client.force_login(district.school_admin)
+
+    page = client.get(reverse("wagtailadmin_account")).content.decode()
+
+    assert reverse("mfa_index") in page
+    assert "Two-factor authentication" in page
