@@ -29,6 +29,7 @@ import csv
 import dataclasses
 import io
 import zipfile
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -239,7 +240,13 @@ class _Files:
                     file=name,
                 )
             )
-        raw = self.bundle.read(info)
+        try:
+            raw = self.bundle.read(info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError) as e:
+            # A damaged, encrypted or oddly compressed member.
+            raise BadBundle(
+                Problem(0, _("this file cannot be unzipped; export the roster again."), file=name)
+            ) from e
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -416,7 +423,9 @@ def _staff_1_2(
         if not held:
             roster.refused.append(
                 record.problem(
-                    _("%(name)s has no role in %(roles)s.") % {"name": person.name, "roles": ROLES}
+                    # Named by id only: without a role, this may be a student.
+                    _("the user “%(user)s” has no role in %(roles)s: left out.")
+                    % {"user": person.sourced_id, "roles": ROLES}
                 )
             )
             continue
@@ -538,11 +547,12 @@ def plan_roster(roster: Roster, *, by=None) -> RosterPlan:
     if not plan.is_valid:
         return plan
     User = get_user_model()
-    by_roster_id = {u.roster_id: u for u in User.objects.exclude(roster_id="")}
+    # What _changes compares, loaded with the people: a fixed number of queries.
+    users = User.objects.prefetch_related("schools", "administered_schools", "groups")
+    by_roster_id = {u.roster_id: u for u in users.exclude(roster_id="")}
     emails = {m.email.casefold() for m in roster.staff if m.email}
     by_email = {
-        u.email.casefold(): u
-        for u in User.objects.annotate(key=Lower("email")).filter(key__in=emails)
+        u.email.casefold(): u for u in users.annotate(key=Lower("email")).filter(key__in=emails)
     }
     added_elsewhere = set(
         EmailAddress.objects.annotate(key=Lower("email"))
@@ -673,7 +683,7 @@ def _changes(member: StaffMember, user, schools: dict[str, School]) -> list[str]
         changes.append(_("schools"))
     if administered != set(member.administers):
         changes.append(_("schools administered"))
-    groups = set(user.groups.values_list("name", flat=True))
+    groups = {group.name for group in user.groups.all()}
     if (roles.DISTRICT_ADMINISTRATORS in groups) != member.district_admin or (
         roles.SCHOOL_ADMINISTRATORS in groups
     ) != bool(member.administers):

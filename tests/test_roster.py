@@ -1,6 +1,8 @@
 """Staff from the district's roster: OneRoster 1.1 and 1.2 bundles, read, checked,
 imported (from the command line here; the admin screens in test_roster_admin.py)."""
 
+import io
+import zipfile
 from io import StringIO
 
 import pytest
@@ -258,3 +260,42 @@ def test_the_command_refuses_a_bad_bundle(tmp_path):
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_roster", str(path), stderr=err)
     assert "orgs.csv, line 1: the column “type” is missing." in err.getvalue()
+
+
+def test_a_user_without_a_role_is_left_out_by_id_not_name():
+    users = files_of("1.2")["users.csv"] + "z-1,,,true,zed,,Zed,Young,,,,,,,,,,,,,,org-maple,\n"
+    plan = plan_roster(read_bundle(bundle(users_csv=users)))
+    assert plan.is_valid
+    assert "users.csv, line 12: the user “z-1” has no role in roles.csv: left out." in [
+        str(problem) for problem in plan.refused
+    ]
+    assert "Zed" not in str(plan.roster.to_payload())
+
+
+def test_a_damaged_member_of_the_zip_is_refused_not_crashed_on():
+    data = bytearray(bundle())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("users.csv")
+    # The compressed bytes start after the member's local header (30 bytes, its name).
+    start = info.header_offset + 30 + len(info.filename)
+    data[start + 10 : start + 40] = bytes(30)
+    roster = read_bundle(bytes(data))
+    assert [str(problem) for problem in roster.problems] == [
+        "users.csv: this file cannot be unzipped; export the roster again."
+    ]
+
+
+def test_checking_a_roster_does_not_grow_in_queries(django_assert_max_num_queries):
+    def with_aides(count: int) -> bytes:
+        users, roles_csv = files_of("1.2")["users.csv"], files_of("1.2")["roles.csv"]
+        for n in range(count):
+            users += f"x-{n},,,true,aide{n},,Aide,Number{n},,,aide{n}@lakeview.example.org"
+            users += ",,,,,,,,,,,org-maple,\n"
+            roles_csv += f"rx-{n},,,x-{n},primary,aide,,,org-maple,\n"
+        return bundle(users_csv=users, roles_csv=roles_csv)
+
+    small, large = with_aides(1), with_aides(20)
+    apply_roster(plan_roster(read_bundle(large)))
+    with django_assert_max_num_queries(20) as counted:
+        plan_roster(read_bundle(small))
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        plan_roster(read_bundle(large))
