@@ -3,8 +3,10 @@ editor guide for editors only, and a search that finds an administrator's people
 and pairs."""
 
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
+import wagtail.admin
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +56,21 @@ def test_the_search_finds_people_and_pairs_in_scope_only(client, district):
     assert [p.pk for p in people.context["object_list"]] == [near.pk]
     pairs = client.get(reverse("pairs:index"), {"q": "Quintero"})
     assert [p.pk for p in pairs.context["object_list"]] == [district.pair.pk]
+
+
+def test_the_dashboard_search_box_searches_an_administrators_people(client, district):
+    page = dashboard(client, district.school_admin)
+    assert f'action="{reverse("people:index")}"' in page
+    assert "Search all pages" not in page
+    assert "Search all pages" in dashboard(client, district.editor)
+
+
+def test_wagtails_dashboard_is_still_the_one_the_override_repeats():
+    """templates/wagtailadmin/home.html repeats Wagtail 8.0's content block to change
+    its search box: if Wagtail's changes, the override must be looked at again."""
+    source = Path(wagtail.admin.__file__).parent / "templates/wagtailadmin/home.html"
+    text = source.read_text()
+    assert text.count("{% block content %}") == 1
+    assert "{% url 'wagtailadmin_explore_root' %}" in text
+    assert '{% include "wagtailadmin/home/account_summary.html" %}' in text
+    assert "{% component panel fallback_render_method=True %}" in text
