@@ -154,6 +154,10 @@ class PersonForm(WagtailAdminModelForm):
         self.fields["email"].help_text = _(
             "New people are sent a link at this address to set their own password."
         )
+        self.fields["is_active"].help_text = _(
+            "Deactivating signs the person out everywhere and ends their active pairs, which "
+            "keep their records; their work leaves the reports."
+        )
         if self.instance.pk:
             self.initial["schools"] = self.instance.schools.filter(pk__in=self.schools_in_scope)
 
