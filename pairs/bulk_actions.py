@@ -28,6 +28,7 @@ from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.widgets import AdminDateInput, ListingButton
 
+from pairs.account_management import deactivate
 from pairs.change_log import change, log_changes
 from pairs.models import Pair
 from pairs.scoping import accounts_managed_by, is_administrator, pairs_administered_by
@@ -134,7 +135,8 @@ def counted(message_singular: str, message_plural: str, count: int) -> str:
 
 
 class DeactivatePeople(ScopedBulkAction):
-    """Deactivated people can no longer sign in; their records stay, and an
+    """Deactivated people can no longer sign in and their active pairs end
+    (``pairs.account_management.deactivate``); their records stay, and an
     administrator can make them active again on their edit screen."""
 
     scoped_model = get_user_model()
@@ -157,16 +159,11 @@ class DeactivatePeople(ScopedBulkAction):
 
     @classmethod
     def execute_action(cls, objects, by=None, **kwargs):
-        label = capfirst(get_user_model()._meta.get_field("is_active").verbose_name)
-        deactivated = 0
-        for person in objects:
-            if not person.is_active:
-                continue
-            person.is_active = False
-            person.save(update_fields=["is_active"])
-            log_changes(person, [change("is_active", label, True, False)], by)
-            deactivated += 1
-        return deactivated, 0
+        deactivated = [person for person in objects if person.is_active]
+        for person in deactivated:
+            # As the edit screen does: their active pairs end and their sessions close.
+            deactivate(person, by=by, reason=str(_("Deactivated with others from People.")))
+        return len(deactivated), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return counted(

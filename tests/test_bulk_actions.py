@@ -11,6 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from courses.bulk_actions import REMIND_NOW_ACTION
 from courses.models import Assignment, ReminderLog
+from pairs.account_management import DEACTIVATED_ACTION
 from pairs.change_log import EDIT_ACTION
 from pairs.models import Pair
 from tests.clock import TODAY
@@ -153,10 +154,12 @@ def test_deactivating_people_logs_each_and_leaves_other_schools_alone(client, di
     para.refresh_from_db()
     far_para.refresh_from_db()
     assert (para.is_active, far_para.is_active) == (False, True)
-    entry = ModelLogEntry.objects.for_instance(para).get(action=EDIT_ACTION)
-    assert entry.data["changes"] == [
-        {"field": "is_active", "label": "Active", "old": "Yes", "new": "No"}
-    ]
+    entry = ModelLogEntry.objects.for_instance(para).get(action=DEACTIVATED_ACTION)
+    assert entry.user == district.school_admin
+    assert entry.data["pairs_ended"] == [str(district.pair)]
+    district.pair.refresh_from_db()
+    assert district.pair.ended_on == TODAY  # kept, ended
+    assert not ModelLogEntry.objects.for_instance(far_para).exists()
 
 
 def test_ending_pairs_keeps_them_and_their_history(client, district):
