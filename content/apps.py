@@ -6,6 +6,10 @@ class ContentConfig(AppConfig):
     verbose_name = "Site content"
 
     def ready(self):
-        from content.spreadsheets import neutralise_wagtail_csv_exports
+        from content.spreadsheets import (
+            mark_wagtail_csv_exports_as_utf8,
+            neutralise_wagtail_csv_exports,
+        )
 
         neutralise_wagtail_csv_exports()
+        mark_wagtail_csv_exports_as_utf8()

@@ -16,6 +16,10 @@ import functools
 from decimal import Decimal
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The UTF-8 byte-order mark every CSV export starts with: without it Excel reads the
+# file as the machine's legacy code page, and "2026–2027" shows as "2026â€“2027".
+# LibreOffice, Google Sheets and Python's "utf-8-sig" read it as the mark it is.
+BYTE_ORDER_MARK = "\ufeff"
 
 # Written as numbers and dates, which a spreadsheet reads as values, never as
 # formulas: a negative number stays a number.
@@ -71,3 +75,25 @@ def neutralise_wagtail_csv_exports() -> None:
 
     neutralising_write_csv_row.neutralises_formulas = True
     SpreadsheetExportMixin.write_csv_row = neutralising_write_csv_row
+
+
+def mark_wagtail_csv_exports_as_utf8() -> None:
+    """Start every CSV export of Wagtail's admin with ``BYTE_ORDER_MARK``.
+
+    The exports stream through ``SpreadsheetExportMixin.stream_csv`` (same source
+    as above), which is wrapped once, at start-up, to send the mark before the
+    heading row (``tests/test_csv_exports.py`` checks it comes first).
+    """
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    stream_csv = SpreadsheetExportMixin.stream_csv
+    if getattr(stream_csv, "marks_utf8", False):
+        return
+
+    @functools.wraps(stream_csv)
+    def marked_stream_csv(self, queryset):
+        yield BYTE_ORDER_MARK
+        yield from stream_csv(self, queryset)
+
+    marked_stream_csv.marks_utf8 = True
+    SpreadsheetExportMixin.stream_csv = marked_stream_csv

@@ -12,7 +12,7 @@ from typing import TextIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from content.spreadsheets import neutralise_formula
+from content.spreadsheets import BYTE_ORDER_MARK, neutralise_formula
 from courses.models import Certificate, CoursePage, ModuleProgress
 
 # School years run from July to June.
@@ -108,6 +108,7 @@ def by_school_year(entries: Iterable[TranscriptEntry]) -> list[SchoolYear]:
 
 
 def write_csv(years: Iterable[SchoolYear], out: TextIO) -> None:
+    out.write(BYTE_ORDER_MARK)
     writer = csv.writer(out)
 
     def write(row: list) -> None:

@@ -68,7 +68,7 @@ def export(client, url_name: str, export_format: str) -> bytes:
 
 
 def csv_cells(data: bytes) -> list[str]:
-    return [cell for row in csv.reader(io.StringIO(data.decode())) for cell in row]
+    return [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
 
 
 def expected_in(url_name: str) -> set[str]:
@@ -104,7 +104,9 @@ def test_a_report_xlsx_keeps_formula_like_text_as_plain_strings(client, hostile,
 def test_report_numbers_and_dates_stay_values_in_the_csv(client, hostile):
     client.force_login(hostile.school_admin)
     rows = list(
-        csv.DictReader(io.StringIO(export(client, "course_reports:completion", "csv").decode()))
+        csv.DictReader(
+            io.StringIO(export(client, "course_reports:completion", "csv").decode("utf-8-sig"))
+        )
     )
     para = next(row for row in rows if row["Person"] == f"'{LINK}")
     assert para["School"] == f"'{SUM_OF_TWO}"
@@ -121,7 +123,7 @@ def test_the_transcript_csv_prefixes_titles_that_start_like_a_formula(client, di
     client.force_login(district.para)
     response = client.get(reverse("transcript_csv"))
     assert response.status_code == HTTPStatus.OK
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[3:5] for row in rows if row[2] == "Module"] == [[f"'{LINK}: module 1", f"'{LINK}"]]
     assert not [cell for row in rows for cell in row if cell.startswith(FORMULA_STARTS)]
 
@@ -184,3 +186,28 @@ def test_wagtail_still_writes_each_csv_row_through_write_csv_row():
     ]
     assert "self.write_csv_row(writer" in inspect.getsource(SpreadsheetExportMixin.stream_csv)
     assert "writer.writerow(" in inspect.getsource(original)
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@pytest.mark.parametrize("url_name", [*REPORTS, "privacy:pairs"])
+def test_every_admin_csv_export_starts_with_the_utf8_byte_order_mark(client, hostile, url_name):
+    """Excel reads a CSV without it in the machine's legacy code page: "2026–2027"
+    would show as "2026â€“2027"."""
+    client.force_login(hostile.district_admin)
+    data = export(client, url_name, "csv")
+    assert data.startswith(UTF8_BOM) and not data.startswith(UTF8_BOM * 2)
+    assert data.decode("utf-8-sig").splitlines()[0][0].isalpha()  # the heading follows
+
+
+def test_the_transcript_csv_starts_with_the_utf8_byte_order_mark(client, district):
+    course = make_course("Stronger Together", modules=1, audience="paras")
+    module = course.get_children().specific().first()
+    ModuleProgress.objects.create(
+        user=district.para, module=module, read_at=timezone.now(), completed_at=timezone.now()
+    )
+    client.force_login(district.para)
+    data = client.get(reverse("transcript_csv")).content
+    assert data.startswith(UTF8_BOM)
+    assert "–" in data.decode("utf-8-sig")  # the school year, "2026–2027", as written

@@ -55,7 +55,7 @@ def minnesota(district):
 
 def export(client, **params) -> list[list[str]]:
     response = client.get(reverse(REPORT), {**params, "export": "csv"})
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def test_the_report_lists_hours_by_source_and_status(client, minnesota):

@@ -546,7 +546,7 @@ def test_transcript_totals_hours_per_school_year_and_downloads(para_client, dist
     csv = para_client.get(reverse("transcript_csv"))
     assert csv["Content-Type"].startswith("text/csv")
     assert "attachment" in csv["Content-Disposition"]
-    lines = csv.content.decode().splitlines()
+    lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "School year,Completed on,Kind,Title,Course,PD hours"
     assert f"2026–2027,2026-09-10,Module,{second.title},Stronger Together,0.50" in lines
     assert "2025–2026,,Total,,,0.50" in lines

@@ -97,7 +97,7 @@ def export_csv(client, url_name, **params) -> list[dict]:
     response = client.get(reverse(url_name), {**params, "export": "csv"})
     assert response.status_code == HTTPStatus.OK
     assert response.streaming, "the CSV export streams"
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
 
 
