@@ -299,3 +299,21 @@ def test_checking_a_roster_does_not_grow_in_queries(django_assert_max_num_querie
         plan_roster(read_bundle(small))
     with django_assert_max_num_queries(len(counted.captured_queries)):
         plan_roster(read_bundle(large))
+
+
+def test_the_primary_role_decides_between_para_and_teacher():
+    roles_csv = files_of("1.2")["roles.csv"] + "r-12,,,t-101,secondary,aide,,,org-river,\n"
+    imported(roles_csv=roles_csv)
+    assert User.objects.get(roster_id="t-101").role == "teacher"
+
+
+def test_a_person_disabled_in_the_roster_is_deactivated():
+    imported()
+    users = files_of("1.2")["users.csv"].replace("t-101,,,true", "t-101,,,false")
+    plan, result = imported(users_csv=users)
+    assert result.deactivated == 1
+    assert not User.objects.get(roster_id="t-101").is_active
+    # Enabled again, they come back.
+    plan, result = imported()
+    assert User.objects.get(roster_id="t-101").is_active
+    assert [p.changes for p in plan.people if p.member.sourced_id == "t-101"] == [["reactivated"]]

@@ -260,3 +260,11 @@ def test_someone_who_has_not_set_up_their_account_says_so(client, district, sett
     response = client.get(reverse("staff:index"))
     assert "Not yet set up" in response.text
     assert roles.SCHOOL_ADMINISTRATORS in newcomer.group_names
+
+
+def test_the_edit_screen_offers_to_send_the_invitation_again(client, district):
+    client.force_login(district.district_admin)
+    response = client.get(reverse("staff:edit", args=[district.school_admin.pk]))
+    assert reverse("staff:resend_invitation", args=[district.school_admin.pk]) in response.text
+    response = client.get(reverse("people:edit", args=[district.para.pk]))
+    assert reverse("people:resend_invitation", args=[district.para.pk]) in response.text
