@@ -132,3 +132,18 @@ def test_staff_find_two_factor_set_up_on_the_admins_account_page(client, distric
 
     assert reverse("mfa_index") in page
     assert "Two-factor authentication" in page
+
+
+def test_a_person_adds_a_passkey_from_the_account_page_after_their_password(client, para):
+    client.force_login(para)
+
+    asked = client.get(reverse("mfa_add_webauthn"))
+    assert asked.status_code == HTTPStatus.FOUND
+    assert asked["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(asked["Location"], {"password": PASSWORD})
+    page = client.get(reverse("mfa_add_webauthn"))
+
+    assert page.status_code == HTTPStatus.OK
+    # The browser's passkey prompt is started by allauth's script, served from here.
+    assert "mfa/js/webauthn.js" in page.content.decode()
+    assert 'id="mfa_webauthn_add"' in page.content.decode()

@@ -9,6 +9,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts import setup_links
+from config.settings.sign_in import sign_in_providers
 from tests.browser.helpers import LAPTOP, PHONE, scrolls_sideways, serious_accessibility_violations
 from tests.factories import PASSWORD, ParaFactory, UserFactory
 from tests.page_factories import home_page
@@ -111,3 +112,30 @@ def test_my_account_and_the_email_page_pass_axe(signed_in, viewport):
     assert {name: problems for name, problems in found.items() if problems} == {}
     para.refresh_from_db()
     assert (para.language, para.email_notifications) == ("en", "daily")
+
+
+def test_the_sign_in_page_with_every_provider_switched_on_passes_axe(new_context, settings):
+    home_page()
+    settings.SOCIALACCOUNT_PROVIDERS = sign_in_providers(
+        {
+            "DISTRICT_EMAIL_DOMAINS": "lakeview.k12.us",
+            **{
+                f"{name}_CLIENT_ID": "id" for name in ("GOOGLE", "MICROSOFT", "CLEVER", "CLASSLINK")
+            },
+            **{
+                f"{name}_CLIENT_SECRET": "s"
+                for name in ("GOOGLE", "MICROSOFT", "CLEVER", "CLASSLINK")
+            },
+            "MICROSOFT_TENANT_ID": "7f3c1a52-0d4e-4b8a-9c61-2f5e8d9b0a17",
+            "CLEVER_DISTRICT_ID": "5b2ad81a709e300001e2cd7a",
+        }
+    )
+    found = {}
+    for name, viewport in (("phone", PHONE), ("laptop", LAPTOP)):
+        page = new_context(**viewport).new_page()
+        page.goto("/accounts/login/")
+        for provider in ("Google", "Microsoft", "Clever", "ClassLink"):
+            expect(page.get_by_role("button", name=f"Sign in with {provider}")).to_be_visible()
+        found[name] = problems_on(page)
+
+    assert found == {"phone": [], "laptop": []}
