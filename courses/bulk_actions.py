@@ -9,7 +9,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,23 +118,27 @@ def remind_now(assignments: QuerySet, by) -> tuple[int, int]:
     kind and due date (``courses.tasks.send_once``), so one already sent is not sent
     again. Returns (queued, already sent)."""
     today = timezone.localdate()
+    sent = ReminderLog.objects.filter(assignment=OuterRef("pk"), due_on=OuterRef("due_on"))
     open_work = (
         with_status(assignments, today)
         .exclude(status=COMPLETE)
         .filter(user__is_active=True)
         .exclude(user__email="")
+        .annotate(
+            kind=Case(
+                When(due_on__lt=today, then=Value(ReminderLog.Kind.OVERDUE)),
+                default=Value(ReminderLog.Kind.DUE_SOON),
+            )
+        )
+        .annotate(already_sent=Exists(sent.filter(kind=OuterRef("kind"))))
     )
     queued = already = 0
-    for assignment in open_work.select_related("user", "page"):
-        kind = ReminderLog.Kind.OVERDUE if assignment.due_on < today else ReminderLog.Kind.DUE_SOON
-        sent = ReminderLog.objects.filter(
-            assignment=assignment, kind=kind, due_on=assignment.due_on
-        ).exists()
-        if sent:
+    for assignment in open_work.order_by("pk"):
+        if assignment.already_sent:
             already += 1
             continue
-        log(assignment, REMIND_NOW_ACTION, user=by, data={"kind": kind})
-        args = (assignment.pk, kind, assignment.due_on.isoformat())
+        log(assignment, REMIND_NOW_ACTION, user=by, data={"kind": assignment.kind})
+        args = (assignment.pk, assignment.kind, assignment.due_on.isoformat())
         transaction.on_commit(lambda args=args: send_reminder.enqueue(*args))
         queued += 1
     return queued, already

@@ -63,9 +63,9 @@ def register_assignment_log_actions(actions):
         label = _("Send a reminder now")
 
         def format_message(self, log_entry):
-            return _("Reminder asked for (%(kind)s)") % {
-                "kind": ReminderLog.Kind((log_entry.data or {}).get("kind")).label
-            }
+            kind = (log_entry.data or {}).get("kind")
+            labels = dict(ReminderLog.Kind.choices)
+            return _("Reminder asked for (%(kind)s)") % {"kind": labels.get(kind, kind)}
 
     @actions.register_action(REMIND_ACTION)
     class Reminded(LogFormatter):

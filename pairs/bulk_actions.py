@@ -87,11 +87,7 @@ class ScopedBulkAction(BulkAction):
         return None
 
     def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "view": self,
-            "header_icon": self.header_icon,
-        }
+        return {**super().get_context_data(**kwargs), "header_icon": self.header_icon}
 
     def get_execution_context(self):
         data = self.cleaned_form.cleaned_data if self.cleaned_form else {}

@@ -196,3 +196,15 @@ def test_the_listings_offer_the_scoped_actions_only(client, district, assignment
     listing = client.get(reverse("assignments:index")).text
     for action in ("redate", "unassign", "remind"):
         assert f"/admin/bulk/courses/assignment/{action}/" in listing
+
+
+def test_a_reminder_about_late_work_is_the_overdue_one(
+    client, district, assignments, django_capture_on_commit_callbacks
+):
+    near = assignments["near"]
+    Assignment.objects.filter(pk=near.pk).update(due_on=TODAY - datetime.timedelta(days=2))
+    client.force_login(district.school_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(bulk_url("courses", "assignment", "remind", near))
+    assert ReminderLog.objects.get(assignment=near).kind == ReminderLog.Kind.OVERDUE
+    assert len(mail.outbox) == 1
