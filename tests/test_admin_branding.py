@@ -74,3 +74,11 @@ def test_wagtails_dashboard_is_still_the_one_the_override_repeats():
     assert "{% url 'wagtailadmin_explore_root' %}" in text
     assert '{% include "wagtailadmin/home/account_summary.html" %}' in text
     assert "{% component panel fallback_render_method=True %}" in text
+
+
+def test_the_admins_page_not_found_shows_tandems_mark(client, district):
+    client.force_login(district.school_admin)
+    response = client.get("/admin/no-such-screen/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert 'class="tandem-logo"' in response.text
+    assert "icon-wagtail" not in response.text
