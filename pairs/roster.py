@@ -431,15 +431,14 @@ def _staff_1_2(
             continue
         # The primary role first: it decides between para and teacher.
         held.sort(key=lambda r: r["roleType"].casefold() != "primary")
-        taken = True
-        for role_record in held:
-            if role_record["role"].casefold() in SKIPPED_ROLES:
-                continue
-            taken = _take_role(
-                roster, person, role_record, role_record["role"],
-                [role_record["orgSourcedId"]], org_types,
-            ) and taken  # fmt: skip
-        if taken:
+        staff_roles = [r for r in held if r["role"].casefold() not in SKIPPED_ROLES]
+        # Each role is read (a role Tandem has no place for is listed as refused); the
+        # person comes in if any of their roles has a place.
+        taken = [
+            _take_role(roster, person, r, r["role"], [r["orgSourcedId"]], org_types)
+            for r in staff_roles
+        ]
+        if any(taken):
             roster.staff.append(person)
     roster.skipped = dict(skipped)
 
@@ -589,8 +588,8 @@ def plan_roster(roster: Roster, *, by=None) -> RosterPlan:
                 )
             )
             continue
-        plan.people.append(PersonPlan(member, Change.UPDATE if changes else Change.UNCHANGED,
-                                      user, changes))  # fmt: skip
+        change = Change.UPDATE if changes else Change.UNCHANGED
+        plan.people.append(PersonPlan(member, change, user, changes))
     plan.deactivate = [
         user
         for roster_id, user in sorted(by_roster_id.items())

@@ -253,9 +253,8 @@ class PairSuggestionsView(WagtailAdminTemplateMixin, View):
         )
         if not form.is_valid():
             errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-            messages.error(request, _("The pair was not made: %(errors)s") % {
-                "errors": " ".join(errors)
-            })  # fmt: skip
+            message = _("The pair was not made: %(errors)s") % {"errors": " ".join(errors)}
+            messages.error(request, message)
             return redirect("suggested_pairs:index")
         pair = form.save()
         log(pair, "wagtail.create", user=request.user)

@@ -242,9 +242,8 @@ class ResendInvitationView(WagtailAdminTemplateMixin, View):
     def post(self, request):
         person = self.person
         if not person.is_active:
-            messages.error(request, _("%(person)s is deactivated: reactivate them first.") % {
-                "person": person
-            })  # fmt: skip
+            message = _("%(person)s is deactivated: reactivate them first.") % {"person": person}
+            messages.error(request, message)
         elif not person.email:
             messages.error(
                 request,

@@ -317,3 +317,12 @@ def test_a_person_disabled_in_the_roster_is_deactivated():
     plan, result = imported()
     assert User.objects.get(roster_id="t-101").is_active
     assert [p.changes for p in plan.people if p.member.sourced_id == "t-101"] == [["reactivated"]]
+
+
+def test_a_role_without_a_place_is_refused_but_the_person_keeps_the_others():
+    roles_csv = files_of("1.2")["roles.csv"] + "r-12,,,t-101,secondary,counselor,,,org-river,\n"
+    plan, _result = imported(roles_csv=roles_csv)
+    assert "roles.csv, line 13: Tandem has no place for the role “counselor” (Ben Kim)." in [
+        str(problem) for problem in plan.refused
+    ]
+    assert User.objects.get(roster_id="t-101").role == "teacher"
