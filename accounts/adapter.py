@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.email_addresses import NOT_CONFIRMED_TAKEN, belongs_to_someone_else
-from accounts.tasks import send_password_reset_email
+from accounts.tasks import send_password_reset_email, site_for_email
 
 
 class InviteOnlyAccountAdapter(DefaultAccountAdapter):
@@ -55,6 +55,12 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
             messages.error(request, NOT_CONFIRMED_TAKEN % {"email": email_address.email})
             return False
         return super().confirm_email(request, email_address)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every email allauth writes during a request (sign-in codes, address
+        confirmations) names the site as the queued ones do (accounts.tasks),
+        not by the host the request came in on."""
+        super().send_mail(template_prefix, email, {"current_site": site_for_email(), **context})
 
     def send_password_reset_mail(self, user: AbstractBaseUser, email: str, context: dict) -> None:
         """Queue the email: the page must answer as fast for a known address as

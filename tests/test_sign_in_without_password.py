@@ -35,6 +35,7 @@ def test_anyone_with_an_address_signs_in_with_a_code_from_their_email(client):
 
     assert response.status_code == HTTPStatus.FOUND
     assert client.session["_auth_user_id"] == str(para.pk)
+    assert mail.outbox[0].body.startswith("Hello from Tandem!")
 
 
 def test_a_wrong_code_signs_nobody_in(client):
