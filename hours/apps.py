@@ -7,11 +7,15 @@ def grant_administrator_permissions(sender, **kwargs) -> None:
     is ``pairs.scoping``'s rule); the district's administrators choose its rules."""
     from accounts import roles
     from accounts.groups import ensure_permissions, grant
-    from hours.models import HoursRules, OutsidePD, PersonnelRecord
+    from hours.models import HoursRules, OutsidePD, PersonnelRecord, TitleIQualification
 
     ensure_permissions(apps.get_app_config("hours"), using=kwargs.get("using", "default"))
     everything = ["add", "change", "delete", "view"]
-    per_person = {OutsidePD: everything, PersonnelRecord: everything}
+    per_person = {
+        OutsidePD: everything,
+        PersonnelRecord: everything,
+        TitleIQualification: everything,
+    }
     grant(roles.DISTRICT_ADMINISTRATORS, {**per_person, HoursRules: ["change"]})
     grant(roles.SCHOOL_ADMINISTRATORS, per_person)
 

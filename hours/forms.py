@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts import roles
-from hours.models import OutsidePD, PersonnelRecord
+from hours.models import OutsidePD, PersonnelRecord, TitleIQualification
 from pairs.scoping import people_managed_by
 
 
@@ -61,3 +61,23 @@ class PersonnelRecordForm(WagtailAdminModelForm):
         if hired_on and hired_on > timezone.localdate() + datetime.timedelta(days=366):
             raise forms.ValidationError(_("A hire date more than a year ahead is likely a typo."))
         return hired_on
+
+
+class TitleIQualificationForm(WagtailAdminModelForm):
+    class Meta:
+        model = TitleIQualification
+        fields = ["person", "route", "qualified_on", "evidence", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = learners_of(self.for_user).filter(
+            role=roles.LearnerRole.PARA
+        )
+        if self.instance.pk:
+            self.fields["person"].disabled = True
+
+    def clean_qualified_on(self):
+        qualified_on = self.cleaned_data["qualified_on"]
+        if qualified_on > timezone.localdate():
+            raise forms.ValidationError(_("Record the route once the para has met it."))
+        return qualified_on

@@ -170,3 +170,39 @@ class HoursRules(BaseGenericSetting):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class TitleIQualification(models.Model):
+    """How a para meets Title I's requirements for instructional paraprofessionals
+    (34 CFR 200.58): the route, the evidence and the date, set by an administrator."""
+
+    class Route(models.TextChoices):
+        COLLEGE = "college", _("Two years of study at an institution of higher education")
+        ASSOCIATE = "associate", _("An associate's (or higher) degree")
+        ASSESSMENT = "assessment", _("A formal state or local academic assessment")
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="title_i_qualification",
+        verbose_name=_("para"),
+    )
+    route = models.CharField(_("route"), max_length=16, choices=Route.choices)
+    qualified_on = models.DateField(_("date met"))
+    evidence = models.FileField(
+        _("evidence"),
+        storage=evidence_storage,
+        upload_to=evidence_path,
+        validators=[validate_evidence],
+        blank=True,
+        max_length=255,
+        help_text=_("A transcript, diploma or score report: a PDF, PNG or JPEG of up to 5 MB."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Title I qualification")
+        verbose_name_plural = _("Title I qualifications")
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_route_display()}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from hours.models import OutsidePD
+from hours.models import OutsidePD, TitleIQualification
 from pairs.scoping import people_for_user, rows_of_people_in_scope
 
 
@@ -19,6 +19,14 @@ def outside_pd_for(user) -> QuerySet[OutsidePD]:
         Q(person=user)
         | Q(pk__in=rows_of_people_in_scope(OutsidePD.objects.all(), user, "person").values("pk"))
     )
+
+
+def qualifications_for(user) -> QuerySet[TitleIQualification]:
+    """Title I qualifications ``user`` may read: their own, and their people's."""
+    if not (user.is_authenticated and user.is_active):
+        return TitleIQualification.objects.none()
+    theirs = rows_of_people_in_scope(TitleIQualification.objects.all(), user, "person")
+    return TitleIQualification.objects.filter(Q(person=user) | Q(pk__in=theirs.values("pk")))
 
 
 def people_whose_hours_user_reads(user) -> QuerySet:

@@ -8,5 +8,10 @@ urlpatterns = [
     path("hours/", views.my_hours, name="mine"),
     path("hours/people/<int:pk>/statement.pdf", views.statement, name="statement"),
     path("hours/evidence/<int:pk>/", views.evidence, name="evidence"),
+    path(
+        "hours/qualifications/<int:pk>/evidence/",
+        views.qualification_evidence,
+        name="qualification_evidence",
+    ),
     path("hours/check-ins/<int:pk>/confirm/", views.confirm_check_in, name="confirm_check_in"),
 ]

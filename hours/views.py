@@ -24,7 +24,7 @@ from hours.compliance import standings_of
 from hours.confirming import confirm, confirmation_refusal
 from hours.evidence import content_type_of
 from hours.ledger import ledger_for
-from hours.scoping import outside_pd_for, people_whose_hours_user_reads
+from hours.scoping import outside_pd_for, people_whose_hours_user_reads, qualifications_for
 from hours.statement import statement_pdf
 from pairs.scoping import pair_rows_for_user
 from workspace.models import CheckIn
@@ -81,16 +81,30 @@ def confirm_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hours/confirm_check_in.html", {"check_in": check_in})
 
 
+def _evidence_response(record) -> FileResponse:
+    # Pages for signed-in people are never cached (accounts.middleware), this one included.
+    return FileResponse(
+        record.evidence.open("rb"),
+        content_type=content_type_of(record.evidence.name),
+        filename=Path(record.evidence.name).name,
+    )
+
+
 @login_required
 @require_safe
 def evidence(request: HttpRequest, pk: int) -> FileResponse:
     """An outside PD entry's evidence file, to the person and their administrators."""
-    entry = get_object_or_404(outside_pd_for(request.user).exclude(evidence=""), pk=pk)
-    # Pages for signed-in people are never cached (accounts.middleware), this one included.
-    return FileResponse(
-        entry.evidence.open("rb"),
-        content_type=content_type_of(entry.evidence.name),
-        filename=Path(entry.evidence.name).name,
+    return _evidence_response(
+        get_object_or_404(outside_pd_for(request.user).exclude(evidence=""), pk=pk)
+    )
+
+
+@login_required
+@require_safe
+def qualification_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """A Title I qualification's evidence, to the para and their administrators."""
+    return _evidence_response(
+        get_object_or_404(qualifications_for(request.user).exclude(evidence=""), pk=pk)
     )
 
 

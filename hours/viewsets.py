@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, TitleColumn
 
-from hours.forms import OutsidePDForm, PersonnelRecordForm
-from hours.models import OutsidePD, PersonnelRecord
+from hours.forms import OutsidePDForm, PersonnelRecordForm, TitleIQualificationForm
+from hours.models import OutsidePD, PersonnelRecord, TitleIQualification
 from pairs.scoping import rows_of_people_in_scope
 from pairs.viewsets import ScopedModelViewSet
 
@@ -62,4 +62,31 @@ class PersonnelRecordViewSet(ScopedModelViewSet):
     def queryset_for_user(user):
         return rows_of_people_in_scope(
             PersonnelRecord.objects.all(), user, "person"
+        ).select_related("person")
+
+
+class TitleIQualificationViewSet(ScopedModelViewSet):
+    """Each para's Title I qualification route (34 CFR 200.58); the paras without one
+    are listed by Reports → Paras without a Title I route."""
+
+    model = TitleIQualification
+    form_class = TitleIQualificationForm
+    icon = "tick-inverse"
+    menu_label = _("Title I qualifications")
+    menu_hook = "register_district_menu_item"
+    search_fields = ["person__first_name", "person__last_name"]
+    list_display = [
+        TitleColumn(
+            "person",
+            label=_("Para"),
+            get_url=lambda record: reverse("title_i:edit", args=[record.pk]),
+        ),
+        Column("route", label=_("Route"), accessor="get_route_display"),
+        Column("qualified_on", label=_("Date met"), sort_key="qualified_on"),
+    ]
+
+    @staticmethod
+    def queryset_for_user(user):
+        return rows_of_people_in_scope(
+            TitleIQualification.objects.all(), user, "person"
         ).select_related("person")

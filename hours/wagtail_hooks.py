@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from wagtail import hooks
 
-from hours.viewsets import OutsidePDViewSet, PersonnelRecordViewSet
+from hours.viewsets import OutsidePDViewSet, PersonnelRecordViewSet, TitleIQualificationViewSet
 
 
 @hooks.register("register_admin_viewset")
@@ -16,3 +16,8 @@ def register_outside_pd_viewset():
 @hooks.register("register_admin_viewset")
 def register_personnel_record_viewset():
     return PersonnelRecordViewSet("hire_dates", url_prefix="hire-dates")
+
+
+@hooks.register("register_admin_viewset")
+def register_title_i_viewset():
+    return TitleIQualificationViewSet("title_i", url_prefix="title-i")

@@ -486,6 +486,10 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
         "hours.PersonnelRecord", "person", ("hired_on", "registration_starts_on")
     ),
     "hours.HoursRules": NoPersonalData("Which state rules the district follows."),
+    # Deleting the rows removes their evidence files (hours.signals).
+    "hours.TitleIQualification": owned(
+        "hours.TitleIQualification", "person", ("route", "qualified_on", "evidence", "note")
+    ),
     "reporting.AdminDigest": owned(
         "reporting.AdminDigest", "administrator", ("week_of", "sent_at")
     ),

@@ -1,10 +1,11 @@
-"""The PD-hours compliance report: for each person under a rule the district
+"""The PD-hours reports. Compliance: for each person under a rule the district
 follows, this period's hours by source, the hours required (prorated by hire
 date), on track, behind or met, and the next deadline; per school or for the
 whole district, with CSV and XLSX exports and each person's statement PDF.
 
 Standings come from ``hours.compliance``, which reads everyone listed in a fixed
 number of queries, so the report's query count does not grow with the district.
+And the paras with no Title I qualification route on record.
 """
 
 from __future__ import annotations
@@ -16,15 +17,18 @@ from decimal import Decimal
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 
+from accounts import roles
 from courses.admin_filters import LongSelect, school_choices
 from hours.compliance import BEHIND, STATUS_CHOICES, Standing, compliance_for, rules_followed
+from hours.models import PersonnelRecord, TitleIQualification
 from hours.rules import COLLABORATION, MODULE, OUTSIDE, rule_choices
 from pairs.scoping import memberships, people_in_scope, school_name_of
 from reporting.base import AdministratorReportView
@@ -192,6 +196,13 @@ class HoursComplianceReport(AdministratorReportView):
             .order_by("last_name", "first_name", "pk")
         )
 
+    def get_paginate_by(self, queryset) -> int:
+        # A page holds about ``paginate_by`` rows: a person has a row for each rule.
+        if isinstance(queryset, list):
+            return self.paginate_by
+        rules = 1 if self.filter_value("rule") else max(1, len(self.rules))
+        return max(1, self.paginate_by // rules)
+
     def rows_for(self, people: Sequence) -> list[ComplianceRow]:
         """The report's rows for ``people``: one per rule that applies to each."""
         rule = self.filter_value("rule")
@@ -229,3 +240,63 @@ class HoursComplianceReport(AdministratorReportView):
 
     def export_rows(self, rows) -> Iterable[ComplianceRow]:
         return rows if isinstance(rows, list) else self.all_rows(rows)
+
+
+class ParasWithoutRouteFilterSet(WagtailFilterSet):
+    school = django_filters.ModelChoiceFilter(
+        label=_("School"),
+        queryset=school_choices,
+        empty_label=_("All my schools"),
+        method="filter_school",
+        widget=LongSelect,
+    )
+
+    class Meta:
+        model = get_user_model()
+        fields: list[str] = []
+
+    def filter_school(self, queryset, name, school):
+        return queryset.filter(memberships(school.pk, OuterRef("pk")))
+
+
+class ParasWithoutTitleIRoute(AdministratorReportView):
+    """Active paras with no Title I qualification route on record (34 CFR 200.58):
+    those an administrator still has to document."""
+
+    page_title = _("Paras without a Title I route")
+    header_icon = "warning"
+    index_url_name = "hours_reports:without_title_i"
+    index_results_url_name = "hours_reports:without_title_i_results"
+    filterset_class = ParasWithoutRouteFilterSet
+    export_filename = "paras-without-title-i-route"
+    columns = [
+        TitleColumn(
+            "person", label=_("Para"), accessor=str, get_url=lambda person: reverse("title_i:add")
+        ),
+        Column("school_name", label=_("School")),
+        Column("hired_on", label=_("Hired on")),
+        Column("email", label=_("Email")),
+    ]
+    list_export = ["name", "school_name", "hired_on", "email"]
+    export_headings = {
+        "name": _("Para"),
+        "school_name": _("School"),
+        "hired_on": _("Hired on"),
+        "email": _("Email"),
+    }
+
+    def get_base_queryset(self) -> QuerySet:
+        admin = self.request.user
+        return (
+            people_in_scope(admin)
+            .filter(is_active=True, role=roles.LearnerRole.PARA)
+            .exclude(Exists(TitleIQualification.objects.filter(person=OuterRef("pk"))))
+            .annotate(
+                school_name=school_name_of(admin, OuterRef("pk")),
+                hired_on=Subquery(
+                    PersonnelRecord.objects.filter(person=OuterRef("pk")).values("hired_on")[:1]
+                ),
+                name=Concat("first_name", Value(" "), "last_name"),
+            )
+            .order_by("last_name", "first_name", "pk")
+        )

@@ -20,7 +20,7 @@ from reporting.completion_reports import (
     overdue_count,
 )
 from reporting.drilldowns import drilldown_urls
-from reporting.hours_compliance import HoursComplianceReport
+from reporting.hours_compliance import HoursComplianceReport, ParasWithoutTitleIRoute
 from reporting.pair_reports import (
     ATTENTION,
     PairAssignmentReport,
@@ -55,6 +55,12 @@ pair_report_urls = [
 hours_report_urls = [
     path("", HoursComplianceReport.as_view(), name="compliance"),
     path("results/", HoursComplianceReport.as_view(results_only=True), name="compliance_results"),
+    path("title-i/", ParasWithoutTitleIRoute.as_view(), name="without_title_i"),
+    path(
+        "title-i/results/",
+        ParasWithoutTitleIRoute.as_view(results_only=True),
+        name="without_title_i_results",
+    ),
 ]
 
 
@@ -121,6 +127,17 @@ def register_hours_compliance_menu_item():
         name="pd-hours-compliance",
         icon_name="time",
         order=140,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_paras_without_title_i_menu_item():
+    return AdministratorsMenuItem(
+        _("Paras without a Title I route"),
+        reverse("hours_reports:without_title_i"),
+        name="paras-without-title-i-route",
+        icon_name="warning",
+        order=150,
     )
 
 

@@ -448,6 +448,9 @@ EXPECTED: dict[str, dict] = {
     # The world holds no outside PD: every id is missing (tests/test_hours_evidence.py
     # serves real files to those who may see them, and a 404 to everyone else).
     "hours:evidence": entry(rule(NOT_FOUND, signed_out=RL), rule(NOT_ALLOWED, signed_out=RL)),
+    "hours:qualification_evidence": entry(
+        rule(NOT_FOUND, signed_out=RL), rule(NOT_ALLOWED, signed_out=RL)
+    ),
     # The world's check-ins are logged by the para: the teacher confirms them; the
     # para (their author) and administrators are told why not; outsiders get a 404.
     "hours:confirm_check_in": entry(
@@ -475,13 +478,17 @@ EXPECTED: dict[str, dict] = {
     # administrators (tests/test_hours_evidence.py opens another school's entry: 404).
     "outside_pd:*": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND)),
     "hire_dates:*": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND)),
+    "title_i:*": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND)),
     # Editing checks the permission before looking the entry up.
     "outside_pd:edit": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND, editor=RA)),
     "hire_dates:edit": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND, editor=RA)),
+    "title_i:edit": entry(rule(signed_out=RL, learners=CL, staff=NOT_FOUND, editor=RA)),
     "outside_pd:index*": ADMINISTRATORS_GET_ONLY,
     "outside_pd:add": entry(ADMINISTRATORS),
     "hire_dates:index*": ADMINISTRATORS_GET_ONLY,
     "hire_dates:add": entry(ADMINISTRATORS),
+    "title_i:index*": ADMINISTRATORS_GET_ONLY,
+    "title_i:add": entry(ADMINISTRATORS),
     # Privacy screens (privacy.views) -------------------------------------
     "privacy:people": ADMINISTRATORS_GET_ONLY,
     # The method is checked before the person is looked up: a 405 for anyone's id.
