@@ -7,12 +7,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from config.health import healthz
-from content.views import robots_txt
+from content.views import favicon_ico, robots_txt
 from pairs import invitations
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon_ico, name="favicon_ico"),
     # allauth is the one way in; the Django admin is not mounted.
     # Before allauth's own route for it: a launch from the Clever portal arrives
     # without state (accounts.views.clever_callback).

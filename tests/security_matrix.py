@@ -204,6 +204,7 @@ EXPECTED: dict[str, dict] = {
     # Accounts (allauth) -----------------------------------------------------------
     "healthz": entry(rule(OK), rule(NOT_ALLOWED)),
     "robots_txt": entry(PUBLIC, rule(NOT_ALLOWED)),
+    "favicon_ico": entry(rule(REDIRECT), rule(NOT_ALLOWED)),
     "account_login": entry(rule(REDIRECT, signed_out=OK)),
     "account_signup": entry(rule(REDIRECT, signed_out=OK)),  # closed: a page that says so
     "account_logout": entry(rule(OK, signed_out=REDIRECT), rule(REDIRECT)),
