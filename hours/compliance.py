@@ -228,3 +228,24 @@ def compliance_for(
 
 def standings_of(person, today: datetime.date) -> PersonCompliance:
     return compliance_for([person], today)[0]
+
+
+def people_behind(people, today: datetime.date, chunk: int = 2000) -> list[PersonCompliance]:
+    """Of ``people`` (a queryset), those behind under a rule the district follows, by
+    name; read ``chunk`` people at a time, so the number of queries grows only
+    with the district's size in thousands."""
+    rules = rules_followed()
+    if not rules:
+        return []
+    roles = {role for rule in rules for role in rule.roles}
+    listed = people.filter(is_active=True, role__in=roles).order_by("last_name", "first_name", "pk")
+    behind, batch = [], []
+    for person in listed.iterator(chunk_size=chunk):
+        batch.append(person)
+        if len(batch) == chunk:
+            behind += [
+                found for found in compliance_for(batch, today, rules) if found.status == BEHIND
+            ]
+            batch = []
+    behind += [found for found in compliance_for(batch, today, rules) if found.status == BEHIND]
+    return behind

@@ -25,6 +25,8 @@ from courses.assignment_status import OVERDUE, with_status
 from courses.models import Assignment, ReminderLog
 from courses.progress import COMPLETE
 from courses.tasks import absolute_url, render_email, send_reminder
+from hours.compliance import BEHIND, people_behind
+from pairs.scoping import people_in_scope
 from reporting.completion_reports import completion_rows
 from reporting.models import AdminDigest
 from reporting.pair_reports import ATTENTION, attention_reasons, pairs_needing_attention
@@ -112,6 +114,19 @@ def digest_context(admin, today: datetime.date) -> dict:
         "attention": listed_pairs,
         "attention_count": attention.count(),
         "attention_url": absolute_url(f"{reverse('pair_reports:health')}?status={ATTENTION}"),
+        **hours_behind_context(admin, today),
+    }
+
+
+def hours_behind_context(admin, today: datetime.date) -> dict:
+    """Who is behind on the PD hours the district's rules require (nothing when the
+    district follows no rule)."""
+    behind = people_behind(people_in_scope(admin), today)
+    url = f"{reverse('hours_reports:compliance')}?status={BEHIND}"
+    return {
+        "hours_behind": [found.person for found in behind[:DIGEST_LISTED]],
+        "hours_behind_count": len(behind),
+        "hours_behind_url": absolute_url(url),
     }
 
 

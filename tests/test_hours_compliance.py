@@ -199,3 +199,32 @@ def test_the_statement_is_not_found_for_anyone_else(client, minnesota, who):
     response = client.get(reverse("hours:statement", args=[minnesota.para.pk]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+# The weekly digest ----------------------------------------------------------------------
+
+
+def test_the_weekly_digest_names_who_is_behind_in_the_administrators_schools(minnesota):
+    from django.template.loader import render_to_string
+
+    from reporting.reminders import digest_context
+
+    context = digest_context(minnesota.school_admin, TODAY)
+    text = render_to_string("emails/admin_digest.txt", context)
+
+    behind = {minnesota.other_pair.para}  # the Maple para with hours has met the rule
+    assert set(context["hours_behind"]) == behind
+    assert "1 person behind on PD hours" in text
+    assert f"- {minnesota.other_pair.para}\n" in text
+    assert "Farfield" not in text
+    assert "/admin/reports/pd-hours/?status=behind" in text
+
+
+def test_the_digest_says_nothing_of_hours_when_no_rule_is_followed(district):
+    from django.template.loader import render_to_string
+
+    from reporting.reminders import digest_context
+
+    text = render_to_string("emails/admin_digest.txt", digest_context(district.school_admin, TODAY))
+
+    assert "PD hours" not in text
