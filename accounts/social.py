@@ -108,6 +108,20 @@ def person_for_district_address(sociallogin: SocialLogin):
     return people[0] if len(people) == 1 else None
 
 
+def is_switched_on(account: SocialAccount) -> bool:
+    """Whether the account's provider is switched on (a connection outlives it)."""
+    return bool(_build_apps_from_settings(provider=account.provider))
+
+
+def provider_name(account: SocialAccount) -> str:
+    """The provider's name, also for a provider since switched off (allauth's
+    own lookup needs it switched on: DistrictSocialAccountAdapter.get_app)."""
+    try:
+        return account.get_provider().name
+    except Http404:
+        return account.provider.title()
+
+
 def refuse(request: HttpRequest, reason: str, *, provider_name: str) -> ImmediateHttpResponse:
     response = render(
         request,

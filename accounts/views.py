@@ -14,7 +14,7 @@ from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import setup_links
 from accounts.forms import MyAccountForm
+from accounts.social import provider_name
 
 
 @login_required
@@ -66,15 +67,6 @@ def setup_account(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "account/setup_link_spent.html", status=HTTPStatus.NOT_FOUND)
         return perform_login(request, person, redirect_url=reverse("start"))
     return render(request, "account/setup_account.html", {"form": form, "person": link.user})
-
-
-def provider_name(account: SocialAccount) -> str:
-    """The provider's name, also for a provider since switched off (allauth's
-    own lookup needs it configured: accounts.social)."""
-    try:
-        return account.get_provider().name
-    except Http404:
-        return account.provider.title()
 
 
 @login_required

@@ -10,9 +10,17 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import EmailNotifications
+from config.settings.sign_in import sign_in_providers
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
+
+SWITCHED_ON = {
+    "DISTRICT_EMAIL_DOMAINS": "lakeview.k12.us",
+    **{f"{name}_CLIENT_ID": "id" for name in ("GOOGLE", "CLEVER")},
+    **{f"{name}_CLIENT_SECRET": "s" for name in ("GOOGLE", "CLEVER")},
+    "CLEVER_DISTRICT_ID": "5b2ad81a709e300001e2cd7a",
+}
 
 
 def test_a_person_changes_their_name_language_and_notifications(client, para):
@@ -147,3 +155,45 @@ def test_a_person_adds_a_passkey_from_the_account_page_after_their_password(clie
     # The browser's passkey prompt is started by allauth's script, served from here.
     assert "mfa/js/webauthn.js" in page.content.decode()
     assert 'id="mfa_webauthn_add"' in page.content.decode()
+
+
+def test_connected_sign_ins_each_have_their_own_disconnect_button(client, para, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = sign_in_providers(SWITCHED_ON)
+    google = SocialAccount.objects.create(user=para, provider="google", uid="1083746")
+    SocialAccount.objects.create(user=para, provider="clever", uid="58da8c6b")
+    client.force_login(para)
+
+    page = client.get(reverse("socialaccount_connections")).content.decode()
+    assert "Disconnect Google" in page and "Disconnect Clever" in page
+    # Disconnecting asks for the password again first.
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.post(reverse("socialaccount_connections"), {"account": google.pk})
+
+    assert list(SocialAccount.objects.filter(user=para).values_list("provider", flat=True)) == [
+        "clever"
+    ]
+
+
+def test_a_connection_to_a_provider_switched_off_since_is_shown_without_a_button(client, para):
+    SocialAccount.objects.create(user=para, provider="clever", uid="58da8c6b")
+    client.force_login(para)
+
+    response = client.get(reverse("socialaccount_connections"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "switched sign-in with Clever off" in response.content.decode()
+    assert "Disconnect Clever" not in response.content.decode()
+
+
+def test_the_last_way_in_cannot_be_disconnected(client, para, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = sign_in_providers(SWITCHED_ON)
+    para.set_unusable_password()
+    para.save()
+    google = SocialAccount.objects.create(user=para, provider="google", uid="1083746")
+    client.force_login(para)
+
+    response = client.post(reverse("socialaccount_connections"), {"account": google.pk})
+
+    assert response.status_code == HTTPStatus.OK
+    assert 'role="alert"' in response.content.decode()
+    assert SocialAccount.objects.filter(pk=google.pk).exists()

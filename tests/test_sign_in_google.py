@@ -54,10 +54,15 @@ def google_claims(email: str, hd: str | None = DISTRICT_DOMAIN, **extra) -> dict
     return claims
 
 
+def answer_token(http: ProviderHttp, claims: dict) -> None:
+    http.answer(
+        "POST", TOKEN_URL, {"access_token": "at", "expires_in": 3600, "id_token": id_token(claims)}
+    )
+
+
 def sign_in_with_google(client, http: ProviderHttp, claims: dict):
     sent = start_sign_in(client, reverse("google_login"))
-    http.answer("POST", TOKEN_URL, {"access_token": "at", "expires_in": 3600,
-                                    "id_token": id_token(claims)})  # fmt: skip
+    answer_token(http, claims)
     return sent, client.get(reverse("google_callback"), {"code": "c0de", "state": sent["state"][0]})
 
 
@@ -191,3 +196,31 @@ def test_an_app_stored_in_the_database_opens_no_way_in(client, db):
 
     assert "Sign in with Google" not in page
     assert client.post(reverse("google_login")).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_a_signed_in_person_connects_their_school_google_account(client, google, http):
+    para = ParaFactory(email="ana.home@example.net")
+    client.force_login(para)
+
+    sent = start_sign_in(client, reverse("google_login") + "?process=connect")
+    answer_token(http, google_claims(f"a.ruiz@{DISTRICT_DOMAIN}"))
+    response = client.get(reverse("google_callback"), {"code": "c0de", "state": sent["state"][0]})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert SocialAccount.objects.get(provider="google").user == para
+    # From now on Google signs them in, matched by Google's id.
+    client.logout()
+    _, response = sign_in_with_google(client, http, google_claims(f"a.ruiz@{DISTRICT_DOMAIN}"))
+    assert client.session["_auth_user_id"] == str(para.pk)
+
+
+def test_connecting_a_google_account_of_another_domain_is_refused(client, google, http):
+    para = ParaFactory(email="ana.home@example.net")
+    client.force_login(para)
+
+    sent = start_sign_in(client, reverse("google_login") + "?process=connect")
+    answer_token(http, google_claims("ana@gmail.com", hd=None))
+    response = client.get(reverse("google_callback"), {"code": "c0de", "state": sent["state"][0]})
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not SocialAccount.objects.exists()
