@@ -600,25 +600,32 @@ def plan_roster(roster: Roster, *, by=None) -> RosterPlan:
 
 
 def _plan_schools(plan: RosterPlan, roster: Roster) -> dict[str, School]:
-    """The school each org of the roster is, existing or to be made, by sourcedId."""
+    """The school each org of the roster is, existing or to be made, by sourcedId.
+    A school is found by its roster id, else taken over by its name; two schools
+    may never end up with one name."""
     by_id = {school.roster_id: school for school in School.objects.exclude(roster_id="")}
     by_name = {school.name.casefold(): school for school in School.objects.all()}
+    first_line: dict[str, int] = {}
     schools = {}
     for org in roster.schools:
+        name_key = org.name.casefold()
         school = by_id.get(org.sourced_id)
-        if school is None:
-            named = by_name.get(org.name.casefold())
-            if named is not None and named.roster_id:
-                roster.problems.append(
-                    Problem(
-                        org.line,
-                        _("a school named “%(name)s” already has another roster id.")
-                        % {"name": org.name},
-                        file=ORGS,
-                    )
-                )
-                continue
-            school = named
+        named = by_name.get(name_key)
+        problem = ""
+        if name_key in first_line:
+            problem = _("the school name “%(name)s” is also on line %(line)d.") % {
+                "name": org.name,
+                "line": first_line[name_key],
+            }
+        elif named is not None and named != school and (school is not None or named.roster_id):
+            problem = _("another school in Tandem is already named “%(name)s”.") % {
+                "name": org.name
+            }
+        first_line.setdefault(name_key, org.line)
+        if problem:
+            roster.problems.append(Problem(org.line, problem, file=ORGS))
+            continue
+        school = school or named
         if school is None:
             change = Change.CREATE
         elif school.name != org.name or school.roster_id != org.sourced_id:

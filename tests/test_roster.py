@@ -184,6 +184,10 @@ BAD_FILES = {
         {"users_csv": files_of("1.2")["users.csv"].replace("Ortiz", "Ortíz").encode("latin-1")},
         "users.csv, line 4: this is not UTF-8 text",
     ),
+    "two schools of one name": (
+        {"orgs_csv": files_of("1.2")["orgs.csv"] + "org-m2,,,maple grove elementary,school,,\n"},
+        "orgs.csv, line 5: the school name “maple grove elementary” is also on line 3.",
+    ),
     "no roles file in 1.2": ({"roles_csv": None}, "roles.csv: the bundle has no roles.csv."),
     "unknown version": (
         {"manifest_csv": "propertyName,value\noneroster.version,1.0\n"},
@@ -326,3 +330,13 @@ def test_a_role_without_a_place_is_refused_but_the_person_keeps_the_others():
         str(problem) for problem in plan.refused
     ]
     assert User.objects.get(roster_id="t-101").role == "teacher"
+
+
+def test_a_school_renamed_to_another_schools_name_is_refused():
+    imported()
+    School.objects.create(name="Birch Hill")
+    orgs = files_of("1.2")["orgs.csv"].replace("Riverside Middle", "Birch Hill")
+    plan = plan_roster(read_bundle(bundle(orgs_csv=orgs)))
+    assert [str(problem) for problem in plan.problems] == [
+        "orgs.csv, line 4: another school in Tandem is already named “Birch Hill”."
+    ]
