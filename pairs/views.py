@@ -280,6 +280,16 @@ class DeactivateOnSaveMixin:
                     priority=10,
                 )
             )
+        elif self.object.is_active:
+            # No address to send a welcome to: a one-time link to print or show.
+            buttons.append(
+                Button(
+                    _("Make a set-up link"),
+                    url=reverse("people_setup_link", args=[self.object.pk]),
+                    icon_name="key",
+                    priority=10,
+                )
+            )
         return buttons
 
 

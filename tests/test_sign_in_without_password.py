@@ -184,3 +184,15 @@ def test_the_link_does_not_need_the_old_password(client, district):
     person.refresh_from_db()
     assert not person.check_password(PASSWORD)
     assert person.check_password(NEW_PASSWORD)
+
+
+def test_the_persons_edit_screen_offers_a_set_up_link_when_they_have_no_address(
+    client, district, para_without_email
+):
+    client.force_login(district.school_admin)
+
+    without = client.get(reverse("people:edit", args=[para_without_email.pk])).content.decode()
+    with_address = client.get(reverse("people:edit", args=[district.teacher.pk])).content.decode()
+
+    assert reverse("people_setup_link", args=[para_without_email.pk]) in without
+    assert reverse("people_setup_link", args=[district.teacher.pk]) not in with_address
