@@ -17,6 +17,7 @@ from courses.models import Assignment
 from pairs.account_management import PAIR_ENDED_ACTION, sign_in_methods
 from pairs.scoping import staff_managed_by
 from reporting.completion_reports import completion_rows
+from reporting.reminders import digest_context
 from tests.factories import UserFactory, school_admin_for
 from tests.page_factories import make_course
 
@@ -157,7 +158,7 @@ def test_deactivating_a_para_ends_their_sessions_and_pairs_and_keeps_the_pairs(
     assert "Deactivated; 1 sessions ended" in history.text
 
 
-def test_a_deactivated_person_leaves_the_reports_of_active_work(district, clock):
+def test_a_deactivated_person_leaves_the_reports_of_active_work_and_the_digest(district, clock):
     course = make_course("Stronger Together", modules=1)
     Assignment.objects.create(
         user=district.para,
@@ -166,10 +167,12 @@ def test_a_deactivated_person_leaves_the_reports_of_active_work(district, clock)
         assigned_by=district.school_admin,
     )
     assert completion_rows(district.school_admin, clock.today()).count() == 1
+    assert digest_context(district.school_admin, clock.today())["overdue_count"] == 1
     district.para.is_active = False
     district.para.save()
     assert completion_rows(district.school_admin, clock.today()).count() == 0
     assert completion_rows(district.district_admin, clock.today()).count() == 0
+    assert digest_context(district.school_admin, clock.today())["overdue_count"] == 0
 
 
 def test_deactivating_a_staff_account_signs_them_out(client, district):
