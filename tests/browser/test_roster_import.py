@@ -22,6 +22,7 @@ def test_district_admin_runs_the_dry_run_then_imports_the_roster(world, signed_i
     page.get_by_role("button", name="District", exact=True).click()
     page.get_by_role("link", name="Import the roster", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import the roster")
+    assert serious_accessibility_violations(page) == []
     page.get_by_label("OneRoster bundle").set_input_files(roster)
     page.get_by_role("button", name="Dry run").click()
 
@@ -57,3 +58,11 @@ def test_district_admin_runs_the_dry_run_then_imports_the_roster(world, signed_i
     )
     gabe = get_user_model().objects.get(roster_id="a-200")
     assert Pair.objects.filter(para=gabe, ended_on=None).count() == 1
+
+    # The principal came in as a staff account, listed with how they sign in.
+    page.get_by_role("button", name="District", exact=True).click()
+    page.get_by_role("link", name="Staff accounts", exact=True).click()
+    row = page.locator("table.listing tbody tr").filter(has_text="Dev Patel")
+    expect(row).to_contain_text("School administrator (Maple Grove Elementary)")
+    expect(row).to_contain_text("Code by email")
+    assert serious_accessibility_violations(page) == []
