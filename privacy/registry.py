@@ -324,6 +324,26 @@ def _erase_access(user, pseudonym) -> int:
     return model("checklists.AccessRecord").objects.pseudonymise(user.pk, pseudonym.pk)
 
 
+def _in_actions_of(user) -> Q:
+    return Q(action__pair__teacher=user) | Q(action__pair__para=user)
+
+
+def _in_measures_of(user) -> Q:
+    return Q(measure__action__pair__teacher=user) | Q(measure__action__pair__para=user)
+
+
+def _export_measures(user) -> list[Row]:
+    return _values(
+        model("checklists.Measure").objects.filter(_in_actions_of(user)),
+        ("action_id", "kind", "what", "student", "created_at"),
+    )
+
+
+def _keep_pairs_measures(user, pseudonym) -> int:
+    """A measure names no person: it stays with the pair, like the pair's checklist."""
+    return 0
+
+
 def _export_notifications(user) -> list[Row]:
     return _values(
         model("checklists.Notification").objects.filter(Q(recipient=user) | Q(actor=user)),
@@ -447,7 +467,16 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
     "checklists.PairAction": attributed(
         "checklists.PairAction",
         ("added_by",),
-        ("pair_id", "text", "planned_for", "para_done_at", "teacher_done_at", "note", "outcome"),
+        (
+            "pair_id",
+            "text",
+            "planned_for",
+            "para_done_at",
+            "teacher_done_at",
+            "note",
+            "outcome",
+            "look_fors",
+        ),
         shared=_in_pairs_of,
     ),
     "checklists.WeeklyPlan": attributed(
@@ -494,6 +523,21 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
         "reporting.AdminDigest", "administrator", ("week_of", "sent_at")
     ),
     "checklists.AccessRecord": PersonalData(("user", "role"), _export_access, _erase_access),
+    "checklists.FidelityCheck": attributed(
+        "checklists.FidelityCheck",
+        ("observer",),
+        ("action_id", "seen", "total", "feedback", "try_again", "at"),
+        shared=_in_actions_of,
+    ),
+    "checklists.Measure": PersonalData(
+        ("action", "student", "what"), _export_measures, _keep_pairs_measures
+    ),
+    "checklists.MeasureDay": attributed(
+        "checklists.MeasureDay",
+        ("recorded_by",),
+        ("measure_id", "day", "value", "recorded_at"),
+        shared=_in_measures_of,
+    ),
     "checklists.Notification": PersonalData(
         ("recipient", "actor"), _export_notifications, _erase_notifications
     ),

@@ -315,6 +315,12 @@ EXPECTED: dict[str, dict] = {
     "pair_action_add": entry(pair_wrong_method(), pair_write(OK)),
     "pair_action_confirm": entry(pair_wrong_method(), pair_write(BAD_REQUEST)),
     "pair_action_undo": entry(pair_wrong_method(), pair_write(REDIRECT)),
+    # The teacher's look at what the para did; the world's action waits on the para's
+    # part, so the partners are sent back to it.
+    "pair_action_coach": entry(pair_write(REDIRECT)),
+    "pair_action_measure": entry(pair_write(OK)),
+    # The world keeps no measure: a 404 for the partners too, after the pair's own checks.
+    "pair_measure_record": entry(pair_wrong_method(), pair_write(NOT_FOUND)),
     # The district's admin screens (pairs.viewsets, courses.admin_views) --------------
     "schools:index*": ADMINISTRATORS_GET_ONLY,
     "schools:add": entry(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import PairRole
 from courses.models import ModulePage
 from pairs.models import Pair
+from workspace.coaching import can_coach
 from workspace.models import DONE_FIELDS, PairAction
 
 
@@ -35,6 +36,7 @@ def add_module_actions(
             text=block.value["text"],
             who=block.value["who"],
             records_data=bool(block.value["records_data"]),
+            look_fors=[str(step) for step in block.value.get("look_fors") or []],
             planned_for=planned_for,
             added_by=added_by,
         )
@@ -112,6 +114,8 @@ class ActionView:
     waiting_on_partner: bool
     yours_to_confirm: bool
     you_confirmed: bool
+    # The teacher may confirm with the look-fors she saw, or ask for another try.
+    coachable: bool = False
 
 
 def partner_keys(action: PairAction) -> tuple[PartnerKey, ...]:
@@ -141,4 +145,5 @@ def action_view(action: PairAction, role: PairRole | None, today: datetime.date)
         waiting_on_partner=waiting and any(other != role for other in missing),
         yours_to_confirm=concerns_you,
         you_confirmed=concerns_you and action.confirmed_by(role),
+        coachable=can_coach(action, role),
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import ModulePage
 from pairs.models import Pair
-from workspace.models import PLAN_FIELDS, CheckIn, PairAction, WeeklyPlan
+from workspace.models import PLAN_FIELDS, CheckIn, FidelityCheck, Measure, PairAction, WeeklyPlan
 
 OUTSIDE_PERIOD = _("Pick a day while this pair works together (from %(start)s).")
 OUTSIDE_PERIOD_ENDED = _("Pick a day while this pair worked together (%(start)s to %(end)s).")
@@ -91,7 +91,7 @@ class ActionRecordForm(forms.ModelForm):
         model = PairAction
         fields = ["note", "outcome"]
         labels = {"note": _("What happened?"), "outcome": _("Did it help?")}
-        help_texts = {"note": _("You can use Markdown. Students by initials only.")}
+        help_texts = {"note": _("Students by initials only.")}
         widgets = {"outcome": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
@@ -99,6 +99,47 @@ class ActionRecordForm(forms.ModelForm):
         self.fields["outcome"].required = True
         # RadioSelect would otherwise offer the model's blank choice as a fourth answer.
         self.fields["outcome"].choices = PairAction.Outcome.choices
+
+
+class CoachForm(forms.ModelForm):
+    """The teacher's look at what the para did: the look-fors she saw, one line of
+    feedback, and the button she pressed (confirm, or ask to try again)."""
+
+    CONFIRM, TRY_AGAIN = "confirm", "try_again"
+
+    seen = forms.TypedMultipleChoiceField(
+        label=_("What did you see?"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    decision = forms.ChoiceField(
+        choices=[(CONFIRM, _("Confirm")), (TRY_AGAIN, _("Ask to try again"))],
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = FidelityCheck
+        fields = ["feedback"]
+        labels = {"feedback": _("One line of feedback (optional)")}
+        help_texts = {
+            "feedback": _("What went well, or one thing to change. Students by initials only.")
+        }
+
+    def __init__(self, *args, action: PairAction, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen"].choices = list(enumerate(action.look_fors))
+        if not action.look_fors:
+            del self.fields["seen"]
+
+
+class MeasureForm(forms.ModelForm):
+    """One simple measure on an action: what, how, for which student."""
+
+    class Meta:
+        model = Measure
+        fields = ["kind", "what", "student"]
+        widgets = {"kind": forms.RadioSelect}
 
 
 class CheckInForm(forms.ModelForm):
@@ -111,7 +152,7 @@ class CheckInForm(forms.ModelForm):
         model = CheckIn
         fields = ["kind", "happened_on", "minutes", "note"]
         labels = {"kind": _("What kind of meeting?"), "note": _("Notes")}
-        help_texts = {"note": _("You can use Markdown. Students by initials only.")}
+        help_texts = {"note": _("Students by initials only.")}
         widgets = {
             "kind": forms.RadioSelect,
             "happened_on": DateInput,

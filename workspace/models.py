@@ -73,6 +73,10 @@ class PairAction(models.Model):
         _("what happened"), blank=True, max_length=4000, validators=[validate_no_personal_data]
     )
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    # What doing it well looks like: two to five steps, copied from the module's
+    # action block when the action is added (an edit of the module later leaves
+    # the pair's record as it was).
+    look_fors = models.JSONField(default=list, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -113,6 +117,91 @@ class PairAction(models.Model):
         return tuple(
             role for role in PairRole if self.concerns(role) and not self.confirmed_by(role)
         )
+
+
+class FidelityCheck(models.Model):
+    """The teacher's look at one time the para carried out an action: which look-fors
+    she saw, one line of feedback, and whether she asked for another try.
+
+    The pair's record, scoped like the rest of the workspace; the share of the
+    look-fors seen, strategy by strategy over the weeks, is what the pair page shows.
+    """
+
+    action = models.ForeignKey(PairAction, on_delete=models.CASCADE, related_name="checks")
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Indexes into the action's look-fors; ``total`` is how many it had then.
+    seen = models.JSONField(default=list, blank=True)
+    total = models.PositiveSmallIntegerField(default=0)
+    feedback = models.CharField(
+        _("one line of feedback"),
+        max_length=300,
+        blank=True,
+        validators=[validate_no_personal_data],
+    )
+    try_again = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "at"])]
+
+    def __str__(self) -> str:
+        return f"{len(self.seen)} of {self.total} look-fors"
+
+    @property
+    def share(self) -> float | None:
+        return len(self.seen) / self.total if self.total else None
+
+
+class Measure(models.Model):
+    """One simple measure a pair keeps on an action, for one student by initials."""
+
+    class Kind(models.TextChoices):
+        COUNT = "count", _("How many times, each day")
+        MINUTES = "minutes", _("How many minutes, each day")
+        YES_NO = "yes_no", _("Yes or no, each day")
+
+    action = models.OneToOneField(PairAction, on_delete=models.CASCADE, related_name="measure")
+    kind = models.CharField(_("what to record"), max_length=16, choices=Kind.choices)
+    what = models.CharField(
+        _("what you count"),
+        max_length=120,
+        help_text=_("For example: used the break card."),
+        validators=[validate_no_personal_data],
+    )
+    student = models.CharField(
+        _("student (initials)"),
+        max_length=12,
+        help_text=_("Initials only, for example: J.M."),
+        validators=[validate_student_initials],
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.what}"
+
+
+class MeasureDay(models.Model):
+    """A measure's value on one day: a count, minutes, or 1/0 for yes/no."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    value = models.PositiveIntegerField(default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "day"], name="one_value_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.value}"
 
 
 # The toolkit's planning template, in its order.

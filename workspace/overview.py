@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 
 from accounts.roles import PairRole
 from courses.models import CoursePage, ModulePage
@@ -20,8 +20,11 @@ from courses.progress import (
 from pairs.models import Pair
 from workspace.access import role_in_pair, write_refusal
 from workspace.actions import ActionView, action_view
-from workspace.models import DONE, CheckIn, PairAction, WeeklyPlan
+from workspace.coaching import StrategySummary, strategy_summaries
+from workspace.measures import Chart, MeasureTrend, measure_trends, planning_chart
+from workspace.models import DONE, CheckIn, FidelityCheck, PairAction, WeeklyPlan
 from workspace.plans import PlanningTime, monday_of, planning_time
+from workspace.waiting import WaitingItem, waiting_in_pair
 
 # The page lists the open actions (up to this many) and the latest done ones;
 # the full checklist and the full log have pages of their own.
@@ -96,8 +99,18 @@ def course_rows(pair: Pair) -> list[CourseRow]:
 
 
 def checklist_actions(pair: Pair):
-    """The pair's actions with their modules' titles, without the modules' content."""
-    return pair.actions.select_related("module").defer(*MODULE_CONTENT)
+    """The pair's actions with their modules' titles, without the modules' content,
+    with the teacher's looks (latest first) and the measure each keeps."""
+    return (
+        pair.actions.select_related("module", "measure")
+        .defer(*MODULE_CONTENT)
+        .prefetch_related(
+            Prefetch(
+                "checks",
+                queryset=FidelityCheck.objects.select_related("observer").order_by("-at", "-pk"),
+            )
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,10 @@ class PairOverview:
     plan: WeeklyPlan | None
     planning: PlanningTime
     check_ins: list[CheckIn]
+    waiting: list[WaitingItem]
+    measures: list[MeasureTrend]
+    planning_chart: Chart
+    strategies: list[StrategySummary]
 
 
 def pair_overview(pair: Pair, user) -> PairOverview:
@@ -139,4 +156,8 @@ def pair_overview(pair: Pair, user) -> PairOverview:
         plan=pair.plans.select_related("updated_by").filter(week_of=monday).first(),
         planning=planning_time(pair, monday),
         check_ins=list(pair.check_ins.select_related("author")[:CHECK_INS_SHOWN]),
+        waiting=waiting_in_pair(user, pair) if role else [],
+        measures=measure_trends(pair, today),
+        planning_chart=planning_chart(pair, today),
+        strategies=strategy_summaries(pair, today),
     )

@@ -41,6 +41,21 @@ urlpatterns = [
         views.pair_action_record,
         name="pair_action_record",
     ),
+    path(
+        "pairs/<int:pk>/actions/<int:action_pk>/coach/",
+        views.pair_action_coach,
+        name="pair_action_coach",
+    ),
+    path(
+        "pairs/<int:pk>/actions/<int:action_pk>/measure/",
+        views.pair_action_measure,
+        name="pair_action_measure",
+    ),
+    path(
+        "pairs/<int:pk>/measures/<int:measure_pk>/record/",
+        views.pair_measure_record,
+        name="pair_measure_record",
+    ),
     path("pairs/<int:pk>/plan/", views.weekly_plan, name="weekly_plan"),
     path("pairs/<int:pk>/plan/<isodate:week>/", views.weekly_plan, name="weekly_plan_week"),
     path("pairs/<int:pk>/check-ins/", views.check_ins, name="check_ins"),

@@ -8,8 +8,9 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -30,15 +31,26 @@ from workspace.actions import (
     add_module_actions,
     set_confirmation,
 )
+from workspace.coaching import can_coach, coach
 from workspace.forms import (
     ActionRecordForm,
     AddModuleActionsForm,
     CheckInForm,
+    CoachForm,
+    MeasureForm,
     PairActionForm,
     WeeklyPlanForm,
 )
 from workspace.health import pair_health
-from workspace.models import PLAN_FIELDS, CheckIn, Notification, PairAction, WeeklyPlan
+from workspace.measures import record
+from workspace.models import (
+    PLAN_FIELDS,
+    CheckIn,
+    Measure,
+    Notification,
+    PairAction,
+    WeeklyPlan,
+)
 from workspace.overview import checklist_actions, pair_overview
 from workspace.plans import (
     PlanSave,
@@ -251,6 +263,105 @@ def pair_action_record(request: HttpRequest, pair: Pair, action_pk: int) -> Http
         request,
         "workspace/pair_action_record.html",
         {"pair": pair, "action": action, "form": form},
+    )
+
+
+@pair_view(methods=["GET", "POST"], writes=["GET", "POST"])
+def pair_action_coach(request: HttpRequest, pair: Pair, action_pk: int) -> HttpResponse:
+    """The teacher confirms what the para carried out, with the look-fors she saw and
+    one line of feedback, or asks the para to try it again."""
+    actions = pair_rows_for_user(PairAction.objects.all(), request.user).filter(pair=pair)
+    action = get_object_or_404(actions, pk=action_pk)
+    role = role_in_pair(pair, request.user)
+    if not can_coach(action, role):
+        messages.info(
+            request, _("This action waits for the para's part before you can give feedback.")
+        )
+        return redirect(reverse("pair_detail", args=[pair.pk]) + f"#action-{action.pk}")
+    form = CoachForm(_posted(request), action=action)
+    if request.method == "POST" and form.is_valid():
+        try_again = form.cleaned_data["decision"] == CoachForm.TRY_AGAIN
+        check = coach(
+            pair,
+            actions,
+            action.pk,
+            request.user,
+            seen=form.cleaned_data.get("seen", []),
+            feedback=form.cleaned_data["feedback"],
+            try_again=try_again,
+        )
+        record_access(request, pair, Part.CHECKLIST)
+        if check is None:
+            messages.info(
+                request, _("The para took their part back meanwhile; nothing was recorded.")
+            )
+        elif try_again:
+            messages.success(
+                request, _("Thank you. The para is asked to try it again on the next school day.")
+            )
+        else:
+            messages.success(request, _("Thank you. Your feedback is with the para."))
+        return redirect(reverse("pair_detail", args=[pair.pk]) + f"#action-{action.pk}")
+    if request.method != "POST":
+        record_access(request, pair, Part.CHECKLIST)
+    return render(
+        request, "workspace/pair_action_coach.html", {"pair": pair, "action": action, "form": form}
+    )
+
+
+@pair_view(methods=["GET", "POST"], writes=["GET", "POST"])
+def pair_action_measure(request: HttpRequest, pair: Pair, action_pk: int) -> HttpResponse:
+    """Keep one simple measure on an action: a count, minutes or yes/no a day."""
+    actions = pair_rows_for_user(PairAction.objects.all(), request.user).filter(pair=pair)
+    action = get_object_or_404(actions, pk=action_pk)
+    if Measure.objects.filter(action=action).exists():
+        messages.info(request, _("This action already keeps a measure."))
+        return redirect(reverse("pair_detail", args=[pair.pk]) + "#data")
+    form = MeasureForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        measure = form.save(commit=False)
+        measure.action = action
+        try:
+            with transaction.atomic():
+                measure.save()
+        except IntegrityError:
+            messages.info(request, _("Your partner set a measure on this action meanwhile."))
+        else:
+            record_access(request, pair, Part.CHECKLIST)
+            messages.success(
+                request, _("The measure is set. Record it each day from the pair page.")
+            )
+        return redirect(reverse("pair_detail", args=[pair.pk]) + "#data")
+    return render(
+        request,
+        "workspace/pair_action_measure.html",
+        {"pair": pair, "action": action, "form": form},
+    )
+
+
+@pair_view(methods=["POST"], writes=["POST"])
+def pair_measure_record(request: HttpRequest, pair: Pair, measure_pk: int) -> HttpResponse:
+    """One tap: + or − on today's count or minutes, or yes or no. Answers JSON to the
+    page's script, and a redirect back to the page without one."""
+    measure = get_object_or_404(
+        pair_rows_for_user(Measure.objects.all(), request.user, field="action__pair").filter(
+            action__pair=pair
+        ),
+        pk=measure_pk,
+    )
+    step, value = request.POST.get("step"), request.POST.get("value")
+    if measure.kind == Measure.Kind.YES_NO and value in ("0", "1"):
+        step, value = None, int(value)
+    elif measure.kind != Measure.Kind.YES_NO and step in ("1", "-1"):
+        step, value = int(step), None
+    else:
+        return HttpResponseBadRequest(_("Send step=1 or step=-1 (value=1 or 0 for yes or no)."))
+    current = record(measure, pair.today(), step, value, request.user)
+    record_access(request, pair, Part.CHECKLIST)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse({"value": current})
+    return redirect(
+        _next_url(request, reverse("pair_detail", args=[pair.pk]) + f"#measure-{measure.pk}")
     )
 
 

@@ -62,25 +62,30 @@ class WaitingItem:
     overdue: bool = False
 
 
-def waiting_items(user, today: datetime.date | None = None) -> list[WaitingItem]:
-    """The list behind the count: partners' news first (newest first), then work by due date."""
-    today = today or timezone.localdate()
-    notifications = (
-        Notification.objects.unread()
-        .filter(recipient=user)
-        .select_related("actor", "action")
-        .only("pk", "kind", "created_at", "actor__first_name", "actor__last_name",
-              "actor__username", "action__text", "week_of")
-    )  # fmt: skip
-    items = [
+def _notification_items(notifications) -> list[WaitingItem]:
+    return [
         WaitingItem(
             text=sentence(notification),
             detail=notification.action.text if notification.action else "",
             url=reverse("waiting_open", args=[notification.pk]),
             at=notification.created_at,
         )
-        for notification in notifications
-    ]
+        for notification in notifications.select_related("actor", "action").only(
+            "pk", "kind", "created_at", "week_of", "actor__first_name", "actor__last_name",
+            "actor__username", "action__text",
+        )
+    ]  # fmt: skip
+
+
+def waiting_in_pair(user, pair) -> list[WaitingItem]:
+    """What ``user``'s partner in ``pair`` left waiting for them. One query."""
+    return _notification_items(Notification.objects.unread().filter(recipient=user, pair=pair))
+
+
+def waiting_items(user, today: datetime.date | None = None) -> list[WaitingItem]:
+    """The list behind the count: partners' news first (newest first), then work by due date."""
+    today = today or timezone.localdate()
+    items = _notification_items(Notification.objects.unread().filter(recipient=user))
     for assignment in open_work({"user": user}, today).select_related("page"):
         overdue = assignment.status == OVERDUE
         items.append(

@@ -1,0 +1,190 @@
+"""The teacher coaches inside the two keys (look-fors seen, one line of feedback, try
+again), and the pair keeps a measure a tap a day, drawn as a trend on the pair page."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.clock import TODAY
+from workspace.models import FidelityCheck, Measure, MeasureDay, Notification, PairAction
+from workspace.waiting import waiting_count
+
+pytestmark = pytest.mark.django_db
+
+LOOK_FORS = ["Give the cue before the transition.", "Wait five seconds.", "Praise the try."]
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def pair(district):
+    district.pair.started_on = TODAY - datetime.timedelta(days=70)
+    district.pair.save()
+    return district.pair
+
+
+@pytest.fixture
+def action(pair):
+    return PairAction.objects.create(
+        pair=pair, text="Offer the break card.", planned_for=TODAY, look_fors=LOOK_FORS
+    )
+
+
+def para_confirms(pair, action):
+    signed_in(pair.para).post(
+        reverse("pair_action_confirm", args=[pair.pk, action.pk]), {"confirmed": "1"}
+    )
+
+
+def coach_url(pair, action):
+    return reverse("pair_action_coach", args=[pair.pk, action.pk])
+
+
+def test_the_teacher_confirms_with_look_fors_and_feedback_and_the_para_sees_it(pair, action):
+    para_confirms(pair, action)
+    teacher = signed_in(pair.teacher)
+    page = teacher.get(reverse("pair_detail", args=[pair.pk])).content.decode()
+    assert coach_url(pair, action) in page
+
+    form = teacher.get(coach_url(pair, action))
+    assert form.status_code == HTTPStatus.OK
+    for step in LOOK_FORS:
+        assert step in form.content.decode()
+    response = teacher.post(
+        coach_url(pair, action),
+        {"seen": ["0", "2"], "feedback": "Calm cue, good wait.", "decision": "confirm"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+
+    action.refresh_from_db()
+    assert action.is_done
+    check = FidelityCheck.objects.get()
+    assert (check.seen, check.total, check.feedback, check.try_again) == (
+        [0, 2],
+        3,
+        "Calm cue, good wait.",
+        False,
+    )
+    assert waiting_count(pair.teacher) == 0  # what waited on her is done
+    assert waiting_count(pair.para) == 1
+    para_page = signed_in(pair.para).get(reverse("pair_detail", args=[pair.pk])).content.decode()
+    assert "Calm cue, good wait." in para_page
+    assert "saw 2 of 3 look-fors" in para_page
+    # The pair page sums it up per strategy.
+    assert "67%" in para_page
+
+
+def test_try_again_takes_the_paras_key_back_for_the_next_school_day(pair, action, clock):
+    para_confirms(pair, action)
+    signed_in(pair.teacher).post(
+        coach_url(pair, action),
+        {"seen": ["1"], "feedback": "Try the cue earlier.", "decision": "try_again"},
+    )
+    action.refresh_from_db()
+    assert action.para_done_at is None and action.teacher_done_at is None
+    assert action.planned_for == TODAY + datetime.timedelta(days=1)
+    notification = Notification.objects.get(recipient=pair.para)
+    assert notification.kind == Notification.Kind.TRY_AGAIN
+
+
+def test_only_the_teacher_coaches_and_only_what_the_para_did(pair, action):
+    # Before the para's part: nothing to look at.
+    response = signed_in(pair.teacher).post(
+        coach_url(pair, action), {"feedback": "Good.", "decision": "confirm"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert not FidelityCheck.objects.exists()
+    para_confirms(pair, action)
+    signed_in(pair.para).post(coach_url(pair, action), {"feedback": "Me.", "decision": "confirm"})
+    assert not FidelityCheck.objects.exists()
+
+
+def test_feedback_refuses_student_data_and_keeps_the_text(pair, action):
+    para_confirms(pair, action)
+    text = "Jamal Ortiz did well."
+    response = signed_in(pair.teacher).post(
+        coach_url(pair, action), {"feedback": text, "decision": "confirm"}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"]["feedback"].value() == text
+    assert response.context["form"].errors["feedback"]
+    assert not FidelityCheck.objects.exists()
+
+
+# Measures ------------------------------------------------------------------------------
+
+
+def keep_measure(pair, action, kind="count"):
+    response = signed_in(pair.para).post(
+        reverse("pair_action_measure", args=[pair.pk, action.pk]),
+        {"kind": kind, "what": "used the break card", "student": "J.M."},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    return Measure.objects.get(action=action)
+
+
+def tap(user, pair, measure, **data):
+    return signed_in(user).post(reverse("pair_measure_record", args=[pair.pk, measure.pk]), data)
+
+
+def test_both_partners_count_with_plus_and_minus_without_javascript(pair, action):
+    measure = keep_measure(pair, action)
+    for _ in range(3):
+        assert tap(pair.para, pair, measure, step="1").status_code == HTTPStatus.FOUND
+    tap(pair.teacher, pair, measure, step="1")
+    tap(pair.teacher, pair, measure, step="-1")
+    assert MeasureDay.objects.get(measure=measure, day=TODAY).value == 3
+    for _ in range(5):
+        tap(pair.para, pair, measure, step="-1")
+    assert MeasureDay.objects.get(measure=measure, day=TODAY).value == 0  # never below zero
+
+
+def test_a_yes_no_measure_takes_one_tap_and_answers_json_to_the_script(pair, action):
+    measure = keep_measure(pair, action, kind="yes_no")
+    response = signed_in(pair.para).post(
+        reverse("pair_measure_record", args=[pair.pk, measure.pk]),
+        {"value": "1"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.json() == {"value": 1}
+    assert tap(pair.para, pair, measure, step="1").status_code == HTTPStatus.BAD_REQUEST
+
+
+def test_a_measure_takes_initials_only(pair, action):
+    response = signed_in(pair.para).post(
+        reverse("pair_action_measure", args=[pair.pk, action.pk]),
+        {"kind": "count", "what": "used the break card", "student": "Jamal Ortiz"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert not Measure.objects.exists()
+
+
+def test_the_pair_page_draws_the_trend_with_a_text_equivalent(pair, action, clock):
+    measure = keep_measure(pair, action)
+    for week, value in enumerate([2, 5, 7]):
+        MeasureDay.objects.create(
+            measure=measure, day=TODAY - datetime.timedelta(weeks=2 - week), value=value
+        )
+    page = signed_in(pair.teacher).get(reverse("pair_detail", args=[pair.pk])).content.decode()
+    assert "<svg" in page and "<polyline" in page
+    assert "J.M.: used the break card, week by week" in page
+    assert "<td>7</td>" in page and "<td>5</td>" in page
+    assert "The shaded band is the goal: 15 to 30 minutes a week." in page
+    assert (
+        "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+        or "chart" not in page.split("<script", 1)[1][:200]
+    )
+
+
+def test_an_outsider_cannot_record_a_pairs_measure(pair, action, district):
+    measure = keep_measure(pair, action)
+    response = tap(district.other_pair.para, district.other_pair, measure, step="1")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not MeasureDay.objects.exists()

@@ -1,0 +1,136 @@
+"""The teacher coaches inside the two keys: confirming an action the para carried
+out, she ticks the look-fors she saw and adds one line of feedback, or asks the
+para to try it again. Each look is a ``FidelityCheck``; the pair page sums them
+up strategy by strategy, week by week.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.roles import PairRole
+from pairs.models import Pair
+from workspace import notifications
+from workspace.models import FidelityCheck, Notification, PairAction
+from workspace.plans import monday_of, next_school_day
+
+Kind = Notification.Kind
+# Weeks of the per-strategy summary on the pair page, the latest last.
+SUMMARY_WEEKS = 6
+
+
+def can_coach(action: PairAction, role: PairRole | None) -> bool:
+    """The teacher looks at what the para did: the para's key is turned."""
+    return (
+        role == PairRole.TEACHER
+        and action.concerns(PairRole.PARA)
+        and action.confirmed_by(PairRole.PARA)
+    )
+
+
+def coach(
+    pair: Pair,
+    actions,
+    action_pk: int,
+    teacher,
+    *,
+    seen: list[int],
+    feedback: str,
+    try_again: bool,
+) -> FidelityCheck | None:
+    """Record the teacher's look at one action from the scoped ``actions``.
+
+    Confirming turns her key (if the action is hers too) and tells the para; "try
+    again" takes the para's key back, puts the action on the next school day, and
+    tells the para. Returns None if the para has not done their part (any more).
+    The row is locked: a para taking their key back at that moment is not lost.
+    """
+    with transaction.atomic():
+        action = get_object_or_404(actions.select_for_update(of=("self",)), pk=action_pk)
+        if not can_coach(action, PairRole.TEACHER):
+            return None
+        check = FidelityCheck.objects.create(
+            action=action,
+            observer=teacher,
+            seen=sorted({index for index in seen if 0 <= index < len(action.look_fors)}),
+            total=len(action.look_fors),
+            feedback=feedback,
+            try_again=try_again,
+        )
+        if try_again:
+            action.para_done_at = None
+            action.planned_for = next_school_day(pair.today())
+            action.save(update_fields=["para_done_at", "planned_for"])
+        elif action.concerns(PairRole.TEACHER) and not action.confirmed_by(PairRole.TEACHER):
+            action.teacher_done_at = timezone.now()
+            action.save(update_fields=["teacher_done_at"])
+        notifications.clear(teacher, pair, Kind.PARTNER_CONFIRMED, action=action)
+        notifications.notify(
+            pair, teacher, Kind.TRY_AGAIN if try_again else Kind.FEEDBACK, action=action
+        )
+    return check
+
+
+@dataclass(frozen=True)
+class WeekShare:
+    monday: datetime.date
+    times: int
+    share: float | None  # of the look-fors seen, over the week's looks
+
+
+@dataclass(frozen=True)
+class StrategySummary:
+    action: PairAction
+    times: int
+    share: float | None
+    weeks: list[WeekShare]
+
+
+def strategy_summaries(pair: Pair, today: datetime.date) -> list[StrategySummary]:
+    """Per strategy (action) the teacher looked at: how many times it was done, the
+    share of look-fors seen overall, and week by week for the last few weeks. Two
+    queries, however many looks."""
+    checks = list(
+        FidelityCheck.objects.filter(action__pair=pair)
+        .order_by()
+        .values_list("action_id", "at", "seen", "total")
+    )
+    if not checks:
+        return []
+    first_monday = monday_of(today) - datetime.timedelta(weeks=SUMMARY_WEEKS - 1)
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # times, seen, total
+    weekly: dict[tuple[int, datetime.date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for action_id, at, seen, total in checks:
+        for bucket in (
+            totals[action_id],
+            weekly[(action_id, monday_of(timezone.localdate(at)))],
+        ):
+            bucket[0] += 1
+            bucket[1] += len(seen)
+            bucket[2] += total
+    actions = pair.actions.filter(pk__in=totals).order_by("pk")
+    mondays = [first_monday + datetime.timedelta(weeks=n) for n in range(SUMMARY_WEEKS)]
+    return [
+        StrategySummary(
+            action=action,
+            times=totals[action.pk][0],
+            share=_share(totals[action.pk]),
+            weeks=[
+                WeekShare(
+                    monday, weekly[(action.pk, monday)][0], _share(weekly[(action.pk, monday)])
+                )
+                for monday in mondays
+            ],
+        )
+        for action in actions
+    ]
+
+
+def _share(bucket: list[int]) -> float | None:
+    return bucket[1] / bucket[2] if bucket[2] else None

@@ -1,0 +1,187 @@
+"""The measure a pair keeps on an action, recorded a tap a day, and its trend over
+the weeks as a small chart drawn on the server (an SVG with a text equivalent; no
+chart library reaches the browser), beside the weekly planning minutes against
+the 15 to 30 minute goal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from pairs.models import Pair
+from workspace.models import CheckIn, Measure, MeasureDay
+from workspace.plans import PLANNING_GOAL_MINUTES, monday_of
+
+# Weeks the charts show, the current one last.
+TREND_WEEKS = 12
+# The largest value one day may hold: no count or minutes in a school day exceeds it.
+DAY_MAX = 1000
+
+
+def record(measure: Measure, day: datetime.date, step: int | None, value: int | None, user) -> int:
+    """Add ``step`` (+1 or -1) to the day's value, or set it to ``value`` (yes/no);
+    never below 0. Two partners tapping at once both count: the change is one
+    UPDATE of the row, created first if the day has none. Returns the new value."""
+    for _attempt in range(2):
+        row = MeasureDay.objects.filter(measure=measure, day=day)
+        now = timezone.now()
+        if value is not None:
+            changed = row.update(value=value, recorded_by=user, recorded_at=now)
+        else:
+            changed = row.update(
+                value=Greatest(F("value") + step, Value(0)), recorded_by=user, recorded_at=now
+            )
+        if changed:
+            current = row.values_list("value", flat=True).get()
+            if current > DAY_MAX:
+                row.update(value=DAY_MAX)
+                current = DAY_MAX
+            return current
+        try:
+            with transaction.atomic():
+                MeasureDay.objects.create(
+                    measure=measure,
+                    day=day,
+                    value=value if value is not None else max(step, 0),
+                    recorded_by=user,
+                    recorded_at=now,
+                )
+            return value if value is not None else max(step, 0)
+        except IntegrityError:
+            continue  # the partner created the day first: add to theirs
+    raise RuntimeError("The day's value could not be recorded.")
+
+
+@dataclass(frozen=True)
+class Point:
+    monday: datetime.date
+    value: int
+    days: int  # days recorded that week
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A small trend chart: points scaled into a ``width`` × ``height`` box."""
+
+    title: str
+    unit: str
+    points: list[Point]
+    goal: tuple[int, int] | None = None
+    width: int = 320
+    height: int = 120
+    pad: int = 18
+
+    @property
+    def top(self) -> int:
+        values = [p.value for p in self.points] + list(self.goal or ())
+        return max(values + [1])
+
+    def x(self, index: int) -> float:
+        span = max(len(self.points) - 1, 1)
+        return round(self.pad + index * (self.width - 2 * self.pad) / span, 1)
+
+    def y(self, value: float) -> float:
+        return round(self.height - self.pad - value * (self.height - 2 * self.pad) / self.top, 1)
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{self.x(i)},{self.y(p.value)}" for i, p in enumerate(self.points))
+
+    @property
+    def dots(self) -> list[tuple[float, float, Point]]:
+        return [(self.x(i), self.y(p.value), p) for i, p in enumerate(self.points)]
+
+    @property
+    def goal_band(self) -> tuple[float, float] | None:
+        if not self.goal:
+            return None
+        low, high = self.goal
+        return self.y(high), self.y(low) - self.y(high)
+
+    @property
+    def baseline(self) -> float:
+        return self.y(0)
+
+
+@dataclass(frozen=True)
+class MeasureTrend:
+    measure: Measure
+    today_value: int | None
+    chart: Chart
+
+
+def _mondays(today: datetime.date) -> list[datetime.date]:
+    last = monday_of(today)
+    return [last - datetime.timedelta(weeks=n) for n in range(TREND_WEEKS - 1, -1, -1)]
+
+
+def measure_trends(pair: Pair, today: datetime.date) -> list[MeasureTrend]:
+    """Each measure of the pair with its weekly totals (a yes/no counts its yes days)
+    and today's value. Two queries, however many measures and days."""
+    measures = list(
+        Measure.objects.filter(action__pair=pair).select_related("action").order_by("pk")
+    )
+    if not measures:
+        return []
+    mondays = _mondays(today)
+    weekly: dict[tuple[int, datetime.date], list[int]] = defaultdict(lambda: [0, 0])
+    today_values: dict[int, int] = {}
+    for measure_id, day, value in MeasureDay.objects.filter(
+        measure__in=measures, day__range=(mondays[0], today)
+    ).values_list("measure_id", "day", "value"):
+        bucket = weekly[(measure_id, monday_of(day))]
+        bucket[0] += value
+        bucket[1] += 1
+        if day == today:
+            today_values[measure_id] = value
+    return [
+        MeasureTrend(
+            measure=measure,
+            today_value=today_values.get(measure.pk),
+            chart=Chart(
+                title=f"{measure.student}: {measure.what}",
+                unit=_unit(measure),
+                points=[
+                    Point(monday, *weekly.get((measure.pk, monday), (0, 0))) for monday in mondays
+                ],
+            ),
+        )
+        for measure in measures
+    ]
+
+
+def _unit(measure: Measure) -> str:
+    return {
+        Measure.Kind.COUNT: "times",
+        Measure.Kind.MINUTES: "minutes",
+        Measure.Kind.YES_NO: "days with a yes",
+    }[measure.kind]
+
+
+def planning_chart(pair: Pair, today: datetime.date) -> Chart:
+    """Minutes of planning meetings each week, against the 15 to 30 minute goal. One query."""
+    mondays = _mondays(today)
+    minutes: dict[datetime.date, int] = defaultdict(int)
+    days: dict[datetime.date, int] = defaultdict(int)
+    for day, total in (
+        pair.check_ins.filter(kind=CheckIn.Kind.PLANNING, happened_on__range=(mondays[0], today))
+        .order_by()
+        .values("happened_on")
+        .annotate(total=Sum("minutes"))
+        .values_list("happened_on", "total")
+    ):
+        minutes[monday_of(day)] += total
+        days[monday_of(day)] += 1
+    return Chart(
+        title="Weekly planning minutes",
+        unit="minutes",
+        points=[Point(monday, minutes[monday], days[monday]) for monday in mondays],
+        goal=PLANNING_GOAL_MINUTES,
+    )
