@@ -9,7 +9,8 @@ who is asking goes through a function here. The rules:
   the people who belong to those schools (as members or through a pair there).
   Of a person who also belongs to another school, they see only what belongs to
   their own schools: the pairs there, not the person's pairs elsewhere.
-- A district administrator sees every school, pair and person.
+- A district administrator sees every school, pair and person, and alone
+  manages staff accounts (school administrators and editors).
 - Nobody else sees anything: views built on these answer 404.
 
 The functions take plain users and querysets, so that views, reports,
@@ -165,8 +166,9 @@ def people_managed_by(user) -> QuerySet:
     """The people an administrator may add, edit or import over: ``people_for_user``
     less staff accounts.
 
-    Administrators and editors are managed under Settings → Users; letting a school
-    administrator change a staff account's email would let them reset its password.
+    School administrators and editors are managed by a district administrator
+    (``staff_managed_by``); letting a school administrator change a staff account's
+    email would let them reset its password.
     """
     return without_staff(people_for_user(user))
 
