@@ -25,7 +25,7 @@ class HoursConfig(AppConfig):
     verbose_name = "PD hours"
 
     def ready(self) -> None:
-        from hours import signals
+        from hours import checks, signals  # noqa: F401 (checks registers itself)
 
         post_migrate.connect(grant_administrator_permissions, sender=self)
         signals.connect()

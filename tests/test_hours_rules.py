@@ -238,3 +238,17 @@ def test_collaboration_minutes_are_capped_at_the_rules_share(tmp_path):
     assert result.credited_hours == Decimal("6.50")
     assert OUTSIDE not in result.credited_minutes
     assert result.status == ON_TRACK
+
+
+def test_a_broken_rule_file_fails_the_system_check(tmp_path, monkeypatch):
+    from hours import checks
+
+    (tmp_path / "broken.toml").write_text(GOOD.replace("module = 1", "module = 'all'"))
+    monkeypatch.setattr(checks, "load_rules", lambda: load_rules(tmp_path))
+
+    errors = checks.rule_files_load()
+
+    assert [error.id for error in errors] == ["hours.E001"]
+    assert errors[0].msg == "broken.toml, line 14: “module” must be a number."
+    monkeypatch.undo()
+    assert checks.rule_files_load() == []
