@@ -8,7 +8,10 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.email_addresses import NOT_CONFIRMED_TAKEN, belongs_to_someone_else
-from accounts.tasks import send_password_reset_email, site_for_email
+from accounts.tasks import send_password_reset_email, send_sign_in_code_email, site_for_email
+
+# allauth's template for the email that carries a sign-in code.
+LOGIN_CODE_EMAIL = "account/email/login_code"
 
 
 class InviteOnlyAccountAdapter(DefaultAccountAdapter):
@@ -59,8 +62,15 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Every email allauth writes during a request (sign-in codes, address
         confirmations) names the site as the queued ones do (accounts.tasks),
-        not by the host the request came in on."""
-        super().send_mail(template_prefix, email, {"current_site": site_for_email(), **context})
+        not by the host the request came in on. A sign-in code is only queued,
+        as a reset link is, so that asking for one takes as long for an address
+        that has an account as for one that has none."""
+        context = {"current_site": site_for_email(), **context}
+        if template_prefix == LOGIN_CODE_EMAIL:
+            message = self.render_mail(template_prefix, email, {"email": email, **context})
+            send_sign_in_code_email.enqueue(email, message.subject, message.body)
+            return
+        super().send_mail(template_prefix, email, context)
 
     def send_password_reset_mail(self, user: AbstractBaseUser, email: str, context: dict) -> None:
         """Queue the email: the page must answer as fast for a known address as

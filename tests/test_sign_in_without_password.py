@@ -7,10 +7,12 @@ from http import HTTPStatus
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts import setup_links
 from accounts.models import SetupLink
+from tests import test_security_timing as timing
 from tests.factories import PASSWORD, ParaFactory
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +198,23 @@ def test_the_persons_edit_screen_offers_a_set_up_link_when_they_have_no_address(
 
     assert reverse("people_setup_link", args=[para_without_email.pk]) in without
     assert reverse("people_setup_link", args=[district.teacher.pk]) not in with_address
+
+
+def test_asking_for_a_code_takes_as_long_for_an_address_that_has_an_account(settings):
+    """The code's email waits for the worker: a slow mail server must not tell
+    which addresses have accounts (tests/test_security_timing.py, for reset)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.EMAIL_BACKEND = "tests.test_security_timing.SlowEmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.ACCOUNT_RATE_LIMITS = False
+    ParaFactory(email=timing.KNOWN)
+
+    # A browser of its own each time: one already waiting for a code is not sent another.
+    medians = timing.median_seconds(
+        lambda email: Client().post(reverse("account_request_login_code"), {"email": email})
+    )
+
+    timing.assert_alike(medians)
+    assert DBTaskResult.objects.count() == timing.TRIES
+    assert mail.outbox == []
