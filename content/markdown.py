@@ -84,7 +84,7 @@ LINKIFY_URL_RE = re.compile(
 
 # Bump when the same text should render differently; the libraries' versions
 # count too, so an upgrade renders every note anew.
-RENDERER_VERSION = f"2:{markdown_lib.__version__}:{bleach.__version__}"
+RENDERER_VERSION = f"3:{markdown_lib.__version__}:{bleach.__version__}"
 # The key names the text's content, so an entry is never stale: the timeout
 # only lets notes nobody reads any more leave the cache.
 CACHE_TIMEOUT = 60 * 60 * 24 * 30
@@ -184,6 +184,33 @@ def defuse_brackets(text: str) -> str:
     return "".join(out)
 
 
+LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+FENCE = re.compile(r" {0,3}(?:```|~~~)")
+
+
+def separate_lists(text: str) -> str:
+    """Put a blank line between a line of text and a list typed straight under it.
+
+    Markdown wants one there, and nobody typing a note on a phone knows it: "Try:"
+    followed by "- a timer" showed the dash. Code blocks are left as they are.
+    """
+    lines, out, in_code, previous = text.splitlines(), [], False, ""
+    for line in lines:
+        if FENCE.match(line):
+            in_code = not in_code
+        elif (
+            not in_code
+            and LIST_ITEM.match(line)
+            and previous.strip()
+            and not LIST_ITEM.match(previous)
+            and not previous.startswith((" ", "\t"))
+        ):
+            out.append("")
+        out.append(line)
+        previous = line
+    return "\n".join(out)
+
+
 class _RequestState(threading.local):
     """What this thread's current request has rendered: the seconds it spent, and
     the notes it rendered, written to the shared cache once the response is sent."""
@@ -277,7 +304,7 @@ def _plain(text: str) -> str:
 def _render(text: str) -> str:
     """The HTML for ``text``, sanitised: the renderer itself, without the cache."""
     try:
-        html = _renderer.markdown.reset().convert(defuse_brackets(text))
+        html = _renderer.markdown.reset().convert(separate_lists(defuse_brackets(text)))
     except RecursionError:
         # Nesting too deep to parse: show what they wrote, as plain escaped text.
         # A parser interrupted this way is left broken, so the next note gets a new one.
