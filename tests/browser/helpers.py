@@ -16,7 +16,7 @@ def sign_in(page, login: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Login").fill(login)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
     page.wait_for_load_state()
 
 
