@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import View
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -273,9 +273,12 @@ def register_account_log_actions(actions):
         def format_message(self, log_entry):
             data = log_entry.data or {}
             ended = data.get("pairs_ended") or []
-            message = _("Deactivated; %(sessions)s sessions ended") % {
-                "sessions": data.get("sessions_ended", 0)
-            }
+            sessions = data.get("sessions_ended", 0)
+            message = ngettext(
+                "Deactivated; %(sessions)s session ended",
+                "Deactivated; %(sessions)s sessions ended",
+                sessions,
+            ) % {"sessions": sessions}
             if ended:
                 message += "; " + _("pairs ended: %(pairs)s") % {"pairs": "; ".join(ended)}
             if data.get("reason"):

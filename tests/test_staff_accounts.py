@@ -155,7 +155,7 @@ def test_deactivating_a_para_ends_their_sessions_and_pairs_and_keeps_the_pairs(
     assert remaining == {district.teacher.pk, district.school_admin.pk}
     assert ModelLogEntry.objects.filter(action=PAIR_ENDED_ACTION, object_id=str(pair.pk)).exists()
     history = client.get(reverse("people:history", args=[para.pk]))
-    assert "Deactivated; 1 sessions ended" in history.text
+    assert "Deactivated; 1 session ended" in history.text
 
 
 def test_a_deactivated_person_leaves_the_reports_of_active_work_and_the_digest(district, clock):
@@ -271,3 +271,18 @@ def test_the_edit_screen_offers_to_send_the_invitation_again(client, district):
     assert reverse("staff:resend_invitation", args=[district.school_admin.pk]) in response.text
     response = client.get(reverse("people:edit", args=[district.para.pk]))
     assert reverse("people:resend_invitation", args=[district.para.pk]) in response.text
+
+
+def test_deactivating_ends_the_sessions_allauth_lists_too(district):
+    from allauth.usersessions.models import UserSession
+
+    from pairs.account_management import deactivate
+
+    client = signed_in(district.para)
+    key = client.session.session_key
+    UserSession.objects.create(user=district.para, session_key=key, ip="192.0.2.1")
+    result = deactivate(district.para, by=district.school_admin)
+    assert not UserSession.objects.filter(user=district.para).exists()
+    assert not Session.objects.filter(session_key=key).exists()
+    assert result.sessions_ended == 1  # counted once, though two records named it
+    assert client.get(reverse("my_learning")).status_code == HTTPStatus.FOUND
