@@ -122,12 +122,10 @@ def provider_name(account: SocialAccount) -> str:
         return account.provider.title()
 
 
-def refuse(request: HttpRequest, reason: str, *, provider_name: str) -> ImmediateHttpResponse:
+def refuse(request: HttpRequest, reason: str) -> ImmediateHttpResponse:
+    """A page that says why, with nothing written: allauth stops the sign-in on it."""
     response = render(
-        request,
-        "socialaccount/refused.html",
-        {"reason": reason, "provider_name": provider_name},
-        status=HTTPStatus.FORBIDDEN,
+        request, "socialaccount/refused.html", {"reason": reason}, status=HTTPStatus.FORBIDDEN
     )
     return ImmediateHttpResponse(response)
 
@@ -166,7 +164,7 @@ class DistrictSocialAccountAdapter(DefaultSocialAccountAdapter):
         provider_name = sociallogin.provider.name
         reason = provider_refusal(sociallogin)
         if reason:
-            raise refuse(request, reason, provider_name=provider_name)
+            raise refuse(request, reason)
         # Connecting from the account page: the person is signed in already, and
         # allauth refuses an account connected to someone else.
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
@@ -191,5 +189,4 @@ class DistrictSocialAccountAdapter(DefaultSocialAccountAdapter):
                 "%(provider)s on your account page."
             )
             % {"provider": provider_name},
-            provider_name=provider_name,
         )
