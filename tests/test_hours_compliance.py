@@ -228,3 +228,33 @@ def test_the_digest_says_nothing_of_hours_when_no_rule_is_followed(district):
     text = render_to_string("emails/admin_digest.txt", digest_context(district.school_admin, TODAY))
 
     assert "PD hours" not in text
+
+
+# Choosing the rules --------------------------------------------------------------------
+
+
+def test_the_district_administrator_chooses_the_rules_in_the_settings(client, district):
+    url = reverse("wagtailsettings:edit", args=["hours", "hoursrules"])
+    client.force_login(district.district_admin)
+
+    page = client.get(url, follow=True)  # Wagtail sends the generic setting to its row
+    url = page.redirect_chain[-1][0]
+    response = client.post(url, {"rules": ["minnesota", "new-york-ctle"]})
+
+    assert page.status_code == HTTPStatus.OK
+    assert "Pennsylvania: 20 hours a school year" in page.text
+    assert response.status_code == HTTPStatus.FOUND
+    assert HoursRules.objects.get().rules == ["minnesota", "new-york-ctle"]
+    refused = client.post(url, {"rules": ["texas"]})
+    assert "Select a valid choice" in refused.text
+    assert HoursRules.objects.get().rules == ["minnesota", "new-york-ctle"]
+
+
+def test_a_school_administrator_cannot_change_the_districts_rules(client, district):
+    client.force_login(district.school_admin)
+
+    client.post(
+        reverse("wagtailsettings:edit", args=["hours", "hoursrules"]), {"rules": ["washington"]}
+    )
+
+    assert not HoursRules.objects.filter(rules=["washington"]).exists()
