@@ -466,7 +466,7 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
     "content.StandardPage": PAGE_TYPE,
     "checklists.PairAction": attributed(
         "checklists.PairAction",
-        ("added_by",),
+        ("added_by", "noted_by"),
         (
             "pair_id",
             "text",

@@ -73,6 +73,15 @@ class PairAction(models.Model):
         _("what happened"), blank=True, max_length=4000, validators=[validate_no_personal_data]
     )
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    # Who last wrote what happened, and when: shown with the note.
+    noted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    noted_at = models.DateTimeField(null=True, blank=True)
     # What doing it well looks like: two to five steps, copied from the module's
     # action block when the action is added (an edit of the module later leaves
     # the pair's record as it was).

@@ -102,7 +102,7 @@ def checklist_actions(pair: Pair):
     """The pair's actions with their modules' titles, without the modules' content,
     with the teacher's looks (latest first) and the measure each keeps."""
     return (
-        pair.actions.select_related("module", "measure")
+        pair.actions.select_related("module", "measure", "noted_by")
         .defer(*MODULE_CONTENT)
         .prefetch_related(
             Prefetch(

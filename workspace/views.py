@@ -13,6 +13,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -255,7 +256,9 @@ def pair_action_record(request: HttpRequest, pair: Pair, action_pk: int) -> Http
         record_access(request, pair, Part.CHECKLIST)
     elif form.is_valid():
         # Only the record: a full save would overwrite a partner's key turned meanwhile.
-        form.save(commit=False).save(update_fields=["note", "outcome"])
+        record = form.save(commit=False)
+        record.noted_by, record.noted_at = request.user, timezone.now()
+        record.save(update_fields=["note", "outcome", "noted_by", "noted_at"])
         record_access(request, pair, Part.CHECKLIST)
         messages.success(request, _("Thank you. What happened is recorded."))
         return redirect(reverse("pair_detail", args=[pair.pk]) + f"#action-{action.pk}")
