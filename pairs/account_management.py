@@ -11,6 +11,7 @@ only active pairs are reported on).
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -39,24 +40,32 @@ class Deactivation:
 def deactivate(person, *, by, reason: str = "") -> Deactivation:
     """Deactivate ``person``: end their active pairs today (kept, with their records)
     and every session they have open, and record it in the person's history."""
+    return deactivate_all([person], by=by, reason=reason)[person.pk]
+
+
+def deactivate_all(people, *, by, reason: str = "") -> dict[int, Deactivation]:
+    """``deactivate`` for several people, reading the session table once."""
     today = timezone.localdate()
+    done = {}
     with transaction.atomic():
-        if person.is_active:
-            person.is_active = False
-            person.save(update_fields=["is_active"])
-        ended = end_active_pairs(person, today, by=by)
-        sessions = end_sessions(person)
-        log(
-            person,
-            DEACTIVATED_ACTION,
-            user=by,
-            data={
-                "pairs_ended": [str(pair) for pair in ended],
-                "sessions_ended": sessions,
-                "reason": reason,
-            },
-        )
-    return Deactivation(pairs_ended=ended, sessions_ended=sessions)
+        sessions = end_sessions(people)
+        for person in people:
+            if person.is_active:
+                person.is_active = False
+                person.save(update_fields=["is_active"])
+            ended = end_active_pairs(person, today, by=by)
+            done[person.pk] = Deactivation(ended, sessions[person.pk])
+            log(
+                person,
+                DEACTIVATED_ACTION,
+                user=by,
+                data={
+                    "pairs_ended": [str(pair) for pair in ended],
+                    "sessions_ended": sessions[person.pk],
+                    "reason": reason,
+                },
+            )
+    return done
 
 
 def end_active_pairs(person, day: datetime.date, *, by) -> list[Pair]:
@@ -71,32 +80,34 @@ def end_active_pairs(person, day: datetime.date, *, by) -> list[Pair]:
     return ended
 
 
-def end_sessions(person) -> int:
-    """Delete every session ``person`` is signed in with; how many there were.
+def end_sessions(people) -> Counter:
+    """Delete every session ``people`` are signed in with; how many each had, by id.
 
     A deactivated person's session already signs nobody in (Django's backend
     refuses inactive users on each request), but the session itself, and what
     it holds, should not outlive the account's right to it.
     """
-    ended = 0
+    ended: Counter = Counter({person.pk: 0 for person in people})
     if apps.is_installed("allauth.usersessions"):
         from allauth.usersessions.models import UserSession
 
-        for session in UserSession.objects.filter(user_id=person.pk):
+        for session in UserSession.objects.filter(user__in=people):
             session.end()
-            ended += 1
+            ended[session.user_id] += 1
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if not issubclass(store_class, DatabaseSessionStore):
         return ended  # a cache or cookie store cannot be searched by person
     # Django's session table is keyed by session, not by person: read the live ones.
     session_model = store_class.get_model_class()
-    keys = [
-        session.session_key
-        for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get(SESSION_KEY) == str(person.pk)
-    ]
-    deleted, _by_model = session_model.objects.filter(session_key__in=keys).delete()
-    return ended + deleted
+    ids = {str(person.pk): person.pk for person in people}
+    owners = {}
+    for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator():
+        owner = ids.get(session.get_decoded().get(SESSION_KEY))
+        if owner is not None:
+            owners[session.session_key] = owner
+    session_model.objects.filter(session_key__in=list(owners)).delete()
+    ended.update(owners.values())
+    return ended
 
 
 # How people sign in -----------------------------------------------------------------

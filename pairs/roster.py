@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from accounts.roles import LearnerRole
-from pairs.account_management import deactivate
+from pairs.account_management import deactivate_all
 from pairs.importing import Change, Problem, is_email, log_row, unique_username
 from pairs.invitations import invite_after_commit
 from pairs.models import School
@@ -756,8 +756,7 @@ def apply_roster(plan: RosterPlan, *, by=None, source: str = "") -> RosterResult
         action = LOG_PERSON_CREATED if person.user is None else LOG_PERSON_UPDATED
         log_row(user, action, by, line=member.line, source=source, file=USERS)
 
-    for user in plan.deactivate:
-        deactivate(user, by=by, reason=DEACTIVATION_REASON)
+    deactivate_all(plan.deactivate, by=by, reason=DEACTIVATION_REASON)
 
     result = RosterResult(
         schools_created=plan.schools_count(Change.CREATE),

@@ -340,3 +340,26 @@ def test_a_school_renamed_to_another_schools_name_is_refused():
     assert [str(problem) for problem in plan.problems] == [
         "orgs.csv, line 4: another school in Tandem is already named “Birch Hill”."
     ]
+
+
+def test_people_gone_from_the_roster_are_signed_out():
+    from django.contrib.sessions.models import Session
+    from django.test import Client
+
+    imported()
+    for roster_id in ("a-200", "t-101", "t-100"):
+        Client().force_login(User.objects.get(roster_id=roster_id))
+    users = "\n".join(
+        line
+        for line in files_of("1.2")["users.csv"].splitlines()
+        if not line.startswith(("a-200", "t-101"))
+    )
+    roles_csv = "\n".join(
+        line
+        for line in files_of("1.2")["roles.csv"].splitlines()
+        if ",a-200," not in line and ",t-101," not in line
+    )
+    _plan, result = imported(users_csv=users, roles_csv=roles_csv)
+    assert result.deactivated == 2
+    signed_in = {int(s.get_decoded()["_auth_user_id"]) for s in Session.objects.all()}
+    assert signed_in == {User.objects.get(roster_id="t-100").pk}
