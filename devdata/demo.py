@@ -6,19 +6,37 @@ person opens shows a district at work."""
 from __future__ import annotations
 
 import datetime
-import random
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Site
 
 from accounts import roles
-from courses.models import Assignment, ModuleProgress
-from devdata.synthetic import DistrictBuilder, read_curriculum
+from accounts.roles import PairRole
+from courses import recording
+from courses.assigning import assign
+from courses.grading import questions_from_quiz
+from courses.models import (
+    Assignment,
+    Certificate,
+    CoursePage,
+    ModulePage,
+    ModuleProgress,
+    QuizAttempt,
+    ReminderLog,
+)
 from pairs.models import District, Pair, School
+from reporting.models import AdminDigest
+from reporting.reminders import send_reminders
+from workspace.actions import add_module_actions, set_confirmation
+from workspace.forms import ActionRecordForm, CheckInForm
+from workspace.models import CheckIn, PairAction, WeeklyPlan
+from workspace.plans import monday_of, next_school_day, save_plan
 
 DEMO_PASSWORD = "tandem-demo-2026"
 DEMO_DOMAIN = "example.org"
@@ -141,10 +159,84 @@ def create_demo_district(start_of_year: datetime.date) -> dict[str, int]:
     return created
 
 
-# The demo's own random stream: the same history every time it is built.
-ACTIVITY_SEED = "tandem-demo"
-# Days from the start of the history (16 weeks ago) to each learner's due date.
-COURSE_DUE_IN_DAYS = (105, 119, 126, 133, 140, 147)
+# A school year of work so far ---------------------------------------------------------
+#
+# Built through the site's own functions, each run at the moment it would have
+# happened (time-machine moves the clock; nothing is written as a raw row):
+# assigning, reading and quiz attempts (certificates follow from them), the
+# pairs' checklists, weekly plans and check-ins through their functions and
+# forms, and the reminders through the reminder run each morning it would have
+# gone. The story starts eight weeks before today and is the same every time.
+
+HISTORY_WEEKS = 8
+STRONGER_TOGETHER_DUE_IN_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Learner:
+    """Where one learner is in the first course: modules complete, and its due date
+    in days from today."""
+
+    modules_done: int
+    due_in_days: int = STRONGER_TOGETHER_DUE_IN_DAYS
+    reading: bool = False  # reading the next module now
+    fails_first: int | None = None  # the module whose quiz they failed once first
+
+
+LEARNERS = {
+    "ana.torres": Learner(9),  # complete, certificate
+    "hannah.price": Learner(9),  # complete, certificate
+    "gabe.ortiz": Learner(4, reading=True, fails_first=1),
+    "ben.carter": Learner(3),
+    "chloe.kim": Learner(5),
+    "ivan.petrov": Learner(1, due_in_days=-10),  # the overdue para
+    "jade.wilson": Learner(6, due_in_days=2, reading=True),  # due this week
+    "david.osei": Learner(3, due_in_days=35),
+    "emma.novak": Learner(6, due_in_days=35),
+    "farah.haddad": Learner(2, due_in_days=35),
+    "kofi.mensah": Learner(4, due_in_days=35),
+    "lena.fischer": Learner(5, due_in_days=35),
+    "mia.santos": Learner(2, due_in_days=35),
+    "noah.green": Learner(1, due_in_days=35),
+}
+# The school administrators' course: Marcus has started it.
+LEADERS = {"maple.admin": 2, "riverside.admin": 0}
+LEADERS_DUE_IN_DAYS = 42
+DOING_WELL = ("ana.torres", "hannah.price")  # checks in twice a week, plans every week
+GONE_QUIET = ("david.osei", "noah.green")  # nothing since their third week
+# Pairs whose latest actions wait on one partner: (teacher, para) -> who has not confirmed.
+WAITING_ON = {
+    ("ben.carter", "gabe.ortiz"): PairRole.PARA,
+    ("chloe.kim", "ivan.petrov"): PairRole.TEACHER,
+}
+QUIET_AFTER_WEEK = 2
+# Pairs who put their latest module's actions on the checklist for tomorrow.
+TRYING_TOMORROW = (("ana.torres", "gabe.ortiz"), ("emma.novak", "lena.fischer"))
+
+PLAN_WEEKS = [
+    {
+        "students": "J.M., K.T.",
+        "priority_goals": "Transitions between centers with fewer prompts.",
+        "strategies": "First/then card before each change; a two-minute warning.",
+        "data_collection": "Tally of prompts at each transition.",
+        "communication": "Two-minute huddle on Tuesday and Thursday after lunch.",
+    },
+    {
+        "students": "J.M., R.D.",
+        "priority_goals": "Asking for a break with the break card.",
+        "strategies": "Model the card, then wait five seconds before prompting.",
+        "data_collection": "Count of independent break requests a day.",
+        "communication": "Shared notes page; check it at the end of each day.",
+    },
+    {
+        "students": "K.T., L.S.",
+        "priority_goals": "Staying with the small group for ten minutes.",
+        "strategies": "Seat near the teacher; a visual timer on the table.",
+        "data_collection": "Minutes in the group, timed by the para.",
+        "communication": "Friday planning meeting, 30 minutes.",
+    },
+]
+DATA_NOTE = "Tried it at three transitions; J.M. needed one prompt instead of three."
 
 
 def demo_has_activity() -> bool:
@@ -155,46 +247,234 @@ def demo_has_activity() -> bool:
     )
 
 
+class History:
+    """Runs each step of the story on the day and at the hour it happened."""
+
+    def __init__(self, today: datetime.date):
+        self.today = today
+        self.now = timezone.now()
+        self.start = monday_of(today) - datetime.timedelta(weeks=HISTORY_WEEKS)
+
+    def moment(self, day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+        """That time on that day in the site's time zone; never later than now."""
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+        return min(at, self.now - datetime.timedelta(minutes=1))
+
+    def at(self, day: datetime.date, hour: int, minute: int = 0):
+        return time_machine.travel(self.moment(day, hour, minute), tick=False)
+
+    def school_day(self, offset_days: int) -> datetime.date:
+        """The school day ``offset_days`` after the story's first Monday (or the next one)."""
+        return next_school_day(self.start + datetime.timedelta(days=offset_days - 1))
+
+    def days(self, offset: int) -> datetime.date:
+        return self.today + datetime.timedelta(days=offset)
+
+
+def answers(module: ModulePage, *, right: bool) -> dict[str, list[str]]:
+    """The right answers to every question, or a wrong choice for each."""
+    sheet = {}
+    for question in questions_from_quiz(module.quiz):
+        if right:
+            sheet[question.id] = sorted(question.correct_ids)
+        else:
+            wrong = [choice.id for choice in question.choices if not choice.correct]
+            sheet[question.id] = wrong[:1] or sorted(question.correct_ids)
+    return sheet
+
+
+def completion_days(history: History, count: int) -> list[datetime.date]:
+    """Days the learner finished each of ``count`` modules, spread over the weeks so far."""
+    span = (history.today - history.start).days - 3
+    return [
+        min(history.school_day(4 + (position * span) // max(count, 1)), history.today)
+        for position in range(count)
+    ]
+
+
+def learn(history: History, person, modules: list[ModulePage], learner: Learner) -> list:
+    """Read and pass the first ``modules_done`` modules (failing one quiz first, if the
+    story says so); start reading the next. Returns the days each was completed."""
+    days = completion_days(history, learner.modules_done)
+    for position, (module, day) in enumerate(zip(modules, days, strict=False)):
+        if learner.fails_first == position:
+            with history.at(day - datetime.timedelta(days=1), 15, 10):
+                recording.record_read(person, module)
+                recording.submit_quiz(
+                    person, module, answers(module, right=False), recording.new_form_token()
+                )
+        with history.at(day, 15, 30):
+            recording.record_read(person, module)
+            recording.submit_quiz(
+                person, module, answers(module, right=True), recording.new_form_token()
+            )
+    if learner.reading and learner.modules_done < len(modules):
+        with history.at(history.days(-1), 16):
+            ModuleProgress.objects.get_or_create(
+                user=person,
+                module=modules[learner.modules_done],
+                defaults={"started_at": timezone.now()},
+            )
+    return days
+
+
+def checklist(history: History, pair: Pair, modules: list[ModulePage], shared_days: list) -> None:
+    """Each module both partners finished goes onto the pair's checklist the day the
+    second one did, planned for the next school day; both confirm it that day, and
+    record what happened where the action asks. The latest module's actions wait on
+    one partner in the pairs ``WAITING_ON`` names, and are planned for tomorrow in
+    those ``TRYING_TOMORROW`` names."""
+    partners = (pair.teacher.username, pair.para.username)
+    waiting_role = WAITING_ON.get(partners)
+    for position, (module, day) in enumerate(zip(modules, shared_days, strict=False)):
+        latest = position == len(shared_days) - 1
+        planned_for = next_school_day(day)
+        if latest and partners in TRYING_TOMORROW:
+            planned_for = next_school_day(history.today)
+        with history.at(day, 16):
+            add_module_actions(pair, module, planned_for, pair.teacher)
+        # Read back: the rows bulk-created there come without their ids on SQLite.
+        added = list(pair.actions.filter(module=module).order_by("pk"))
+        if planned_for >= history.today:
+            continue
+        for action in added:
+            for role in (PairRole.PARA, PairRole.TEACHER):
+                if latest and role == waiting_role:
+                    continue
+                with history.at(planned_for, 15 if role == PairRole.PARA else 16):
+                    set_confirmation(pair.actions.all(), action.pk, role, done=True)
+            if action.records_data:
+                with history.at(planned_for, 16, 30):
+                    form = ActionRecordForm(
+                        {"note": DATA_NOTE, "outcome": PairAction.Outcome.HELPED}, instance=action
+                    )
+                    if form.is_valid():
+                        form.save(commit=False).save(update_fields=["note", "outcome"])
+
+
+def plans_and_check_ins(history: History, pair: Pair) -> None:
+    """A plan each Monday and a check-in each Wednesday; a planning meeting every
+    other Friday (each Friday for the pair doing well, with a second check-in on
+    Tuesdays). The pair that went quiet stops after its third week."""
+    doing_well = (pair.teacher.username, pair.para.username) == DOING_WELL
+    quiet = (pair.teacher.username, pair.para.username) == GONE_QUIET
+    for week in range(HISTORY_WEEKS + 1):
+        if quiet and week > QUIET_AFTER_WEEK:
+            break
+        monday = history.start + datetime.timedelta(weeks=week)
+        if monday < pair.started_on:
+            continue
+        with history.at(monday, 7, 45):
+            save_plan(
+                pair, monday, PLAN_WEEKS[week % len(PLAN_WEEKS)], based_on=0, user=pair.teacher
+            )
+        meetings = [(2, CheckIn.Kind.CHECK_IN, 15, pair.para)]
+        if doing_well:
+            meetings.append((1, CheckIn.Kind.CHECK_IN, 10, pair.teacher))
+        if doing_well or week % 2 == 0:
+            meetings.append((4, CheckIn.Kind.PLANNING, 40 if doing_well else 30, pair.teacher))
+        for weekday, kind, minutes, author in meetings:
+            day = monday + datetime.timedelta(days=weekday)
+            if day >= history.today:
+                continue
+            with history.at(day, 15, 45):
+                form = CheckInForm(
+                    {"kind": kind, "happened_on": day.isoformat(), "minutes": minutes,
+                     "note": "Went over the plan for J.M. and agreed the next step."},
+                    pair=pair,
+                )  # fmt: skip
+                if form.is_valid():
+                    check_in = form.save(commit=False)
+                    check_in.pair, check_in.author = pair, author
+                    check_in.save()
+
+
+def reminder_mornings(history: History) -> list[datetime.date]:
+    """Each school morning of the story, when cron runs ``send_reminders``."""
+    mornings, day = [], history.start
+    while day <= history.today:
+        mornings.append(day)
+        day = next_school_day(day + datetime.timedelta(days=1))
+    return mornings
+
+
 @transaction.atomic
-def create_demo_activity() -> Counter[str] | None:
+def create_demo_activity(today: datetime.date | None = None) -> Counter[str] | None:
     """The school year so far for the demo's people and pairs, written once.
 
-    Built by the synthetic district's builder (``devdata.synthetic``) from the
-    published curriculum, on the demo's own seed. Returns the rows written, or
-    None when the demo already has a history (it is never written twice) or no
-    curriculum is published yet.
+    Returns how many of each kind of record the story wrote, or None when the demo
+    already has a history (it is never written twice) or no curriculum is
+    published yet.
     """
     if demo_has_activity():
         return None
-    try:
-        curriculum = read_curriculum()
-    except LookupError:
+    courses = CoursePage.objects.live().order_by("path")
+    course = courses.exclude(audience="administrators").first()
+    if course is None:
         return None
-    builder = DistrictBuilder(curriculum, seed=0)
-    rng = random.Random(ACTIVITY_SEED)
-    User = get_user_model()
-    people = {
-        user.username: user
-        for user in User.objects.filter(username__in=[p.username for p in PEOPLE])
-    }
+    leaders_course = courses.filter(audience="administrators").first()
+    history = History(today or timezone.localdate())
+    before = record_counts()
+    people = get_user_model().objects.in_bulk([p.username for p in PEOPLE], field_name="username")
     district_admin = people["district.admin"]
-    learners = [people[p.username] for p in PEOPLE if p.role]
-    progress = {user.pk: builder.learn(rng, user, curriculum.learners) for user in learners}
-    for user in learners:
-        # Due dates around today: a few already past, most in the weeks ahead.
-        due_in = rng.choice(COURSE_DUE_IN_DAYS)
-        builder.assign_course(rng, user, curriculum.learners, district_admin, due_in)
-    for person in PEOPLE:
-        if person.group == roles.SCHOOL_ADMINISTRATORS and curriculum.leaders:
-            admin = people[person.username]
-            builder.learn(rng, admin, curriculum.leaders)
-            builder.assign_course(
-                rng, admin, curriculum.leaders, district_admin, rng.randint(60, 120)
-            )
-    demo_pairs = Pair.objects.filter(teacher__in=learners, para__in=learners).select_related(
-        "teacher", "para"
-    )
-    for pair in demo_pairs.order_by("pk"):
-        builder.pair_activity(rng, pair, progress[pair.teacher_id], progress[pair.para_id])
-    builder.writer.flush()
-    return builder.writer.counts
+    modules = list(ModulePage.objects.live().child_of(course).order_by("path").specific())
+
+    # Week one, Monday morning: the district assigns the course, each due on its day.
+    by_due: dict[int, list] = defaultdict(list)
+    for username, learner in LEARNERS.items():
+        by_due[learner.due_in_days].append(people[username])
+    with history.at(history.start, 9):
+        for due_in, group in sorted(by_due.items()):
+            assign(course, group, history.days(due_in), "", district_admin)
+        if leaders_course is not None:
+            leaders = [people[username] for username in LEADERS]
+            assign(leaders_course, leaders, history.days(LEADERS_DUE_IN_DAYS), "", district_admin)
+
+    finished = {
+        username: learn(history, people[username], modules, learner)
+        for username, learner in LEARNERS.items()
+    }
+    if leaders_course is not None:
+        leader_modules = list(
+            ModulePage.objects.live().child_of(leaders_course).order_by("path").specific()
+        )
+        for username, done in LEADERS.items():
+            learn(history, people[username], leader_modules, Learner(done))
+
+    for pair in (
+        Pair.objects.filter(teacher__in=people.values(), para__in=people.values())
+        .select_related("teacher", "para")
+        .order_by("pk")
+    ):
+        teacher_days, para_days = finished[pair.teacher.username], finished[pair.para.username]
+        shared = [max(both) for both in zip(teacher_days, para_days, strict=False)]
+        if (pair.teacher.username, pair.para.username) == GONE_QUIET:
+            shared = [
+                day
+                for day in shared
+                if day < history.start + datetime.timedelta(weeks=QUIET_AFTER_WEEK + 1)
+            ]
+        checklist(history, pair, modules, shared)
+        plans_and_check_ins(history, pair)
+
+    for morning in reminder_mornings(history):
+        with history.at(morning, 6, 30):
+            send_reminders(morning)
+    return record_counts() - before
+
+
+COUNTED = (
+    Assignment,
+    ModuleProgress,
+    QuizAttempt,
+    Certificate,
+    PairAction,
+    WeeklyPlan,
+    CheckIn,
+    ReminderLog,
+    AdminDigest,
+)
+
+
+def record_counts() -> Counter[str]:
+    return Counter({model._meta.label: model.objects.count() for model in COUNTED})

@@ -1,19 +1,26 @@
+import datetime
 import io
 from http import HTTPStatus
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Assignment, ModuleProgress
+from courses.assignment_status import OVERDUE
+from courses.models import Assignment, Certificate, QuizAttempt, ReminderLog
+from courses.progress import COMPLETE, IN_PROGRESS
 from devdata import demo
 from pairs.models import District, Pair, School
 from pairs.scoping import pairs_of
 from reporting.completion_reports import completion_rows
-from reporting.pair_reports import pairs_needing_attention
-from workspace.models import CheckIn, PairAction, WeeklyPlan
+from reporting.models import AdminDigest
+from reporting.pair_reports import attention_reasons, health_rows, pairs_needing_attention
+from tests.clock import TODAY
+from workspace.models import DONE, CheckIn, PairAction, WeeklyPlan
+from workspace.plans import monday_of, next_school_day
 
 pytestmark = pytest.mark.django_db
 
@@ -102,12 +109,85 @@ def test_the_demo_shows_a_school_year_under_way(client, demo_at_work):
     assert PairAction.objects.filter(para_done_at__isnull=False).exists()
 
 
-def test_the_demos_history_is_written_once(demo_at_work):
-    counts = [model.objects.count() for model in (Assignment, ModuleProgress, CheckIn)]
+def every_tables_rows() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_a_second_run_adds_nothing_anywhere(demo_at_work, clock):
+    counts = every_tables_rows()
     out = io.StringIO()
     call_command("create_demo_district", stdout=out)
-    assert [model.objects.count() for model in (Assignment, ModuleProgress, CheckIn)] == counts
+    assert every_tables_rows() == counts
     assert "A school year of work so far" not in out.getvalue()
+    # Nor on a later day: the story is written once, not again from a new today.
+    clock.move_to("2026-11-25 10:00")
+    call_command("create_demo_district", stdout=io.StringIO())
+    assert every_tables_rows() == counts
+
+
+def person(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def test_the_demo_district_counts(demo_at_work):
+    assert "16 assignments" in demo_at_work and "2 certificates" in demo_at_work
+    assert Assignment.objects.count() == 16  # 14 paras and teachers, 2 school administrators
+    assert set(Certificate.objects.values_list("user__username", flat=True)) == set(demo.DOING_WELL)
+    assert Pair.objects.active().count() == 9
+    # Eight weeks of plans and check-ins, less the pair that went quiet after three.
+    assert WeeklyPlan.objects.count() == 8 * 9 + 3
+    assert CheckIn.objects.filter(kind=CheckIn.Kind.PLANNING).exists()
+    assert PairAction.objects.exclude(note="").exists()  # data notes
+    stages = {
+        "done by both": PairAction.objects.filter(DONE).count(),
+        "waiting on one partner": PairAction.objects.exclude(DONE)
+        .filter(planned_for__lt=TODAY)
+        .count(),
+        "still to try": PairAction.objects.filter(planned_for__gte=TODAY).count(),
+    }
+    assert all(stages.values()), stages
+
+
+def test_the_demo_tells_the_story_the_readme_promises(demo_at_work):
+    today = timezone.localdate()
+    admin = person("district.admin")
+    status = {
+        (row.user.username, row.page.title): (row.status, row.due_on)
+        for row in completion_rows(admin, today)
+    }
+    # One overdue para; one para due this week; two complete.
+    assert status["ivan.petrov", "Stronger Together"][0] == OVERDUE
+    jade = status["jade.wilson", "Stronger Together"]
+    assert jade[0] == IN_PROGRESS and today <= jade[1] <= today + datetime.timedelta(days=3)
+    assert status["ana.torres", "Stronger Together"][0] == COMPLETE
+    assert [s for (user, _), (s, _) in status.items() if s == OVERDUE] == [OVERDUE]
+    percent = {
+        row.user.username: row.percent for row in completion_rows(admin, today)
+    }  # fmt: skip
+    assert (percent["gabe.ortiz"], percent["jade.wilson"], percent["maple.admin"]) == (44, 67, 40)
+    tomorrow = next_school_day(today)
+    ana_and_gabe = Pair.objects.get(teacher=person("ana.torres"), para=person("gabe.ortiz"))
+    assert ana_and_gabe.actions.filter(planned_for=tomorrow).exists()
+    # Gabe failed the second module's quiz once, then passed it.
+    gabe = QuizAttempt.objects.filter(user=person("gabe.ortiz")).order_by("created_at")
+    second = [attempt.passed for attempt in gabe if attempt.module.title == "Clarifying roles"]
+    assert second == [False, True]
+    # Reminders went out through the reminder run: the overdue one, the due-soon one,
+    # and this week's digest to each administrator.
+    sent = set(ReminderLog.objects.values_list("assignment__user__username", "kind"))
+    assert ("ivan.petrov", ReminderLog.Kind.OVERDUE) in sent
+    assert ("jade.wilson", ReminderLog.Kind.DUE_SOON) in sent
+    assert AdminDigest.objects.filter(week_of=monday_of(today)).count() == 3
+    # One pair has gone quiet, one is doing well, two wait on one partner.
+    health = {
+        (pair.teacher.username, pair.para.username): attention_reasons(pair)
+        for pair in health_rows(admin, today)
+    }
+    assert health[demo.GONE_QUIET] == ["No check-in for two weeks", "No plan this week"]
+    assert health[demo.DOING_WELL] == []
+    assert health["ben.carter", "gabe.ortiz"] == ["2 waiting on the para"]
+    assert health["chloe.kim", "ivan.petrov"] == ["2 waiting on the teacher"]
+    assert sum(1 for reasons in health.values() if reasons) == 3
 
 
 def test_without_a_curriculum_the_demo_says_what_to_run(capsys):

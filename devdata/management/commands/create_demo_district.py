@@ -1,6 +1,7 @@
 import datetime
 
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts import roles
@@ -26,23 +27,37 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         demo.serve_default_site_at(options["address"])
         today = timezone.localdate()
-        # Pairs start on the first of August of the current school year.
+        # Pairs start on the first of August of the current school year, or when the
+        # story of their work begins if that is earlier (a run in early autumn).
         year = today.year if today.month >= 8 else today.year - 1
-        created = demo.create_demo_district(start_of_year=datetime.date(year, 8, 1))
+        story_starts = demo.History(today).start
+        created = demo.create_demo_district(
+            start_of_year=min(datetime.date(year, 8, 1), story_starts)
+        )
         self.stdout.write(
             "Demo district ready ({schools} schools, {people} people, {pairs} pairs added).".format(
                 **created
             )
         )
-        activity = demo.create_demo_activity()
+        # Eight weeks of notices, reminders and digests go out while the story is
+        # written; kept in memory rather than printed over the log-ins below.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            activity = demo.create_demo_activity(today)
         if activity:
             self.stdout.write(
                 "A school year of work so far: {assignments} assignments, {progress} modules "
-                "started, {plans} weekly plans, {check_ins} check-ins.".format(
+                "started, {attempts} quiz attempts, {certificates} certificates, {actions} "
+                "checklist actions, {plans} weekly plans, {check_ins} check-ins, {reminders} "
+                "reminders and {digests} weekly digests sent.".format(
                     assignments=activity["courses.Assignment"],
                     progress=activity["courses.ModuleProgress"],
+                    attempts=activity["courses.QuizAttempt"],
+                    certificates=activity["courses.Certificate"],
+                    actions=activity["checklists.PairAction"],
                     plans=activity["checklists.WeeklyPlan"],
                     check_ins=activity["checklists.CheckIn"],
+                    reminders=activity["courses.ReminderLog"],
+                    digests=activity["reporting.AdminDigest"],
                 )
             )
         elif not demo.demo_has_activity():
