@@ -22,6 +22,7 @@ def dashboard(client, user) -> str:
 def test_the_admin_carries_tandems_name_and_mark(client, district):
     page = dashboard(client, district.school_admin)
     assert "Dashboard - Tandem</title>" in page
+    assert "favicon.svg" in page and "wagtailadmin/images/favicon.ico" not in page
     assert 'class="tandem-logo"' in page
     assert "icon-wagtail" not in page.split("data-wagtail-sidebar-branding-logo", 1)[1][:400]
 
