@@ -6,12 +6,13 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts import setup_links
 from config.settings.sign_in import sign_in_providers
 from tests.browser.helpers import LAPTOP, PHONE, scrolls_sideways, serious_accessibility_violations
-from tests.factories import PASSWORD, ParaFactory, UserFactory
+from tests.factories import PASSWORD, ParaFactory, SchoolFactory, UserFactory, school_admin_for
 from tests.page_factories import home_page
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -139,3 +140,32 @@ def test_the_sign_in_page_with_every_provider_switched_on_passes_axe(new_context
         found[name] = problems_on(page)
 
     assert found == {"phone": [], "laptop": []}
+
+
+def test_an_administrator_shows_a_set_up_link_that_a_para_opens_on_their_phone(
+    signed_in, new_context
+):
+    home_page()
+    school = SchoolFactory(name="Maple")
+    administrator = school_admin_for(school, username="maple.admin")
+    para = ParaFactory(username="jlee", first_name="Jun", email="")
+    para.set_unusable_password()
+    para.save()
+    school.members.add(para)
+
+    admin_page = signed_in(administrator, **LAPTOP).new_page()
+    # The person's screen offers it under "More" (tests/test_sign_in_without_password.py).
+    admin_page.goto(reverse("people_setup_link", args=[para.pk]))
+    admin_page.get_by_role("button", name="Make a set-up link").click()
+    expect(admin_page.get_by_text("Username: jlee")).to_be_visible()
+    expect(admin_page.locator("figure svg")).to_be_visible()
+    setup_url = admin_page.locator("section.setup-link a").first.inner_text()
+
+    phone = new_context(**PHONE).new_page()
+    # BASE_URL under the test settings is the test client's host; the path is the link.
+    phone.goto(setup_url.replace("http://testserver", ""))
+    phone.get_by_label(re.compile(r"^New password:?$")).fill("lantern-orchard-19")
+    phone.get_by_label("New password confirmation").fill("lantern-orchard-19")
+    phone.get_by_role("button", name="Save my password and sign in").click()
+
+    expect(phone.get_by_role("heading", name="My learning")).to_be_visible()
