@@ -188,3 +188,17 @@ def test_an_outsider_cannot_record_a_pairs_measure(pair, action, district):
     response = tap(district.other_pair.para, district.other_pair, measure, step="1")
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert not MeasureDay.objects.exists()
+
+
+def test_the_pair_writes_look_fors_on_an_action_of_their_own(pair):
+    url = reverse("pair_action_new", args=[pair.pk])
+    data = {"text": "Greet at the door.", "who": "para", "planned_for": str(TODAY)}
+    one = signed_in(pair.teacher).post(url, {**data, "look_fors_text": "Only one step."})
+    assert one.status_code == HTTPStatus.OK
+    assert "two to five steps" in one.content.decode()
+    assert one.context["form"]["look_fors_text"].value() == "Only one step."
+
+    signed_in(pair.teacher).post(
+        url, {**data, "look_fors_text": "- Eye level.\n- Use the name.\n\n"}
+    )
+    assert PairAction.objects.get().look_fors == ["Eye level.", "Use the name."]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import ModulePage
 from pairs.models import Pair
 from workspace.models import PLAN_FIELDS, CheckIn, FidelityCheck, Measure, PairAction, WeeklyPlan
+from workspace.student_data import validate_no_personal_data
 
 OUTSIDE_PERIOD = _("Pick a day while this pair works together (from %(start)s).")
 OUTSIDE_PERIOD_ENDED = _("Pick a day while this pair worked together (%(start)s to %(end)s).")
@@ -64,7 +65,15 @@ class AddModuleActionsForm(forms.Form):
 
 
 class PairActionForm(forms.ModelForm):
-    """An action the pair writes themselves."""
+    """An action the pair writes themselves, with what doing it well looks like."""
+
+    look_fors_text = forms.CharField(
+        label=_("What does doing it well look like? (optional)"),
+        help_text=_("Two to five steps, one a line: the special educator ticks those she sees."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_no_personal_data],
+    )
 
     class Meta:
         model = PairAction
@@ -82,6 +91,25 @@ class PairActionForm(forms.ModelForm):
 
     def clean_planned_for(self) -> datetime.date:
         return check_in_period(self.pair, self.cleaned_data["planned_for"])
+
+    def clean_look_fors_text(self) -> str:
+        steps = _steps(self.cleaned_data["look_fors_text"])
+        if steps and not 2 <= len(steps) <= MAX_LOOK_FORS:
+            raise forms.ValidationError(
+                _("Write two to five steps, one a line (or leave it empty)."), code="look_fors"
+            )
+        return self.cleaned_data["look_fors_text"]
+
+    def save(self, commit=True):
+        self.instance.look_fors = _steps(self.cleaned_data.get("look_fors_text", ""))
+        return super().save(commit)
+
+
+MAX_LOOK_FORS = 5
+
+
+def _steps(text: str) -> list[str]:
+    return [line.strip(" -*\t") for line in text.splitlines() if line.strip(" -*\t")]
 
 
 class ActionRecordForm(forms.ModelForm):
