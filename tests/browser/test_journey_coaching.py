@@ -96,6 +96,7 @@ def test_the_pair_loop_on_a_phone_and_a_laptop(district, signed_in):
     teacher.goto(pair_url)
     teacher.locator(".measure").first.get_by_role("button", name="One more today").click()
     expect(teacher.locator(".measure").first).to_contain_text("3 times today")
+    teacher.reload()  # the script updated the count in place; the chart is drawn on load
     chart = teacher.locator("#data figure.chart").first
     expect(chart.locator("svg polyline")).to_have_count(1)
     chart.get_by_text("J.M.: used the break card: the numbers").click()

@@ -1,0 +1,25 @@
+// One tap on a measure's + / − (or yes / no) records it without reloading the page.
+// Without this script the same buttons post the form and the page comes back.
+document.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form[data-measure]");
+    if (!form || !event.submitter) return;
+    event.preventDefault();
+    const body = new FormData(form);
+    body.append(event.submitter.name, event.submitter.value);
+    const output = form.querySelector("output");
+    try {
+        const response = await fetch(form.action, {
+            method: "POST",
+            body,
+            headers: { Accept: "application/json" },
+            credentials: "same-origin",
+        });
+        if (!response.ok) throw new Error(response.statusText);
+        const { value } = await response.json();
+        const unit = form.dataset.unit;
+        output.textContent =
+            unit === "yes_no" ? (value ? "Yes today" : "No today") : `${value} ${unit} today`;
+    } catch {
+        form.submit(); // the plain post, as without the script
+    }
+});
