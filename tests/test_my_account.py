@@ -197,3 +197,14 @@ def test_the_last_way_in_cannot_be_disconnected(client, para, settings):
     assert response.status_code == HTTPStatus.OK
     assert 'role="alert"' in response.content.decode()
     assert SocialAccount.objects.filter(pk=google.pk).exists()
+
+
+def test_the_two_factor_page_says_what_each_link_does(client, para):
+    client.force_login(para)
+
+    page = client.get(reverse("mfa_index")).content.decode()
+
+    assert "Set up an authenticator app" in page
+    assert "Add a passkey" in page
+    assert reverse("mfa_activate_totp") in page and reverse("mfa_add_webauthn") in page
+    assert ">Activate<" not in page
