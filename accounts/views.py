@@ -101,7 +101,12 @@ def my_account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     """End every session of this person, this one last (allauth's usersessions
-    records each sign-in; its own page ends only the others)."""
+    records each sign-in; its own page ends only the others).
+
+    ``end_other_sessions`` is the flow behind that page's button
+    (https://github.com/pennersr/django-allauth/blob/65.21.0/allauth/usersessions/internal/flows/sessions.py);
+    tests/test_my_account.py signs a second browser out through it.
+    """
     end_other_sessions(request, request.user)
     get_account_adapter(request).logout(request)
     messages.info(request, _("You are signed out everywhere."))
