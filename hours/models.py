@@ -151,6 +151,11 @@ class HoursRulesForm(WagtailAdminModelForm):
         help_text=_("Each rule applies to the people whose role it names."),
     )
 
+    class Meta:
+        # The settings' panels make the form; the field is named here as well so
+        # no model form of the project leaves its fields to chance.
+        fields = ["rules"]
+
 
 @register_setting(icon="time")
 class HoursRules(BaseGenericSetting):
