@@ -151,3 +151,10 @@ def test_a_school_administrator_confirms_pairs_only_in_their_schools(client, dis
         },
     )
     assert not Pair.objects.filter(para=far_para, ended_on=None).exists()
+
+
+def test_a_50_mb_upload_is_refused_before_it_is_read(client, district):
+    client.force_login(district.district_admin)
+    response = dry_run(client, b"PK" + bytes(50 * 1024 * 1024))
+    assert response.status_code == HTTPStatus.OK
+    assert "The file is larger than 20.0\xa0MB" in response.context["form"].errors["file"][0]
