@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+import jwt
 from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import (
@@ -28,6 +29,8 @@ from allauth.socialaccount.adapter import (
 )
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
+from allauth.socialaccount.providers.microsoft.views import MicrosoftGraphOAuth2Adapter
+from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -38,6 +41,8 @@ from django.utils.translation import gettext as _
 # Microsoft marks an account invited into a tenant from elsewhere (B2B guest) this way
 # in its userPrincipalName: https://learn.microsoft.com/en-us/entra/external-id/user-properties
 MICROSOFT_GUEST_MARK = "#EXT#"
+# Where the tenant named by Microsoft's ID token is kept (DistrictMicrosoftAdapter).
+MICROSOFT_TENANT_CLAIM = "tid"
 # Clever users whose only roles are these are not staff (https://dev.clever.com/docs/users).
 CLEVER_STUDENT_ROLES = {"student", "contact"}
 
@@ -64,6 +69,11 @@ def provider_refusal(sociallogin: SocialLogin) -> str | None:
                 "school Google account, or choose another way to sign in."
             )
     elif account.provider == "microsoft":
+        if data.get(MICROSOFT_TENANT_CLAIM) != sociallogin.provider.app.settings.get("tenant"):
+            return _(
+                "This Microsoft account belongs to another organisation. Sign in with "
+                "your school Microsoft account."
+            )
         if MICROSOFT_GUEST_MARK in str(data.get("userPrincipalName", "")).upper():
             return _(
                 "This Microsoft account is a guest in your district's organisation, not "
@@ -106,6 +116,33 @@ def person_for_district_address(sociallogin: SocialLogin):
     )
     # Two people claiming one address is for an administrator to untangle.
     return people[0] if len(people) == 1 else None
+
+
+class DistrictMicrosoftAdapter(MicrosoftGraphOAuth2Adapter):
+    """allauth's Microsoft adapter, also keeping the tenant its ID token names.
+
+    Signing in through the district's tenant endpoint already keeps other
+    organisations' accounts out; this checks it on the server as well
+    (provider_refusal). allauth's adapter reads only Microsoft Graph's profile,
+    which does not name the tenant, and ignores the ID token
+    (allauth/socialaccount/providers/microsoft/views.py); the token comes straight
+    from Microsoft over TLS, so its claims are read without its signature, as
+    allauth reads Google's (OpenID Connect Core 1.0, 3.1.3.7).
+    """
+
+    def complete_login(self, request: HttpRequest, app, token, **kwargs):
+        login = super().complete_login(request, app, token, **kwargs)
+        id_token = kwargs["response"].get("id_token", "")
+        try:
+            claims = jwt.decode(
+                id_token,
+                options={"verify_signature": False, "verify_aud": True, "verify_exp": True},
+                audience=app.client_id,
+            )
+        except jwt.PyJWTError as error:
+            raise OAuth2Error("Invalid id_token") from error
+        login.account.extra_data[MICROSOFT_TENANT_CLAIM] = claims.get(MICROSOFT_TENANT_CLAIM)
+        return login
 
 
 def is_switched_on(account: SocialAccount) -> bool:

@@ -9,6 +9,7 @@ from allauth.socialaccount.adapter import get_adapter as get_socialaccount_adapt
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.clever import views as clever_views
+from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.usersessions.internal.flows.sessions import end_other_sessions
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import setup_links
 from accounts.forms import MyAccountForm
-from accounts.social import provider_name
+from accounts.social import DistrictMicrosoftAdapter, provider_name
 
 
 @login_required
@@ -51,6 +52,10 @@ def clever_callback(request: HttpRequest) -> HttpResponse:
         provider = get_socialaccount_adapter(request).get_provider(request, "clever")
         return provider.redirect(request, AuthProcess.LOGIN)
     return clever_views.oauth2_callback(request)
+
+
+# Microsoft's callback, checking the tenant its ID token names (accounts.social).
+microsoft_callback = OAuth2CallbackView.adapter_view(DistrictMicrosoftAdapter)
 
 
 @never_cache

@@ -22,6 +22,12 @@ urlpatterns = [
         account_views.clever_callback,
         name="clever_portal_callback",
     ),
+    # Before allauth's own route for it: the tenant is checked on the server too.
+    path(
+        "accounts/microsoft/login/callback/",
+        account_views.microsoft_callback,
+        name="microsoft_tenant_callback",
+    ),
     path("accounts/", include("allauth.urls")),
     path("accounts/setup/<str:token>/", account_views.setup_account, name="account_setup"),
     path("accounts/me/", account_views.my_account, name="my_account"),

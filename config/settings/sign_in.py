@@ -73,6 +73,8 @@ def sign_in_providers(environ: Mapping[str, str]) -> dict:
             # Graph's mail attribute is set by the tenant's administrators, not by
             # the person, so inside the district's tenant it is taken as verified.
             "APPS": [_app(environ, "MICROSOFT", tenant=tenant, verified_email=domains)],
+            # openid brings an ID token, which names the tenant (accounts.social).
+            "SCOPE": ["openid", "User.Read"],
             "OAUTH_PKCE_ENABLED": True,
         }
 
