@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from tests.browser.helpers import serious_accessibility_violations
+from workspace.access_log import Action, Part, record_access_by
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -35,3 +36,15 @@ def test_erasure_is_confirmed_by_choosing_the_person_shown_by_name_and_email(wor
     page.get_by_role("button", name="Erase this person").click()
     expect(page.locator(".messages")).to_contain_text("The person is erased.")
     assert not get_user_model().objects.filter(pk=para.pk).exists()
+
+
+def test_the_record_of_access_filtered_by_pair_passes_axe(world, signed_in):
+    district_admin = get_user_model().objects.get(username="district.admin")
+    record_access_by(world.school_admin, world.pair, Part.PLAN, Action.VIEWED)
+    page = signed_in(district_admin).new_page()
+    page.goto(f"/admin/privacy/pairs/?pair={world.pair.pk}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record of access")
+    rows = page.locator("table.listing tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text(str(world.school_admin))
+    assert serious_accessibility_violations(page) == []

@@ -57,3 +57,15 @@ def test_the_dashboard_draws_each_schools_trends_with_their_words(world, signed_
     planning.get_by_text("Week by week").click()
     expect(planning.get_by_role("table")).to_be_visible()
     assert serious_accessibility_violations(page) == []
+
+
+def test_a_pair_in_pair_health_opens_its_drill_down(world, signed_in):
+    page = signed_in(world.school_admin).new_page()
+    page.goto("/admin/reports/pairs/health/")
+    page.get_by_role("link", name=str(world.pair), exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(str(world.pair))
+    for section in ("Health", "Try-tomorrow checklist", "Plans and check-ins", "Side by side"):
+        expect(page.get_by_role("heading", name=section, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=str(world.para), exact=True)).to_be_visible()
+    assert serious_accessibility_violations(page) == []
