@@ -212,7 +212,7 @@ def compliance_for(
     records = {
         record.person_id: record for record in PersonnelRecord.objects.filter(person_id__in=ids)
     }
-    entries = ledger_for(ids, lookback_start(today, rules), today) if rules else {}
+    entries = ledger_for(ids, lookback_start(today, rules), today, by_day=True) if rules else {}
     result = []
     for person in people:
         record = records.get(person.pk)

@@ -17,7 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,9 +79,14 @@ def ledger_for(
     people: Iterable[int] | QuerySet,
     first: datetime.date | None = None,
     last: datetime.date | None = None,
+    *,
+    by_day: bool = False,
 ) -> dict[int, list[LedgerEntry]]:
     """Each person's ledger rows between ``first`` and ``last`` (both included, either
-    open), oldest first. ``people`` is ids or a queryset of people (read as a subquery)."""
+    open), oldest first. ``people`` is ids or a queryset of people (read as a subquery).
+
+    ``by_day`` sums each source's minutes per person and day in the database, without
+    titles: all that standings need, and far fewer rows to read for a district."""
     ids = people.values("pk") if isinstance(people, QuerySet) else list(people)
     entries: dict[int, list[LedgerEntry]] = defaultdict(list)
 
@@ -98,6 +104,8 @@ def ledger_for(
         outside = outside.filter(completed_on__lte=last)
         collaboration = collaboration.filter(happened_on__lte=last)
 
+    if by_day:
+        return _summed_by_day(entries, completed, collaboration, outside)
     for pk, user_id, completed_at, title, pd_hours in completed.values_list(
         "pk", "user_id", "completed_at", "module__title", "module__pd_hours"
     ):
@@ -131,6 +139,35 @@ def ledger_for(
         )
     for rows in entries.values():
         rows.sort(key=lambda row: (row.on, row.source, row.title))
+    return dict(entries)
+
+
+def _summed_by_day(entries, completed, collaboration, outside) -> dict[int, list[LedgerEntry]]:
+    day = TruncDate("completed_at", tzinfo=timezone.get_current_timezone())
+    modules = (
+        completed.annotate(day=day)
+        .values_list("user_id", "day")
+        .annotate(hours=Sum("module__pd_hours"))
+        .order_by()
+    )
+    for user_id, on, hours in modules:
+        entries[user_id].append(LedgerEntry(user_id, MODULE, on, hours * 60, ""))
+    together = (
+        collaboration.values_list("pair__para_id", "pair__teacher_id", "happened_on")
+        .annotate(minutes=Sum("minutes"))
+        .order_by()
+    )
+    for para_id, teacher_id, on, minutes in together:
+        for person_id in (para_id, teacher_id):
+            entries[person_id].append(
+                LedgerEntry(person_id, COLLABORATION, on, Decimal(minutes), "")
+            )
+    for person_id, on, hours in (
+        outside.values_list("person_id", "completed_on").annotate(hours=Sum("hours")).order_by()
+    ):
+        entries[person_id].append(LedgerEntry(person_id, OUTSIDE, on, hours * 60, ""))
+    for rows in entries.values():
+        rows.sort(key=lambda row: (row.on, row.source))
     return dict(entries)
 
 

@@ -181,3 +181,25 @@ def test_my_pd_hours_lists_the_ledger(client, district):
     assert response.status_code == HTTPStatus.OK
     assert "Mine: module 1" in response.text
     assert "Tandem modules" in response.text
+
+
+def test_the_ledger_by_day_sums_what_the_full_ledger_lists(district):
+    para = district.para
+    modules = [m.specific for m in make_course("Summed", modules=3).modules()]
+    complete(para, modules[0], TODAY, hour=8)
+    complete(para, modules[1], TODAY, hour=23)  # late evening: still today, locally
+    complete(para, modules[2], datetime.date(2026, 9, 1))
+    confirmed = check_in(district.pair, para, minutes=20)
+    CheckInConfirmation.objects.create(check_in=confirmed, confirmed_by=district.teacher)
+
+    full = ledger_for([para.pk])[para.pk]
+    by_day = ledger_for([para.pk], by_day=True)[para.pk]
+
+    def totals(rows):
+        found = {}
+        for row in rows:
+            found[(row.source, row.on)] = found.get((row.source, row.on), 0) + row.minutes
+        return found
+
+    assert totals(by_day) == totals(full)
+    assert len(by_day) == 3  # two modules on one day are one row
