@@ -34,7 +34,16 @@ from pairs.models import Pair
 from privacy.personal_data import Section
 
 # Keys that only join rows together; the page names what they point at instead.
-MACHINE_KEYS = {"pk", "pair_id", "user_id", "assigned_by_id", "attempt_id", "question_id"}
+MACHINE_KEYS = {
+    "pk",
+    "pair_id",
+    "user_id",
+    "assigned_by_id",
+    "assignment_id",
+    "attempt_id",
+    "question_id",
+    "comment_id",
+}
 PAIR_PARTS = ("checklists.PairAction", "checklists.WeeklyPlan", "checklists.CheckIn")
 
 
