@@ -16,7 +16,7 @@ from django.db.models import Count, OuterRef, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from courses.models import ModuleProgress
 from pairs.scoping import in_scope, pairs_administered_by, people_for_user, school_name_of
@@ -24,6 +24,12 @@ from workspace.models import CheckIn
 from workspace.plans import monday_of
 
 WEEKS = 12
+MODULES_COMPLETED = ngettext_lazy(
+    "%(count)s module completed", "%(count)s modules completed", "count"
+)
+PLANNING_MINUTES = ngettext_lazy(
+    "%(count)s minute of planning", "%(count)s minutes of planning", "count"
+)
 # The chart's drawing box, in SVG user units; CSS scales it to the panel's width.
 WIDTH, HEIGHT, GAP = 240, 60, 4
 
@@ -48,8 +54,8 @@ class Trend:
 
     school: str
     weeks: list[tuple[datetime.date, int]]
-    unit_one: str
-    unit_many: str
+    # ngettext_lazy(..., "count"): the number picks the plural when it is filled in.
+    unit: str
 
     @property
     def total(self) -> int:
@@ -80,7 +86,7 @@ class Trend:
         return bars
 
     def amount(self, value: int) -> str:
-        return ngettext(self.unit_one, self.unit_many, value) % {"count": value}
+        return self.unit % {"count": value}
 
     @property
     def in_words(self) -> str:
@@ -108,14 +114,14 @@ def week_starts(today: datetime.date, weeks: int = WEEKS) -> list[datetime.date]
 
 
 def _per_school(
-    counted: QuerySet, mondays: list[datetime.date], schools: list[str], units: tuple[str, str]
+    counted: QuerySet, mondays: list[datetime.date], schools: list[str], unit
 ) -> list[Trend]:
     """``counted`` gives (school name, day, value) rows; add them up by school and week."""
     totals: dict[tuple[str, datetime.date], int] = defaultdict(int)
     for school, day, value in counted:
         totals[school, monday_of(day)] += value or 0
     return [
-        Trend(school, [(monday, totals[school, monday]) for monday in mondays], *units)
+        Trend(school, [(monday, totals[school, monday]) for monday in mondays], unit)
         for school in schools
     ]
 
@@ -137,8 +143,7 @@ def completion_trends(admin, school_names: list[str], today: datetime.date) -> l
         .annotate(value=Count("pk"))
         .order_by()
     )
-    units = ("%(count)s module completed", "%(count)s modules completed")
-    return _per_school(counted, mondays, school_names, units)
+    return _per_school(counted, mondays, school_names, MODULES_COMPLETED)
 
 
 def planning_trends(admin, school_names: list[str], today: datetime.date) -> list[Trend]:
@@ -154,5 +159,4 @@ def planning_trends(admin, school_names: list[str], today: datetime.date) -> lis
         .annotate(value=Sum("minutes"))
         .order_by()
     )
-    units = ("%(count)s minute of planning", "%(count)s minutes of planning")
-    return _per_school(counted, mondays, school_names, units)
+    return _per_school(counted, mondays, school_names, PLANNING_MINUTES)
