@@ -156,14 +156,23 @@ def standing(
     return Standing(rule, status, period, required, earned, capped, tuple(deadlines), next_deadline)
 
 
+# Days of slack before an even pace counts against someone: nobody is behind in
+# the first month of their period, and a quiet month does not flag them at once.
+GRACE_DAYS = 30
+
+
 def expected_by(
     today: datetime.date, start: datetime.date, last: datetime.date, required: Decimal
 ) -> Decimal:
-    """The minutes someone keeping an even pace would have by ``today``."""
-    if today < start:
+    """The minutes someone keeping an even pace would have a month before ``today``
+    (all of them once the period is over)."""
+    if today > last:
+        return required
+    paced_to = today - datetime.timedelta(days=GRACE_DAYS)
+    if paced_to < start:
         return Decimal(0)
     days = (last - start).days + 1
-    return required * min(days, (today - start).days + 1) / days
+    return required * ((paced_to - start).days + 1) / days
 
 
 # Reading people in bulk --------------------------------------------------------------

@@ -252,3 +252,17 @@ def test_a_broken_rule_file_fails_the_system_check(tmp_path, monkeypatch):
     assert errors[0].msg == "broken.toml, line 14: “module” must be a number."
     monkeypatch.undo()
     assert checks.rule_files_load() == []
+
+
+def test_nobody_is_behind_in_the_first_month_of_their_period():
+    rule = shipped_rules()["pennsylvania"]
+
+    first_month = standing(rule, [], D(2026, 7, 30))
+    later = standing(rule, [], D(2026, 8, 15))
+    over = standing(rule, [entry(MODULE, D(2026, 7, 2), "19.75")], D(2027, 7, 1))
+
+    assert first_month.status == ON_TRACK
+    assert later.status == BEHIND
+    # The next school year has begun: its own period, with nothing in it yet.
+    assert over.period == (D(2027, 7, 1), D(2028, 6, 30))
+    assert over.status == ON_TRACK
