@@ -185,6 +185,10 @@ def administered_pairs_with_health(admin, today: datetime.date) -> QuerySet[Pair
 
 
 class PairDrillDown(DrillDownView):
+    """How a pair is doing, in counts and statuses: no plan, note or action text is
+    shown, so opening it is not an access to the pair's records (those views write
+    an access record; see ``workspace.access_log``)."""
+
     template_name = "reporting/admin/pair_drilldown.html"
     header_icon = "group"
 
