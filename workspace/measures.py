@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pairs.models import Pair
 from workspace.models import CheckIn, Measure, MeasureDay
@@ -159,9 +160,9 @@ def measure_trends(pair: Pair, today: datetime.date) -> list[MeasureTrend]:
 
 def _unit(measure: Measure) -> str:
     return {
-        Measure.Kind.COUNT: "times",
-        Measure.Kind.MINUTES: "minutes",
-        Measure.Kind.YES_NO: "days with a yes",
+        Measure.Kind.COUNT: _("times"),
+        Measure.Kind.MINUTES: _("minutes"),
+        Measure.Kind.YES_NO: _("days with a yes"),
     }[measure.kind]
 
 
@@ -180,8 +181,8 @@ def planning_chart(pair: Pair, today: datetime.date) -> Chart:
         minutes[monday_of(day)] += total
         days[monday_of(day)] += 1
     return Chart(
-        title="Weekly planning minutes",
-        unit="minutes",
+        title=_("Weekly planning minutes"),
+        unit=_("minutes"),
         points=[Point(monday, minutes[monday], days[monday]) for monday in mondays],
         goal=PLANNING_GOAL_MINUTES,
     )
