@@ -3,9 +3,8 @@ uploaded, and where it is kept.
 
 Files are checked by what they contain, not by their name: a PDF must begin as
 a PDF does and an image must open as one, so a script renamed ``.pdf`` is
-refused. They are stored outside ``MEDIA_ROOT``, with no URL of their own, and
-reach a browser only through ``hours.views.evidence``, which asks
-``pairs.scoping`` who may see the person.
+refused. They are stored outside ``MEDIA_ROOT``, and reach a browser only through
+``hours.views``, which asks ``pairs.scoping`` who may see the person.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ def evidence_root() -> Path:
 @deconstructible
 class EvidenceStorage(FileSystemStorage):
     """A folder outside the public media, read from the setting on each use (tests
-    point it at a temporary folder). It has no URL: ``url()`` refuses."""
+    point it at a temporary folder). A file's URL is a view's, never the media's."""
 
     @property
     def base_location(self):
@@ -49,7 +48,11 @@ class EvidenceStorage(FileSystemStorage):
         return os.path.abspath(evidence_root())
 
     def url(self, name):
-        raise ValueError("Evidence files have no public URL; hours.views.evidence serves them.")
+        # Not a media URL: the view that asks who may see the file (the admin's file
+        # widget links here).
+        from django.urls import reverse
+
+        return reverse("hours:evidence_file", kwargs={"name": name})
 
 
 evidence_storage = EvidenceStorage()

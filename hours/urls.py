@@ -8,6 +8,7 @@ urlpatterns = [
     path("hours/", views.my_hours, name="mine"),
     path("hours/people/<int:pk>/statement.pdf", views.statement, name="statement"),
     path("hours/evidence/<int:pk>/", views.evidence, name="evidence"),
+    path("hours/evidence/files/<path:name>", views.evidence_file, name="evidence_file"),
     path(
         "hours/qualifications/<int:pk>/evidence/",
         views.qualification_evidence,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -97,6 +97,17 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
     return _evidence_response(
         get_object_or_404(outside_pd_for(request.user).exclude(evidence=""), pk=pk)
     )
+
+
+@login_required
+@require_safe
+def evidence_file(request: HttpRequest, name: str) -> FileResponse:
+    """An evidence file by its stored name (the link the admin's file field shows),
+    to those who may read the record it belongs to."""
+    for records in (outside_pd_for(request.user), qualifications_for(request.user)):
+        if record := records.filter(evidence=name).first():
+            return _evidence_response(record)
+    raise Http404("No evidence file of that name is yours to see.")
 
 
 @login_required

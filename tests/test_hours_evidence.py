@@ -74,8 +74,7 @@ def test_an_administrator_enters_outside_pd_with_a_pdf_certificate(
     # Kept outside the public media folder, with no URL of its own.
     assert evidence_folder in stored.parents
     assert Path(settings.MEDIA_ROOT) not in stored.parents
-    with pytest.raises(ValueError, match="no public URL"):
-        entry.evidence.url  # noqa: B018
+    assert not entry.evidence.url.startswith(settings.MEDIA_URL)
 
 
 @pytest.mark.parametrize(
@@ -175,3 +174,25 @@ def test_another_schools_evidence_is_not_found(client, district):
 
     assert client.get(reverse("hours:evidence", args=[far_entry.pk])).status_code == 404
     assert client.get(reverse("outside_pd:edit", args=[far_entry.pk])).status_code == 404
+
+
+def test_an_entry_with_evidence_opens_for_editing_with_a_link_to_its_file(client, district):
+    entry = entry_with_evidence(district.para)
+    client.force_login(district.school_admin)
+
+    response = client.get(reverse("outside_pd:edit", args=[entry.pk]))
+
+    assert response.status_code == HTTPStatus.OK
+    link = reverse("hours:evidence_file", kwargs={"name": entry.evidence.name})
+    assert f'href="{link}"' in response.text
+    assert b"".join(client.get(link).streaming_content) == PDF_BYTES
+
+
+@pytest.mark.parametrize("who", ["teacher", "other_school_admin", "editor"])
+def test_the_file_link_is_not_found_for_anyone_else(client, district, who):
+    entry = entry_with_evidence(district.para)
+    client.force_login(getattr(district, who))
+
+    response = client.get(reverse("hours:evidence_file", kwargs={"name": entry.evidence.name}))
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
