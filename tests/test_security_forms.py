@@ -175,8 +175,10 @@ def test_extra_fields_on_an_action_record_change_only_the_note_and_outcome(world
     assert response.status_code == HTTPStatus.FOUND
     after = PairAction.objects.values().get(pk=action.pk)
     changed = {key for key in before if before[key] != after[key]}
-    assert changed <= {"note", "outcome"}
+    # The record, and who wrote it when: set by the view, not from what was posted.
+    assert changed <= {"note", "outcome", "noted_by_id", "noted_at"}
     assert after["note"] == "It helped."
+    assert after["noted_by_id"] == own(world).para.pk
 
 
 def test_extra_fields_on_a_confirmation_set_only_the_posters_key(world):
