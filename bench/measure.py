@@ -17,6 +17,7 @@ each request (cold).
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import logging
 import math
@@ -53,7 +54,7 @@ from courses.recording import new_form_token  # noqa: E402
 from hours.models import HoursRules, PersonnelRecord  # noqa: E402
 from hours.rules import shipped_rules  # noqa: E402
 from pairs.models import Pair, School  # noqa: E402
-from workspace.models import CheckIn  # noqa: E402
+from workspace.models import CheckIn, FidelityCheck, Measure, MeasureDay, PairAction  # noqa: E402
 
 # Crashes are reported in the results; their tracebacks would bury the progress lines.
 logging.getLogger("django.request").setLevel(logging.CRITICAL)
@@ -254,6 +255,63 @@ def slow_check_ins(pair: Pair) -> Iterator[list[str]]:
         CheckIn.objects.filter(pk__in=[check_in.pk for check_in in created]).delete()
 
 
+@contextmanager
+def a_year_of_data(pair: Pair) -> Iterator[None]:
+    """A school year on the pair page: two check-ins a week (one a planning meeting),
+    three actions keeping a measure every school day, and the teacher's look at each
+    every week. Removed afterwards, with everything that hangs off the actions."""
+    today = timezone.localdate()
+    days = [today - datetime.timedelta(days=n) for n in range(365)]
+    school_days = [day for day in days if day.weekday() < 5]
+    actions = PairAction.objects.bulk_create(
+        PairAction(
+            pair=pair,
+            text=f"Bench strategy {n}: offer the break card before the transition.",
+            planned_for=today - datetime.timedelta(days=n),
+            look_fors=["Cue first.", "Wait five seconds.", "Praise the try."],
+        )
+        for n in range(3)
+    )
+    measures = Measure.objects.bulk_create(
+        Measure(action=action, kind=Measure.Kind.COUNT, what="used the break card", student="J.M.")
+        for action in actions
+    )
+    MeasureDay.objects.bulk_create(
+        MeasureDay(measure=measure, day=day, value=(day.toordinal() + n) % 6, recorded_by=pair.para)
+        for n, measure in enumerate(measures)
+        for day in school_days
+    )
+    FidelityCheck.objects.bulk_create(
+        FidelityCheck(
+            action=action,
+            observer=pair.teacher,
+            seen=[0, 2] if week % 2 else [0, 1, 2],
+            total=3,
+            feedback="Calm cue.",
+            at=timezone.now() - datetime.timedelta(weeks=week),
+        )
+        for action in actions
+        for week in range(52)
+    )
+    check_ins = CheckIn.objects.bulk_create(
+        CheckIn(
+            pair=pair,
+            author=pair.para,
+            kind=CheckIn.Kind.PLANNING if day.weekday() == 0 else CheckIn.Kind.CHECK_IN,
+            happened_on=day,
+            minutes=20 if day.weekday() == 0 else 5,
+            note="Agreed on the cue.",
+        )
+        for day in school_days
+        if day.weekday() in (0, 3)
+    )
+    try:
+        yield
+    finally:
+        CheckIn.objects.filter(pk__in=[check_in.pk for check_in in check_ins]).delete()
+        PairAction.objects.filter(pk__in=[action.pk for action in actions]).delete()
+
+
 @dataclass(frozen=True)
 class Report:
     name: str
@@ -370,6 +428,13 @@ def run(reps: int, warmup: int, export_reps: int) -> dict:
     page("my_learning", "My learning", para, reverse("my_learning"))
     page("module_page", "Module page", para, who.module.url)
     page("pair_page", "Pair page", para, reverse("pair_detail", args=[who.pair.pk]))
+    with a_year_of_data(who.pair):
+        page(
+            "pair_page_year",
+            "Pair page, a year of measures and check-ins",
+            para,
+            reverse("pair_detail", args=[who.pair.pk]),
+        )
     check_ins = reverse("check_ins", args=[who.pair.pk])
     with slow_check_ins(who.pair) as notes:
         keys = [cache_key(note) for note in notes]
