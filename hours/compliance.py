@@ -9,15 +9,36 @@ on track, behind or met, and the next deadline.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 
+from django.db.models import QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hours.ledger import SOURCE_LABELS, LedgerEntry, as_hours, ledger_for
-from hours.models import HoursRules, PersonnelRecord
-from hours.rules import FROM_HIRE, Deadline, Rule, add_months, shipped_rules
+from courses.models import ModuleProgress
+from hours.ledger import (
+    SOURCE_LABELS,
+    LedgerEntry,
+    as_hours,
+    ledger_for,
+    local_day_bounds,
+    verified_check_ins,
+)
+from hours.models import HoursRules, OutsidePD, PersonnelRecord
+from hours.rules import (
+    COLLABORATION,
+    FROM_HIRE,
+    MODULE,
+    OUTSIDE,
+    Deadline,
+    Rule,
+    add_months,
+    shipped_rules,
+)
 
 MET, ON_TRACK, BEHIND, NEEDS_DATE = "met", "on_track", "behind", "needs_date"
 STATUS_LABELS = {
@@ -27,6 +48,8 @@ STATUS_LABELS = {
     NEEDS_DATE: _("Needs a date"),
 }
 STATUS_CHOICES = list(STATUS_LABELS.items())
+# Rows fetched from the database at a time when a whole district is read.
+CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -258,3 +281,101 @@ def people_behind(people, today: datetime.date, chunk: int = 2000) -> list[Perso
             batch = []
     behind += [found for found in compliance_for(batch, today, rules) if found.status == BEHIND]
     return behind
+
+
+def _by_person(rows: Iterator[tuple]) -> Iterator[tuple[int, list[tuple]]]:
+    """Consecutive rows grouped by their first value (a person's id)."""
+    for person_id, group in groupby(rows, key=lambda row: row[0]):
+        yield person_id, list(group)
+
+
+class _Stream:
+    """One ordered stream of per-person rows, read as far as the person asked for."""
+
+    def __init__(self, rows: Iterator[tuple]):
+        self.groups = _by_person(rows)
+        self.pending: tuple[int, list[tuple]] | None = next(self.groups, None)
+
+    def take(self, person_id: int) -> list[tuple]:
+        if self.pending is None or self.pending[0] != person_id:
+            return []
+        rows = self.pending[1]
+        self.pending = next(self.groups, None)
+        return rows
+
+
+def stream_compliance(
+    people: QuerySet, today: datetime.date, rules: list[Rule] | None = None
+) -> Iterator[PersonCompliance]:
+    """Everyone in ``people`` with their standings, by name, in a fixed number of
+    queries and flat memory: the people, their hire dates and each source of the
+    ledger (summed by day) are read as streams in the same order and merged."""
+    rules = rules_followed() if rules is None else rules
+    people = people.order_by("last_name", "first_name", "pk")
+    ids = people.values("pk")
+    first = lookback_start(today, rules)
+
+    def ordered(rows: QuerySet, person: str) -> Iterator[tuple]:
+        order = (f"{person}__last_name", f"{person}__first_name", f"{person}_id")
+        return rows.order_by(*order).iterator(chunk_size=CHUNK)
+
+    start, _end = local_day_bounds(first, today)
+    day = TruncDate("completed_at", tzinfo=timezone.get_current_timezone())
+    modules = _Stream(
+        ordered(
+            ModuleProgress.objects.filter(user__in=ids, completed_at__gte=start)
+            .annotate(day=day)
+            .values_list("user_id", "day")
+            .annotate(hours=Sum("module__pd_hours")),
+            "user",
+        )
+    )
+    together = [
+        _Stream(
+            ordered(
+                verified_check_ins()
+                .filter(**{f"pair__{role}__in": ids}, happened_on__gte=first)
+                .values_list(f"pair__{role}_id", "happened_on")
+                .annotate(minutes=Sum("minutes")),
+                f"pair__{role}",
+            )
+        )
+        for role in ("para", "teacher")
+    ]
+    outside = _Stream(
+        ordered(
+            OutsidePD.objects.filter(person__in=ids, completed_on__gte=first)
+            .values_list("person_id", "completed_on")
+            .annotate(hours=Sum("hours")),
+            "person",
+        )
+    )
+    records = _Stream(
+        ordered(
+            PersonnelRecord.objects.filter(person__in=ids).values_list(
+                "person_id", "hired_on", "registration_starts_on"
+            ),
+            "person",
+        )
+    )
+    for person in people.iterator(chunk_size=CHUNK):
+        entries = [
+            LedgerEntry(person.pk, MODULE, on, hours * 60, "")
+            for _id, on, hours in modules.take(person.pk)
+        ]
+        for stream in together:
+            entries += [
+                LedgerEntry(person.pk, COLLABORATION, on, Decimal(minutes), "")
+                for _id, on, minutes in stream.take(person.pk)
+            ]
+        entries += [
+            LedgerEntry(person.pk, OUTSIDE, on, hours * 60, "")
+            for _id, on, hours in outside.take(person.pk)
+        ]
+        record = records.take(person.pk)
+        hired_on, registration = record[0][1:] if record else (None, None)
+        standings = tuple(
+            standing(rule, entries, today, hired_on, registration)
+            for rule in rules_for(person, rules)
+        )
+        yield PersonCompliance(person, hired_on, standings)

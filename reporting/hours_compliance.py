@@ -27,14 +27,18 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 
 from accounts import roles
 from courses.admin_filters import LongSelect, school_choices
-from hours.compliance import BEHIND, STATUS_CHOICES, Standing, compliance_for, rules_followed
+from hours.compliance import (
+    BEHIND,
+    STATUS_CHOICES,
+    Standing,
+    compliance_for,
+    rules_followed,
+    stream_compliance,
+)
 from hours.models import PersonnelRecord, TitleIQualification
 from hours.rules import COLLABORATION, MODULE, OUTSIDE, rule_choices
 from pairs.scoping import memberships, people_in_scope, school_name_of
 from reporting.base import AdministratorReportView
-
-# People whose standings are computed together in an export or a status filter.
-CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -214,14 +218,14 @@ class HoursComplianceReport(AdministratorReportView):
         ]
 
     def all_rows(self, people: QuerySet) -> Iterator[ComplianceRow]:
-        """Every row, a chunk of people at a time, so memory stays flat."""
-        chunk = []
-        for person in people.iterator(chunk_size=CHUNK):
-            chunk.append(person)
-            if len(chunk) == CHUNK:
-                yield from self.rows_for(chunk)
-                chunk = []
-        yield from self.rows_for(chunk)
+        """Every row, read as streams in a fixed number of queries, memory kept flat."""
+        rule = self.filter_value("rule")
+        for found in stream_compliance(people, self.today, self.rules):
+            for standing in found.standings:
+                if not rule or standing.rule.slug == rule:
+                    yield ComplianceRow(
+                        found.person, found.person.school_name or "", found.hired_on, standing
+                    )
 
     def get_filtered_queryset(self):
         people = super().get_filtered_queryset()

@@ -264,3 +264,21 @@ def test_a_school_administrator_cannot_change_the_districts_rules(client, distri
     assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
     setting.refresh_from_db()
     assert setting.rules == []
+
+
+def test_the_streamed_standings_are_the_paged_ones(minnesota):
+    """The export's streams, merged by person, give what the page computes person by person."""
+    from django.contrib.auth import get_user_model
+
+    from hours.compliance import compliance_for, stream_compliance
+
+    HoursRules.objects.update(rules=["minnesota", "pennsylvania", "washington"])
+    PersonnelRecord.objects.create(person=minnesota.other_pair.para, hired_on=TODAY)
+    people = get_user_model().objects.filter(role="para")
+
+    streamed = list(stream_compliance(people, TODAY))
+    paged = compliance_for(list(people.order_by("last_name", "first_name", "pk")), TODAY)
+
+    assert [found.person for found in streamed] == [found.person for found in paged]
+    assert [found.standings for found in streamed] == [found.standings for found in paged]
+    assert [found.hired_on for found in streamed] == [found.hired_on for found in paged]
