@@ -382,6 +382,54 @@ QUIZ_BLOCKS = [
     ("who_does_this", WhoDoesThisQuestionBlock()),
 ]
 
+# Pre-check ("What do you already know?") ----------------------------------------
+#
+# Up to three questions a learner may answer before reading the module. They count
+# for nothing (passing, completion, eligibility); each names the quiz question that
+# checks the same idea, so the result page can show what changed. They are quiz
+# questions in every other way, so grading reads them with the same code, under the
+# same block names.
+
+
+def _same_idea_block() -> blocks.IntegerBlock:
+    return blocks.IntegerBlock(
+        min_value=1,
+        label=_("Same idea as quiz question"),
+        help_text=_(
+            "The number of the quiz question (1 for the first) that checks the same idea. "
+            "The quiz result compares the two."
+        ),
+    )
+
+
+class PreCheckSingleChoiceBlock(SingleChoiceQuestionBlock):
+    scenario = None  # scenario items are a quiz rule; a pre-check has none
+    quiz_question = _same_idea_block()
+
+
+class PreCheckMultipleSelectBlock(MultipleSelectQuestionBlock):
+    scenario = None
+    quiz_question = _same_idea_block()
+
+
+class PreCheckTrueFalseBlock(TrueFalseQuestionBlock):
+    scenario = None
+    quiz_question = _same_idea_block()
+
+
+class PreCheckWhoDoesThisBlock(WhoDoesThisQuestionBlock):
+    scenario = None
+    quiz_question = _same_idea_block()
+
+
+PRECHECK_ITEMS = 3
+PRECHECK_BLOCKS = [
+    ("single_choice", PreCheckSingleChoiceBlock()),
+    ("multiple_select", PreCheckMultipleSelectBlock()),
+    ("true_false", PreCheckTrueFalseBlock()),
+    ("who_does_this", PreCheckWhoDoesThisBlock()),
+]
+
 # Try-tomorrow actions --------------------------------------------------------
 
 

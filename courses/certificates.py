@@ -39,13 +39,17 @@ def issue_certificate(
 ) -> tuple[Certificate, bool]:
     """The person's certificate for ``course`` and whether it was issued just now.
 
-    The name, title and hours are copied so the certificate keeps saying what
-    was true when it was earned, whatever happens to the course later.
+    The name, title, hours and district are copied so the certificate keeps saying
+    what was true when it was earned, whatever happens to the course or the District
+    setting later.
     """
+    issuer = issuer_for_page(course)
     defaults = {
         "recipient_name": recipient_name(user),
         "course_title": course.title,
         "hours": sum((module.pd_hours for module in modules), Decimal(0)),
+        "district_name": issuer.district,
+        "pd_sponsor": issuer.sponsor,
     }
     # get_or_create inserts in a savepoint and re-reads on IntegrityError, so a
     # concurrent request that issued it first leaves one certificate, not an error.
@@ -64,14 +68,30 @@ class Issuer:
     sponsor: str
 
 
-def issuer_for(request: HttpRequest) -> Issuer:
-    # Read, not District.for_request(): that creates the row, and a GET writes nothing
+def _issuer_of_site(site: Site | None) -> Issuer:
+    # Read, not District.for_site(): that creates the row, and a GET writes nothing
     # (tests/test_security_forms.py).
-    site = Site.find_for_request(request)
     district = District.objects.filter(site=site).first() if site is not None else None
     if district is None:  # not filled in yet: the certificate names no district
         return Issuer(district="", sponsor="")
     return Issuer(district=district.name.strip(), sponsor=district.pd_sponsor.strip())
+
+
+def issuer_for(request: HttpRequest) -> Issuer:
+    """The District setting of the site serving ``request``, as it is today."""
+    return _issuer_of_site(Site.find_for_request(request))
+
+
+def issuer_for_page(page) -> Issuer:
+    """The District setting of the site a page belongs to (the default site for a
+    page under none), as it is today: what a certificate copies when it is issued."""
+    site = page.get_site() or Site.objects.filter(is_default_site=True).first()
+    return _issuer_of_site(site)
+
+
+def issuer_of(certificate: Certificate) -> Issuer:
+    """Who awarded ``certificate``: the district as it was named when it was issued."""
+    return Issuer(district=certificate.district_name, sponsor=certificate.pd_sponsor)
 
 
 # Codes are 12 hex digits (48 random bits, ``courses.models.new_verification_code``);

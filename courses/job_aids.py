@@ -132,7 +132,13 @@ JOB_AIDS = (
         title="Collaboration planning template",
         summary="Five boxes to fill in together each week: who, goals, strategies, "
         "data and how you keep in touch.",
-        used_in=("planning-together", "protected-planning-time", "aligning-on-iep-goals"),
+        used_in=(
+            "planning-together",
+            "protected-planning-time",
+            "aligning-on-iep-goals",
+            "directing-and-coaching-your-para",
+            "supervising-and-scheduling-paras",
+        ),
         template="courses/job_aids/planning_template.html",
     ),
     JobAid(
@@ -140,7 +146,12 @@ JOB_AIDS = (
         title="Role card: who does what",
         summary="The teacher's and the para's part in five kinds of work, and the "
         "difference between an accommodation and a modification.",
-        used_in=("clarifying-roles", "elevating-the-para-role"),
+        used_in=(
+            "clarifying-roles",
+            "elevating-the-para-role",
+            "directing-and-coaching-your-para",
+            "supervising-and-scheduling-paras",
+        ),
         template="courses/job_aids/role_card.html",
     ),
     JobAid(

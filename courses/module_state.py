@@ -11,7 +11,14 @@ from django.db.models import Count, Max, QuerySet
 from courses.choice_order import arrange
 from courses.eligibility import may_take
 from courses.grading import GradeResult, grade, questions_from_quiz
-from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress, QuizAttempt
+from courses.models import (
+    Certificate,
+    CoursePage,
+    ModulePage,
+    ModuleProgress,
+    PreCheck,
+    QuizAttempt,
+)
 from courses.progress import ModuleStep
 
 
@@ -61,6 +68,8 @@ class ModuleState:
     position: int
     total: int
     next_module_id: int | None
+    # The module's pre-check is there to answer (not answered, module not yet read).
+    precheck_open: bool = False
 
     @property
     def best_percent(self) -> int | None:
@@ -124,9 +133,10 @@ def module_state(user, module: ModulePage) -> ModuleState:
         started=row is not None,
         is_new=is_new,
     )
+    takes = may_take(user, module, course)
     return ModuleState(
         course=course,
-        may_take=may_take(user, module, course),
+        may_take=takes,
         step=step,
         attempts=summary.get("count", 0),
         best_score=summary.get("best"),
@@ -134,4 +144,10 @@ def module_state(user, module: ModulePage) -> ModuleState:
         position=position,
         total=len(module_ids),
         next_module_id=_id_after(module_ids, position),
+        precheck_open=(
+            takes
+            and module.has_precheck
+            and not step.read
+            and not PreCheck.objects.filter(user=user, module=module).exists()
+        ),
     )

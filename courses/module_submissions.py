@@ -2,11 +2,13 @@
 
 ``ModulePage`` hands its routes to these functions, the way a
 ``wagtail.contrib.forms`` page serves its form: the page itself
-(``page_context``), "I've read this" (``mark_read``), the quiz form, which takes
+(``page_context``), the optional pre-check, which takes GET and POST
+(``precheck_form``), "I've read this" (``mark_read``), the quiz form, which takes
 GET and POST (``quiz_form``), an attempt's result (``quiz_result``) and the
 person's attempts (``quiz_attempts``).
-``courses.recording`` persists each submission. Editors preview the quiz and a
-sample result (``preview_quiz``, ``preview_result``), and a preview records nothing.
+``courses.recording`` persists each submission. Editors preview the pre-check, the
+quiz and a sample result (``preview_precheck``, ``preview_quiz``, ``preview_result``),
+and a preview records nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from courses.grading import (
 if TYPE_CHECKING:
     from courses.models import CoursePage, ModulePage, QuizAttempt
     from courses.module_state import ModuleState
+    from courses.prechecks import WhatChanged
     from courses.recording import Recorded
 
 FORM_TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -91,6 +94,81 @@ def mark_read(request, page: ModulePage):
         return redirect(_route_url(request, page, "quiz"))
     following = next_module(page, course)
     return redirect((following or course).get_url(request))
+
+
+# The pre-check ----------------------------------------------------------------------
+
+
+def _render_precheck(request, page: ModulePage, course, questions, seed: str):
+    """The pre-check form, its choices in the order ``seed`` gives (one per person, so
+    a reload shows the same form)."""
+    fields = [
+        QuizField(question, number)
+        for number, question in enumerate(arrange(questions, choice_order(questions, seed)), 1)
+    ]
+    context = {
+        "page": page,
+        "self": page,
+        "course": course,
+        "fields": fields,
+        "is_preview": getattr(request, "is_preview", False),
+    }
+    return TemplateResponse(request, "courses/module_precheck.html", context)
+
+
+def precheck_form(request, page: ModulePage):
+    """ "What do you already know?": shown until it is answered or the module is read;
+    answering it records the answers once and goes on to the module."""
+    from courses.eligibility import may_take
+    from courses.prechecks import items_from_precheck, precheck_is_open, questions_of, seed_for
+
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    questions = questions_of(items_from_precheck(page.precheck))
+    if request.method == "POST":
+        return _submit_precheck(request, page, questions)
+    if not questions:
+        raise Http404("This module has no pre-check.")
+    course = page.course
+    if not may_take(request.user, page, course):
+        raise PermissionDenied
+    if not precheck_is_open(request.user, page):
+        # Answered already, or the module was read first: the page says where they are.
+        return redirect(page.get_url(request))
+    return _render_precheck(request, page, course, questions, seed_for(request.user))
+
+
+def _submit_precheck(request, page: ModulePage, questions: list[Question]):
+    """Keep the answers (blank ones count as not known) and go on to the module.
+    Answers that do not fit the pre-check are refused with 400 before anything is kept."""
+    from courses.recording import PreCheckClosed, record_precheck
+
+    _require_takeable(request, page)
+    if not questions or request.POST.get("module") != str(page.pk):
+        raise BadRequest("This form is not for this module's pre-check.")
+    try:
+        record_precheck(request.user, page, answers_from_form(questions, request.POST))
+    except InvalidAnswers as error:
+        raise BadRequest(str(error)) from error
+    except PreCheckClosed:
+        messages.info(
+            request,
+            _("The pre-check is for before you read the module, so this one was not kept."),
+        )
+        return redirect(page.get_url(request))
+    messages.success(
+        request,
+        _("Thanks. Now read the module: after the quiz you will see what changed."),
+    )
+    return redirect(page.get_url(request))
+
+
+def preview_precheck(request, page: ModulePage):
+    """The pre-check as a learner first sees it; its button does nothing in a preview."""
+    from courses.prechecks import items_from_precheck, questions_of
+
+    questions = questions_of(items_from_precheck(page.precheck))
+    return _render_precheck(request, page, page.course, questions, "preview")
 
 
 # The quiz -------------------------------------------------------------------------
@@ -203,6 +281,7 @@ def _render_result(
     attempt_number: int,
     result: GradeResult,
     state: ModuleState | None = None,
+    changed: WhatChanged | None = None,
 ):
     context = {
         "page": page,
@@ -212,6 +291,7 @@ def _render_result(
         "attempt": attempt,
         "attempt_number": attempt_number,
         "result": result,
+        "changed": changed,
         "is_preview": getattr(request, "is_preview", False),
     }
     return TemplateResponse(request, "courses/quiz_result.html", context)
@@ -219,13 +299,15 @@ def _render_result(
 
 def quiz_result(request, page: ModulePage, attempt_id: int):
     from courses.module_state import attempt_number, attempt_result, module_state, own_attempts
+    from courses.prechecks import precheck_of, what_changed_since
 
     attempt = get_object_or_404(
         own_attempts(request.user, page).select_related("revision"), pk=attempt_id
     )
     result = attempt_result(page, attempt)
     state = module_state(request.user, page)
-    return _render_result(request, page, attempt, attempt_number(attempt), result, state)
+    changed = what_changed_since(precheck_of(request.user, page), result)
+    return _render_result(request, page, attempt, attempt_number(attempt), result, state, changed)
 
 
 @dataclass(frozen=True)
@@ -274,11 +356,17 @@ def sample_answers(questions: list[Question]) -> dict[str, list[str]]:
 
 def preview_result(request, page: ModulePage):
     """A result graded from the page's own quiz, as if the first choice of every
-    question had been chosen. The attempt shown is never saved."""
+    question (and of every pre-check question) had been chosen. The attempt shown is
+    never saved."""
     from courses.models import QuizAttempt
+    from courses.prechecks import items_from_precheck, questions_of, what_changed
 
     questions = questions_from_quiz(page.quiz)
     answers = sample_answers(questions)
     result = grade(questions, answers)
     attempt = QuizAttempt(answers=answers, score=result.score, passed=result.passes(page.pass_mark))
-    return _render_result(request, page, attempt, 1, result)
+    items = items_from_precheck(page.precheck)
+    changed = what_changed(
+        items, sample_answers(questions_of(items)), [q.id for q in questions], result
+    )
+    return _render_result(request, page, attempt, 1, result, changed=changed)

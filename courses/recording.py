@@ -1,9 +1,10 @@
-"""Recording what a person does in a module: a read, a quiz attempt, and the
-completion (and course certificate) they lead to.
+"""Recording what a person does in a module: a pre-check, a read, a quiz attempt,
+and the completion (and course certificate) they lead to.
 
 Every write runs in one transaction that first locks the person's
 ``ModuleProgress`` row for the module, so a double click, the back button or two
-tabs never record a completion twice or lose an attempt.
+tabs never record a completion twice or lose an attempt. The pre-check touches no
+progress; its one-per-person-and-module constraint keeps it to one record.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from courses.models import (
     MissedQuestion,
     ModulePage,
     ModuleProgress,
+    PreCheck,
     QuizAttempt,
 )
+from courses.prechecks import items_from_precheck, questions_of, seed_for
 from courses.progress import live_modules_by_course
 
 
@@ -162,6 +165,43 @@ def submit_quiz(
         certificate=recorded.certificate,
         attempt=attempt,
         created=True,
+    )
+
+
+class PreCheckClosed(Exception):
+    """The person has read the module: a pre-check now would not say what they knew."""
+
+
+def record_precheck(user, module: ModulePage, answers: dict[str, list[str]]):
+    """Keep the person's pre-check answers, once: ``(precheck, created)``. The same
+    person answering again (a double submit, a second tab) gets their first answers
+    back, unchanged.
+
+    A question left blank counts as not known. Nothing here touches ``ModuleProgress``:
+    the pre-check counts toward no pass, completion or eligibility. Raises
+    ``InvalidAnswers`` for answers that do not fit the module's pre-check, and
+    ``PreCheckClosed`` once the person has read the module without answering it.
+    """
+    questions = questions_of(items_from_precheck(module.precheck))
+    if not questions:
+        raise InvalidAnswers("This module has no pre-check.")
+    result = grade(questions, answers)
+    earlier = PreCheck.objects.filter(user=user, module=module).first()
+    if earlier is not None:
+        return earlier, False
+    if ModuleProgress.objects.filter(user=user, module=module, read_at__isnull=False).exists():
+        raise PreCheckClosed
+    # get_or_create inserts in a savepoint and reads again on IntegrityError: two
+    # submits at once leave one record, the first.
+    return PreCheck.objects.get_or_create(
+        user=user,
+        module=module,
+        defaults={
+            "revision_id": module.live_revision_id,
+            "answers": answers,
+            "choice_order": choice_order(questions, seed_for(user)),
+            "score": result.score,
+        },
     )
 
 

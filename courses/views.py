@@ -82,7 +82,7 @@ def certificate_detail(request, pk: int):
             "verify_form_url": links.absolute_url(reverse("verify")),
             # qrcode writes the SVG from the URL alone: nothing typed by anyone.
             "qr_svg": mark_safe(certificates.qr_svg(verify_url)),
-            "issuer": certificates.issuer_for(request),
+            "issuer": certificates.issuer_of(certificate),
         },
     )
 
@@ -92,7 +92,7 @@ def certificate_detail(request, pk: int):
 def certificate_pdf(request, pk: int):
     certificate = _own_certificate(request, pk)
     pdf = render_certificate_pdf(
-        certificate, _verify_url(certificate), certificates.issuer_for(request)
+        certificate, _verify_url(certificate), certificates.issuer_of(certificate)
     )
     filename = f"tandem-certificate-{certificate.verification_code}.pdf"
     return HttpResponse(
@@ -135,7 +135,7 @@ def _verify_page(request, typed: str, *, outcome: str = "", certificate=None, st
     context = {"typed": typed, "outcome": outcome, "certificate": certificate}
     if certificate is not None:
         context["issued_on"] = issued_on(certificate)
-        context["issuer"] = certificates.issuer_for(request)
+        context["issuer"] = certificates.issuer_of(certificate)
     return render(request, "courses/certificate_verify.html", context, status=status)
 
 

@@ -447,7 +447,14 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
         ("module__title", "started_at", "read_at", "passed_at", "completed_at"),
     ),
     "courses.QuizAttempt": owned(
-        "courses.QuizAttempt", "user", ("module__title", "answers", "score", "passed", "created_at")
+        "courses.QuizAttempt",
+        "user",
+        ("module__title", "answers", "choice_order", "score", "passed", "created_at"),
+    ),
+    "courses.PreCheck": owned(
+        "courses.PreCheck",
+        "user",
+        ("module__title", "answers", "choice_order", "score", "created_at"),
     ),
     "courses.MissedQuestion": owned(
         "courses.MissedQuestion",

@@ -57,6 +57,7 @@ from courses.models import (
     ModulePage,
     ModuleProgress,
 )
+from courses.prechecks import learning_by_module
 from courses.progress import COMPLETE, IN_PROGRESS, NOT_STARTED
 from pairs.scoping import (
     administered_schools,
@@ -327,6 +328,11 @@ class ModuleReport(AdministratorReportView):
             )
         ),
         Column("most_missed_text", label=_("Most missed on a first try")),
+        # Where learning happened: the pre-check against the final quiz score, both
+        # averaged over the people who took both (courses.prechecks).
+        NumberColumn("took_both", label=_("Took pre-check and quiz")),
+        Column("precheck_percent", label=_("Pre-check (average %)")),
+        Column("final_percent", label=_("Final quiz score (average %)")),
     ]
     list_export = [
         "title",
@@ -335,6 +341,9 @@ class ModuleReport(AdministratorReportView):
         "completed_count",
         "average_attempts_to_pass",
         "most_missed_text",
+        "took_both",
+        "precheck_percent",
+        "final_percent",
     ]
     export_headings = {
         "title": _("Module"),
@@ -343,6 +352,9 @@ class ModuleReport(AdministratorReportView):
         "completed_count": _("Completed"),
         "average_attempts_to_pass": _("Average attempts to pass"),
         "most_missed_text": _("Most missed on a first try"),
+        "took_both": _("Took pre-check and quiz"),
+        "precheck_percent": _("Pre-check (average %)"),
+        "final_percent": _("Final quiz score (average %)"),
     }
 
     @cached_property
@@ -355,8 +367,13 @@ class ModuleReport(AdministratorReportView):
     def page_rows(self, modules):
         modules = list(modules)
         missed = most_missed(modules, self.people)
+        gains = learning_by_module([module.pk for module in modules], self.people)
         for module in modules:
             module.most_missed_text = "; ".join(str(count) for count in missed[module.pk])
+            gain = gains.get(module.pk)
+            module.took_both = gain.took_both if gain else 0
+            module.precheck_percent = gain.precheck_percent if gain else ""
+            module.final_percent = gain.final_percent if gain else ""
         return modules
 
     def export_rows(self, queryset):

@@ -37,6 +37,7 @@ RL, RA = REDIRECT_LOGIN, REDIRECT_ADMIN
 CL = FORBIDDEN
 MODULE_ROUTES = (
     "page:module:mark_read",
+    "page:module:precheck",
     "page:module:quiz",
     "page:module:quiz_attempts",
     "page:module:quiz_result",
@@ -298,6 +299,9 @@ EXPECTED: dict[str, dict] = {
         # An empty submission does not fit the quiz: refused before anything is recorded.
         rule(BAD_REQUEST, signed_out=RL),
     ),
+    # The world's module has no pre-check, so there is nothing to show or take; who may
+    # answer one is tested in tests/test_prechecks.py.
+    "page:module:precheck": entry(rule(NOT_FOUND, signed_out=RL), rule(BAD_REQUEST, signed_out=RL)),
     "page:module:quiz_attempts": SIGNED_IN_GET_ONLY,  # each person sees only their own
     "page:module:quiz_result": entry(OWN_RECORD),
     # The pair's workspace -----------------------------------------------------------

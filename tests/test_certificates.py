@@ -73,10 +73,15 @@ def test_the_owner_sees_their_certificate(client, district, certificate):
 
 
 @pytest.fixture
-def named_district(certificate):
-    """The District setting filled in, as a district administrator would in Settings."""
+def named_district():
+    """The District setting filled in, as a district administrator would in Settings.
+    A certificate keeps the district as it was when issued, so tests ask for this
+    fixture before ``certificate``."""
     from wagtail.models import Site
 
+    from tests.page_factories import home_page
+
+    home_page()
     district = District.for_site(Site.objects.get(is_default_site=True))
     district.name = "Maple Valley Unified"
     district.pd_sponsor = "Office of Special Education"

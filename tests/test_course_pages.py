@@ -90,6 +90,7 @@ def test_an_editor_can_write_and_publish_a_module(wagtail, client, district, cou
             "pd_hours": "0.25",
             "pass_mark": 80,
             "objectives": streamfield([("objective", "Name what you may share, and with whom.")]),
+            "precheck": streamfield([]),
             "body": streamfield([("text", rich_text("<p>Confidentiality protects students.</p>"))]),
             "quiz": streamfield([]),
             "actions": streamfield(
@@ -160,6 +161,7 @@ def module_form(title: str) -> dict:
             "pd_hours": "0.25",
             "pass_mark": 80,
             "objectives": streamfield([("objective", "Name who plans.")]),
+            "precheck": streamfield([]),
             "body": streamfield(
                 [
                     ("text", rich_text("<p>Clear roles make a calm classroom.</p>")),

@@ -22,9 +22,10 @@ audience = "pairs"
 A short intro.
 """
 
-# Passes every rule: six questions, two of them scenario items, right answers spread
-# over positions, one true and one false key, feedback everywhere, a data action,
-# a research block that is in the bibliography, and a model answer.
+# Passes every rule: a three-question pre-check, six questions, two of them scenario
+# items, right answers spread over positions, one true and one false key, feedback
+# everywhere, a data action, a research block that is in the bibliography, and a
+# model answer.
 MODULE = """\
 +++
 title = "Clear roles"
@@ -35,6 +36,33 @@ minutes = 15
 pd_hours = 0.25
 pass_mark = 80
 +++
+
+::: precheck single
+quiz_question: 1
+prompt: Who says when a tally sheet gets filled in?
+[ ] Whoever has time on Friday :: Data is recorded as it happens.
+[x] The teacher who made it :: Right.
+[ ] The para alone :: The teacher sets out how it is used.
+explanation: The teacher sets out how data is recorded.
+:::
+
+::: precheck truefalse
+quiz_question: 2
+prompt: A para gives parents progress updates.
+[ ] True :: The teacher does.
+[x] False :: Right.
+explanation: The teacher leads communication with families.
+:::
+
+::: precheck multiple
+quiz_question: 3
+prompt: What does a weekly plan hold?
+[x] This week's goals :: Yes.
+[ ] Students' home addresses :: No.
+[x] How data is collected :: Yes.
+[ ] Staff ratings :: No.
+explanation: Goals and a data plan.
+:::
 
 Clear roles make a calm classroom.
 

@@ -22,6 +22,8 @@ BLOCK_START = re.compile(r"^:::[ ]+(?P<kind>\S+)(?P<args>.*)$")
 KEY_LINE = re.compile(r"^(?P<key>[a-z_]+):(?: (?P<value>.*))?$")
 CHOICE_LINE = re.compile(r"^\[(?P<mark>[ x])\] (?P<rest>.*)$")
 FEEDBACK_SEPARATOR = " :: "
+# "[ ] (pinned) None of the above :: …": the choice keeps its place when choices are shuffled.
+PINNED = "(pinned) "
 
 # The documented limits ("File format" in courses/curriculum/README.md).
 CHOICES = {"single": (3, 4), "multiple": (4, 5), "truefalse": (2, 2)}
@@ -36,6 +38,8 @@ WHO_KEYS = ("answer", "feedback_teacher", "feedback_para", "feedback_both")
 # "::: question single scenario": a situation, then a decision (a scenario item).
 SCENARIO_FLAG = "scenario"
 SCENARIO_KINDS = ("single", "multiple")
+# A pre-check question's first line: the quiz question on the same idea.
+QUIZ_QUESTION_KEY = "quiz_question"
 
 
 @dataclass(frozen=True)
@@ -58,31 +62,42 @@ class Block:
 
 # Body, questions and actions -------------------------------------------------------
 
-BODY, QUIZ, ACTIONS_PART = "body", "quiz", "actions"  # the ModulePage StreamFields
-PART_ORDER = (BODY, QUIZ, ACTIONS_PART)
+# The ModulePage StreamFields, in the order a file gives them.
+PRECHECK, BODY, QUIZ, ACTIONS_PART = "precheck", "body", "quiz", "actions"
+PART_ORDER = (PRECHECK, BODY, QUIZ, ACTIONS_PART)
 MODEL_ANSWER = "model_answer"  # a plain-text field, not a StreamField: kept apart
+
+
+@dataclass(frozen=True)
+class ModuleBlocks:
+    """Everything after a module file's front matter, each part checked by the real
+    blocks it fills."""
+
+    precheck: list[Block]
+    body: list[Block]
+    quiz: list[Block]
+    actions: list[Block]
+    model_answer: Block | None
 
 
 def parse_blocks(path: Path, lines: list[Line]) -> tuple[list[Block], list[Block], list[Block]]:
     """The body, quiz and actions blocks of a module file, from the lines after its front
     matter: each checked by the real block it fills."""
-    body, quiz, actions, _answer = parse_module_blocks(path, lines)
-    return body, quiz, actions
+    parsed = parse_module_blocks(path, lines)
+    return parsed.body, parsed.quiz, parsed.actions
 
 
-def parse_module_blocks(
-    path: Path, lines: list[Line]
-) -> tuple[list[Block], list[Block], list[Block], Block | None]:
-    """As :func:`parse_blocks`, with the module's model answer (or None) as well."""
-    parts: dict[str, list[Block]] = {BODY: [], QUIZ: [], ACTIONS_PART: []}
-    current = BODY
+def parse_module_blocks(path: Path, lines: list[Line]) -> ModuleBlocks:
+    """As :func:`parse_blocks`, with the module's pre-check and model answer as well."""
+    parts: dict[str, list[Block]] = {PRECHECK: [], BODY: [], QUIZ: [], ACTIONS_PART: []}
+    current = PRECHECK
     markdown: list[Line] = []
     answers: list[Block] = []
 
     def place(part: str, block: Block) -> None:
         nonlocal current
         if part == MODEL_ANSWER:
-            if current != BODY:
+            if current not in (PRECHECK, BODY):
                 raise CurriculumError(
                     path, block.line, "the model-answer block comes before the questions."
                 )
@@ -97,7 +112,8 @@ def parse_module_blocks(
             raise CurriculumError(
                 path,
                 block.line,
-                "the order is body text and blocks, then questions, then actions.",
+                "the order is the pre-check, then body text and blocks, then questions, "
+                "then actions.",
             )
         current = part
         # Each part is named after the StreamField it fills.
@@ -137,7 +153,13 @@ def parse_module_blocks(
         place(part, block)
         index = close + 1
     flush()
-    return parts[BODY], parts[QUIZ], parts[ACTIONS_PART], (answers[0] if answers else None)
+    return ModuleBlocks(
+        precheck=parts[PRECHECK],
+        body=parts[BODY],
+        quiz=parts[QUIZ],
+        actions=parts[ACTIONS_PART],
+        model_answer=answers[0] if answers else None,
+    )
 
 
 def _block_end(path: Path, lines: list[Line], start: int, kind: str) -> int:
@@ -345,15 +367,44 @@ def _parse_question(path: Path, number: int, args: list[str], content: list[Line
     if scenario:
         args = args[:1]
     kind = _arguments(path, number, args, "question", list(QUESTION_BLOCKS))
+    value, where = _question(path, number, kind, _non_blank(content))
+    if scenario:
+        value["scenario"] = True
+    return QUIZ, Block(QUESTION_BLOCKS[kind], value, number, where)
+
+
+def _parse_precheck(path: Path, number: int, args: list[str], content: list[Line]):
+    """ "::: precheck TYPE": a question as in the quiz, opened by a 'quiz_question: N'
+    line naming the quiz question (1 for the first) on the same idea."""
+    kind = _arguments(path, number, args, "precheck", list(QUESTION_BLOCKS))
     lines = _non_blank(content)
+    if not lines or not lines[0][1].startswith(f"{QUIZ_QUESTION_KEY}:"):
+        raise CurriculumError(
+            path,
+            lines[0][0] if lines else number,
+            f"a pre-check question opens with a '{QUIZ_QUESTION_KEY}: N' line: the number of "
+            "the quiz question on the same idea (1 for the first).",
+        )
+    quiz_question = _key_value(path, lines[0], QUIZ_QUESTION_KEY)
+    if not re.fullmatch(r"[1-9]\d*", quiz_question):
+        raise CurriculumError(
+            path, lines[0][0], f"'{QUIZ_QUESTION_KEY}:' is a question number, like 3."
+        )
+    value, where = _question(path, number, kind, lines[1:])
+    value[QUIZ_QUESTION_KEY] = int(quiz_question)
+    where[(QUIZ_QUESTION_KEY,)] = lines[0][0]
+    return PRECHECK, Block(QUESTION_BLOCKS[kind], value, number, where)
+
+
+def _question(path: Path, number: int, kind: str, lines: list[Line]) -> tuple[dict, dict]:
+    """A question's value from its non-blank lines: 'prompt:', the choices (or, for a
+    who question, its answer and feedback lines), then 'explanation:'."""
     if len(lines) < 2:
         raise CurriculumError(path, number, "a question has a 'prompt:' and an 'explanation:'.")
     value = {
         "prompt": _key_value(path, lines[0], "prompt"),
         "explanation": _key_value(path, lines[-1], "explanation"),
     }
-    if scenario:
-        value["scenario"] = True
     where = {("prompt",): lines[0][0], ("explanation",): lines[-1][0]}
     middle = lines[1:-1]
     if kind == "who":
@@ -370,7 +421,7 @@ def _parse_question(path: Path, number: int, args: list[str], content: list[Line
             where[("feedback_true",)], where[("feedback_false",)] = middle[0][0], middle[1][0]
         else:
             value["choices"] = choices
-    return QUIZ, Block(QUESTION_BLOCKS[kind], value, number, where)
+    return value, where
 
 
 def _choices(path: Path, number: int, kind: str, lines: list[Line], where: dict) -> list[dict]:
@@ -381,19 +432,28 @@ def _choices(path: Path, number: int, kind: str, lines: list[Line], where: dict)
             raise CurriculumError(
                 path, line_number, "expected a choice like '[x] text :: feedback' here."
             )
-        choice_text, separator, feedback = found["rest"].partition(FEEDBACK_SEPARATOR)
+        rest = found["rest"]
+        pinned = rest.startswith(PINNED)
+        if pinned and kind == "truefalse":
+            raise CurriculumError(
+                path,
+                line_number,
+                "true and false are never shuffled: leave out '(pinned)'.",
+            )
+        choice_text, separator, feedback = rest.removeprefix(PINNED).partition(FEEDBACK_SEPARATOR)
         if not separator or not feedback.strip() or not choice_text.strip():
             raise CurriculumError(
                 path, line_number, "every choice has text, then ' :: ' and its feedback."
             )
         where[("choices", len(choices))] = line_number
-        choices.append(
-            {
-                "text": choice_text.strip(),
-                "correct": found["mark"] == "x",
-                "feedback": feedback.strip(),
-            }
-        )
+        choice = {
+            "text": choice_text.strip(),
+            "correct": found["mark"] == "x",
+            "feedback": feedback.strip(),
+        }
+        if pinned:
+            choice["pinned"] = True
+        choices.append(choice)
     low, high = CHOICES[kind]
     if not low <= len(choices) <= high:
         count = f"{low}" if low == high else f"{low} to {high}"
@@ -482,6 +542,7 @@ BLOCK_PARSERS: dict[str, Callable[[Path, int, list[str], list[Line]], tuple[str,
     "dos-donts": _parse_dos_donts,
     "research": _parse_research,
     "scenario": _parse_scenario,
+    "precheck": _parse_precheck,
     "question": _parse_question,
     "action": _parse_action,
     "model-answer": _parse_model_answer,

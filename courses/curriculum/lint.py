@@ -2,9 +2,10 @@
 
 ``courses.curriculum.reader`` checks that a file is well formed; this checks that what it
 says is a sound module: enough questions, scenario items among them, right answers not
-all in one place, balanced true-or-false keys, feedback everywhere, try-tomorrow actions
-that ask for a note, PD hours that follow the minutes, and research that is in the
-bibliography (``courses/curriculum/sources.toml``). The rules are listed in
+all in one place, choices that really shuffle, balanced true-or-false keys, feedback
+everywhere, a three-question pre-check on three of the quiz's ideas, try-tomorrow
+actions that ask for a note, PD hours that follow the minutes, and research that is in
+the bibliography (``courses/curriculum/sources.toml``). The rules are listed in
 ``courses/curriculum/README.md`` ("The curriculum lint"); every problem names its file and
 line. ``load_curriculum`` runs it before importing, and ``load_curriculum --check`` runs it
 alone.
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from courses.curriculum.blocks import Block
+from courses.blocks import PRECHECK_ITEMS
+from courses.curriculum.blocks import QUIZ_QUESTION_KEY, Block
 from courses.curriculum.errors import CurriculumError, InvalidCurriculum
 from courses.curriculum.reader import (
     CURRICULUM_DIR,
@@ -37,6 +39,7 @@ MIN_SCENARIO_ITEMS = 2
 MAX_SHARE_IN_ONE_POSITION = Fraction(1, 2)  # of a module's right answers
 MAX_TRUE_FALSE_SHARE = Fraction(3, 5)  # of a course's true-or-false keys, one way
 ACTIONS = (2, 3)
+MIN_SHUFFLED_CHOICES = 2  # a question with fewer unpinned choices shows one order only
 
 CHOICE_KINDS = ("single_choice", "multiple_select")
 SOURCE_KEYS = ("id", "authors", "year", "title", "published_in", "checked")
@@ -167,6 +170,8 @@ def lint_module(
     yield from _answer_positions(module)
     for block in quiz:
         yield from _feedback(path, block)
+        yield from _pinned(path, block)
+    yield from _precheck(module)
     yield from _actions(module)
     if "pd_hours" in module.front_lines:
         expected = pd_hours_for(module.minutes)
@@ -215,6 +220,58 @@ def _answer_positions(module: Module) -> Iterator[CurriculumError]:
                 first_line[index],
                 f"choice {index + 1} is right in {count} of this module's {total} right "
                 "answers; spread them so no position holds more than half.",
+            )
+
+
+def _pinned(path: Path, block: Block) -> Iterator[CurriculumError]:
+    """Pinning is for "None of the above": a question keeps at least two choices free
+    to shuffle, or every attempt shows it in the file's order."""
+    if block.kind not in CHOICE_KINDS:
+        return
+    choices = block.value["choices"]
+    free = sum(1 for choice in choices if not choice.get("pinned"))
+    if free < MIN_SHUFFLED_CHOICES:
+        first = next(i for i, choice in enumerate(choices) if choice.get("pinned"))
+        yield CurriculumError(
+            path,
+            block.line_of(("choices", first)),
+            f"only {free} of this question's choices can move: pin at most "
+            f"{len(choices) - MIN_SHUFFLED_CHOICES}, so the choices are shuffled.",
+        )
+
+
+def _precheck(module: Module) -> Iterator[CurriculumError]:
+    """Three pre-check questions ("What do you already know?"), on three different quiz
+    questions, each asked in its own words, with feedback on every choice."""
+    items = module.precheck
+    if len(items) != PRECHECK_ITEMS:
+        yield CurriculumError(
+            module.path,
+            items[0].line if items else (module.body[0].line if module.body else 1),
+            f"a module opens with a pre-check of {PRECHECK_ITEMS} questions, "
+            f"'::: precheck TYPE' blocks before the body (it has {len(items)}).",
+        )
+    seen: dict[int, int] = {}
+    for block in items:
+        yield from _feedback(module.path, block)
+        number = block.value[QUIZ_QUESTION_KEY]
+        line = block.line_of((QUIZ_QUESTION_KEY,))
+        if number in seen:
+            yield CurriculumError(
+                module.path,
+                line,
+                f"quiz question {number} already has a pre-check question (line {seen[number]}): "
+                "each pre-check question checks a different idea.",
+            )
+        seen.setdefault(number, line)
+        if number <= len(module.quiz) and _normal(block.value["prompt"]) == _normal(
+            module.quiz[number - 1].value["prompt"]
+        ):
+            yield CurriculumError(
+                module.path,
+                block.line_of(("prompt",)),
+                f"this pre-check question copies quiz question {number}: ask about the same "
+                "idea in other words, so the quiz shows what was learned, not what was seen.",
             )
 
 

@@ -18,10 +18,12 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+from courses.blocks import PRECHECK_ITEMS
 from courses.curriculum.blocks import (
     BLOCK_END,
     CHOICE_LINE,
     FEEDBACK_SEPARATOR,
+    QUIZ_QUESTION_KEY,
     Block,
     parse_module_blocks,
     text_block,
@@ -78,6 +80,8 @@ class Module:
     model_answer: Block | None = None
     # The line of each front-matter key the file states (pd_hours may be absent).
     front_lines: dict[str, int] = field(default_factory=dict)
+    # "What do you already know?": optional questions before the body.
+    precheck: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,8 @@ def parse_module_file(path: Path) -> Module:
     }
     if fields["pd_hours"] is None:
         fields["pd_hours"] = pd_hours_for(fields["minutes"])
-    body, quiz, actions, model_answer = parse_module_blocks(path, body_lines)
+    parsed = parse_module_blocks(path, body_lines)
+    body, quiz, actions = parsed.body, parsed.quiz, parsed.actions
     end = len(lines)
     if not body:
         raise CurriculumError(path, end, "a module needs some body text before its questions.")
@@ -230,6 +235,7 @@ def parse_module_file(path: Path) -> Module:
         raise CurriculumError(
             path, line, f"a module has two or three actions (it has {len(actions)})."
         )
+    _check_precheck(path, parsed.precheck, len(quiz))
     return Module(
         path=path,
         number=int(name["number"]),
@@ -238,9 +244,28 @@ def parse_module_file(path: Path) -> Module:
         body=tuple(body),
         quiz=tuple(quiz),
         actions=tuple(actions),
-        model_answer=model_answer,
+        model_answer=parsed.model_answer,
         front_lines={key: front.line_of(key) for key in MODULE_KEYS if key in front.data},
+        precheck=tuple(parsed.precheck),
     )
+
+
+def _check_precheck(path: Path, items: Sequence[Block], questions: int) -> None:
+    """At most three pre-check questions, each naming a quiz question the file has."""
+    if len(items) > PRECHECK_ITEMS:
+        raise CurriculumError(
+            path,
+            items[PRECHECK_ITEMS].line,
+            f"a pre-check has at most {PRECHECK_ITEMS} questions (this one has {len(items)}).",
+        )
+    for item in items:
+        wanted = item.value[QUIZ_QUESTION_KEY]
+        if wanted > questions:
+            raise CurriculumError(
+                path,
+                item.line_of((QUIZ_QUESTION_KEY,)),
+                f"{QUIZ_QUESTION_KEY} {wanted}: the quiz has {questions} questions.",
+            )
 
 
 def _read_lines(path: Path) -> list[str]:

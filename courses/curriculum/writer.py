@@ -91,6 +91,7 @@ def _module_fields(module: Module) -> dict[str, Any]:
         "minutes": module.minutes,
         "pd_hours": module.pd_hours,
         "pass_mark": module.pass_mark,
+        "precheck": _stream(module.precheck),
         "body": _stream(module.body),
         "quiz": _stream(module.quiz),
         "actions": _stream(module.actions),

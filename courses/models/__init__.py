@@ -3,6 +3,7 @@ from courses.models.learning import (
     Certificate,
     MissedQuestion,
     ModuleProgress,
+    PreCheck,
     QuizAttempt,
     ReminderLog,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "MissedQuestion",
     "ModulePage",
     "ModuleProgress",
+    "PreCheck",
     "QuizAttempt",
     "ReminderLog",
 ]

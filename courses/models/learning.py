@@ -156,6 +156,44 @@ class MissedQuestion(models.Model):
         return f"{self.question_id} missed in {self.attempt_id}"
 
 
+class PreCheck(models.Model):
+    """One person's answers to a module's pre-check ("What do you already know?").
+
+    Taken once, before reading, and kept as first given: it counts toward nothing
+    (passing, completion, eligibility) and only sets the baseline the quiz result
+    and the module report compare with.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prechecks"
+    )
+    module = models.ForeignKey(
+        "courses.ModulePage", on_delete=models.CASCADE, related_name="prechecks"
+    )
+    # The revision answered, so the answers are read against the questions shown.
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answers = models.JSONField(default=dict, blank=True)  # {question id: [choice ids]}
+    choice_order = models.JSONField(default=dict, blank=True)  # as QuizAttempt's
+    score = models.FloatField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pre-check answer")
+        verbose_name_plural = _("pre-check answers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="one_precheck_per_module"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="precheck_score_0_to_1"
+            ),
+        ]
+        indexes = [models.Index(fields=["module", "user"], name="precheck_by_module")]
+
+    def __str__(self) -> str:
+        return f"{self.user} before {self.module_id}: {self.score:.0%}"
+
+
 def new_verification_code() -> str:
     return secrets.token_hex(6).upper()
 
@@ -173,6 +211,10 @@ class Certificate(models.Model):
     recipient_name = models.CharField(max_length=300)
     course_title = models.CharField(max_length=255)
     hours = models.DecimalField(max_digits=5, decimal_places=2)
+    # Who awarded it, from the District setting on the day it was issued: a district
+    # that renames itself later does not rename its earlier certificates.
+    district_name = models.CharField(max_length=200, blank=True)
+    pd_sponsor = models.CharField(max_length=200, blank=True)
     issued_at = models.DateTimeField(default=timezone.now)
     verification_code = models.CharField(max_length=16, unique=True, default=new_verification_code)
 

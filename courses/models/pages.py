@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,13 @@ from wagtail.search import index
 
 from content.models import PageManager, ViewRestrictionsInOneQuery
 from courses import module_submissions
-from courses.blocks import ACTION_BLOCKS, MODULE_BODY_BLOCKS, QUIZ_BLOCKS
+from courses.blocks import (
+    ACTION_BLOCKS,
+    MODULE_BODY_BLOCKS,
+    PRECHECK_BLOCKS,
+    PRECHECK_ITEMS,
+    QUIZ_BLOCKS,
+)
 
 AUDIENCE_CHOICES = [
     ("paras", _("Paras")),
@@ -91,6 +98,18 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    # "What do you already know?": optional, and it counts toward nothing.
+    precheck = StreamField(
+        PRECHECK_BLOCKS,
+        blank=True,
+        max_num=PRECHECK_ITEMS,
+        verbose_name=_("pre-check"),
+        help_text=_(
+            "Up to three questions a learner may answer before reading, each on the same "
+            "idea as one quiz question. They don't count toward passing or completion; the "
+            "quiz result shows what changed."
+        ),
+    )
     body = StreamField(MODULE_BODY_BLOCKS)
     quiz = StreamField(QUIZ_BLOCKS, blank=True)
     actions = StreamField(ACTION_BLOCKS, blank=True, verbose_name=_("try-tomorrow actions"))
@@ -110,6 +129,7 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
             [FieldPanel("minutes"), FieldPanel("pd_hours"), FieldPanel("pass_mark")],
             heading=_("Time and credit"),
         ),
+        FieldPanel("precheck"),
         FieldPanel("body"),
         FieldPanel("quiz"),
         FieldPanel("model_answer"),
@@ -130,6 +150,28 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
     @property
     def has_quiz(self) -> bool:
         return len(self.quiz) > 0
+
+    @property
+    def has_precheck(self) -> bool:
+        return len(self.precheck) > 0
+
+    def clean(self):
+        super().clean()
+        # A block cannot see the quiz beside it: the page checks that every pre-check
+        # question names a quiz question that is there.
+        questions = len(self.quiz)
+        for number, item in enumerate(self.precheck, start=1):
+            wanted = item.value.get("quiz_question")
+            if wanted and wanted > questions:
+                raise ValidationError(
+                    {
+                        "precheck": _(
+                            "Pre-check question %(number)s names quiz question %(wanted)s, "
+                            "but the quiz has %(count)s."
+                        )
+                        % {"number": number, "wanted": wanted, "count": questions}
+                    }
+                )
 
     @property
     def course(self) -> CoursePage | None:
@@ -156,6 +198,10 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
     def mark_read(self, request):
         return module_submissions.mark_read(request, self)
 
+    @path("precheck/", name="precheck")
+    def precheck_form(self, request):
+        return module_submissions.precheck_form(request, self)
+
     @path("quiz/", name="quiz")
     def quiz_form(self, request):
         return module_submissions.quiz_form(request, self)
@@ -172,11 +218,14 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
     # landing page; built from the revision being edited, and recording nothing.
     preview_modes = [
         ("module", _("Module")),
+        ("precheck", _("Pre-check")),
         ("quiz", _("Quiz")),
         ("result", _("Quiz result")),
     ]
 
     def serve_preview(self, request, mode_name):
+        if mode_name == "precheck":
+            return module_submissions.preview_precheck(request, self)
         if mode_name == "quiz":
             return module_submissions.preview_quiz(request, self)
         if mode_name == "result":

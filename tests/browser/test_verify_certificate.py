@@ -28,6 +28,9 @@ def certificate():
         recipient_name="Ana Reyes",
         course_title="Stronger Together",
         hours="3.50",
+        # Copied from the District setting when issued (courses.certificates).
+        district_name=district.name,
+        pd_sponsor=district.pd_sponsor,
         verification_code="3F9A0C71B2E4",
     )
 
