@@ -16,7 +16,7 @@ def test_erasure_is_confirmed_by_choosing_the_person_shown_by_name_and_email(wor
     page = signed_in(world.school_admin).new_page()
     page.goto("/admin/privacy/")
     page.get_by_label("Name, email address or username").fill(para.last_name)
-    page.get_by_role("button", name="Search").click()
+    page.locator("#main").get_by_role("button", name="Search").click()
     page.get_by_role("link", name=str(para), exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Data held about {para}")
