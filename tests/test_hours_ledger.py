@@ -148,6 +148,17 @@ def test_the_pair_page_include_lists_what_waits_for_the_partner(rf, district):
     assert "Check-ins to confirm" not in rendered(district.para)
 
 
+def test_the_partner_confirms_from_the_pair_page(client, district):
+    logged = check_in(district.pair, district.para, minutes=35)
+    confirm_url = reverse("hours:confirm_check_in", args=[logged.pk])
+    pair_page = reverse("pair_detail", args=[district.pair.pk])
+
+    client.force_login(district.teacher)
+    assert confirm_url in client.get(pair_page).text
+    client.force_login(district.para)
+    assert confirm_url not in client.get(pair_page).text
+
+
 # My learning and My PD hours ---------------------------------------------------------
 
 
