@@ -211,3 +211,25 @@ class TitleIQualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_route_display()}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar feed: only a SHA-256 hash of its secret is kept,
+    so the table is no use to someone who reads it. Making a new URL replaces the
+    hash (the old URL stops working); turning the feed off deletes the row."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("person"),
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person}"
