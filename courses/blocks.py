@@ -432,6 +432,9 @@ PRECHECK_BLOCKS = [
 
 # Try-tomorrow actions --------------------------------------------------------
 
+LOOK_FORS = (2, 5)  # an action has none, or two to five
+LOOK_FOR_MAX_LENGTH = 160
+
 
 class TryTomorrowBlock(blocks.StructBlock):
     text = blocks.TextBlock(
@@ -449,6 +452,37 @@ class TryTomorrowBlock(blocks.StructBlock):
         label=_("Keep a note"),
         help_text=_("Ask the pair to note what happened and whether it helped."),
     )
+    # What the teacher ticks when she confirms the para carried the action out, so
+    # her feedback names steps she saw rather than a general impression.
+    look_fors = blocks.ListBlock(
+        blocks.CharBlock(
+            max_length=LOOK_FOR_MAX_LENGTH,
+            label=_("Look-for"),
+            help_text=_("One step someone watching could see, e.g. “Offers the card early”."),
+        ),
+        max_num=LOOK_FORS[1],
+        default=list,
+        label=_("Look-fors"),
+        help_text=_(
+            "Optional: two to five observable steps that doing this well looks like. "
+            "The teacher ticks the ones she saw."
+        ),
+    )
+
+    def clean(self, value):
+        # Checked before the list's own limit so one item and six get the same reason.
+        count = len(value.get("look_fors") or [])
+        if count and not LOOK_FORS[0] <= count <= LOOK_FORS[1]:
+            raise StructBlockValidationError(
+                block_errors={
+                    "look_fors": ValidationError(
+                        _("Write two to five look-fors, or none (there are %(count)s)."),
+                        params={"count": count},
+                        code="look_fors",
+                    )
+                }
+            )
+        return super().clean(value)
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
@@ -463,6 +497,10 @@ class TryTomorrowBlock(blocks.StructBlock):
             "text": "Meet for five minutes before the first bell and agree on one priority.",
             "who": ActionWho.TOGETHER,
             "records_data": False,
+            "look_fors": [
+                "Both name the same priority before students arrive.",
+                "The para repeats the priority back in their own words.",
+            ],
         }
 
 
