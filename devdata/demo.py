@@ -20,16 +20,18 @@ from accounts import roles
 from accounts.roles import PairRole
 from courses import recording
 from courses.assigning import assign
-from courses.grading import questions_from_quiz
+from courses.grading import Question, questions_from_quiz
 from courses.models import (
     Assignment,
     Certificate,
     CoursePage,
     ModulePage,
     ModuleProgress,
+    PreCheck,
     QuizAttempt,
     ReminderLog,
 )
+from courses.prechecks import items_from_precheck, questions_of
 from pairs.models import District, Pair, School
 from reporting.models import AdminDigest
 from reporting.reminders import send_reminders
@@ -271,16 +273,28 @@ class History:
         return self.today + datetime.timedelta(days=offset)
 
 
-def answers(module: ModulePage, *, right: bool) -> dict[str, list[str]]:
-    """The right answers to every question, or a wrong choice for each."""
+def answer_sheet(questions: list[Question], *, right: int) -> dict[str, list[str]]:
+    """The right answers to the first ``right`` questions and a wrong choice for the rest."""
     sheet = {}
-    for question in questions_from_quiz(module.quiz):
-        if right:
+    for position, question in enumerate(questions):
+        wrong = [choice.id for choice in question.choices if not choice.correct]
+        if position < right or not wrong:
             sheet[question.id] = sorted(question.correct_ids)
         else:
-            wrong = [choice.id for choice in question.choices if not choice.correct]
-            sheet[question.id] = wrong[:1] or sorted(question.correct_ids)
+            sheet[question.id] = wrong[:1]
     return sheet
+
+
+def answers(module: ModulePage, *, right: bool) -> dict[str, list[str]]:
+    """The right answers to every question, or a wrong choice for each."""
+    questions = questions_from_quiz(module.quiz)
+    return answer_sheet(questions, right=len(questions) if right else 0)
+
+
+def precheck_answers(module: ModulePage) -> dict[str, list[str]]:
+    """A newcomer's pre-check: the first idea known, the others not yet, so the
+    by-module report has learning to show."""
+    return answer_sheet(questions_of(items_from_precheck(module.precheck)), right=1)
 
 
 def completion_days(history: History, count: int) -> list[datetime.date]:
@@ -297,6 +311,10 @@ def learn(history: History, person, modules: list[ModulePage], learner: Learner)
     story says so); start reading the next. Returns the days each was completed."""
     days = completion_days(history, learner.modules_done)
     for position, (module, day) in enumerate(zip(modules, days, strict=False)):
+        first_day = day - datetime.timedelta(days=1) if learner.fails_first == position else day
+        if module.precheck:
+            with history.at(first_day, 15, 0):
+                recording.record_precheck(person, module, precheck_answers(module))
         if learner.fails_first == position:
             with history.at(day - datetime.timedelta(days=1), 15, 10):
                 recording.record_read(person, module)
@@ -466,6 +484,7 @@ def create_demo_activity(today: datetime.date | None = None) -> Counter[str] | N
 COUNTED = (
     Assignment,
     ModuleProgress,
+    PreCheck,
     QuizAttempt,
     Certificate,
     PairAction,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.assignment_status import OVERDUE
-from courses.models import Assignment, Certificate, QuizAttempt, ReminderLog
+from courses.models import Assignment, Certificate, PreCheck, QuizAttempt, ReminderLog
 from courses.progress import COMPLETE, IN_PROGRESS
 from devdata import demo
 from pairs.models import District, Pair, School
@@ -172,6 +172,11 @@ def test_the_demo_tells_the_story_the_readme_promises(demo_at_work):
     gabe = QuizAttempt.objects.filter(user=person("gabe.ortiz")).order_by("created_at")
     second = [attempt.passed for attempt in gabe if attempt.module.title == "Clarifying roles"]
     assert second == [False, True]
+    # Each module Gabe finished began with the pre-check, one idea of three known:
+    # the by-module report has learning to show.
+    prechecks = PreCheck.objects.filter(user=person("gabe.ortiz"))
+    assert prechecks.count() == len([a for a in gabe if a.passed])
+    assert {round(check.score, 2) for check in prechecks} == {0.33}
     # Reminders went out through the reminder run: the overdue one, the due-soon one,
     # and this week's digest to each administrator.
     sent = set(ReminderLog.objects.values_list("assignment__user__username", "kind"))
