@@ -14,5 +14,9 @@ urlpatterns = [
         views.qualification_evidence,
         name="qualification_evidence",
     ),
+    path("hours/calendar/", views.calendar, name="calendar"),
+    path("hours/calendar/new-url/", views.calendar_new_url, name="calendar_new_url"),
+    path("hours/calendar/off/", views.calendar_off, name="calendar_off"),
+    path("hours/calendar/<str:token>.ics", views.calendar_ics, name="calendar_feed"),
     path("hours/check-ins/<int:pk>/confirm/", views.confirm_check_in, name="confirm_check_in"),
 ]

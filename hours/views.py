@@ -17,13 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from courses.certificates import issuer_for
+from hours import calendar_feed
 from hours.compliance import standings_of
 from hours.confirming import confirm, confirmation_refusal
 from hours.evidence import content_type_of
 from hours.ledger import ledger_for
+from hours.models import CalendarFeed
 from hours.scoping import outside_pd_for, people_whose_hours_user_reads, qualifications_for
 from hours.statement import statement_pdf
 from pairs.scoping import pair_rows_for_user
@@ -134,4 +136,59 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     name = slugify(person.get_full_name() or person.username) or "person"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="pd-hours-{name}-{today:%Y-%m-%d}.pdf"'
+    return response
+
+
+# The calendar feed ---------------------------------------------------------------
+
+
+def _calendar_page(request: HttpRequest, feed_url: str | None = None) -> HttpResponse:
+    return render(
+        request,
+        "hours/calendar_feed.html",
+        {
+            "feed": CalendarFeed.objects.filter(person=request.user).first(),
+            "feed_url": feed_url,
+        },
+    )
+
+
+@login_required
+@require_safe
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Whether the person's calendar feed is on, and the buttons to change it."""
+    return _calendar_page(request)
+
+
+@login_required
+@require_POST
+def calendar_new_url(request: HttpRequest) -> HttpResponse:
+    """A new secret URL, shown once on this page (only its hash is kept); any
+    earlier URL stops working."""
+    token = calendar_feed.issue(request.user)
+    url = request.build_absolute_uri(reverse("hours:calendar_feed", args=[token]))
+    return _calendar_page(request, feed_url=url)
+
+
+@login_required
+@require_POST
+def calendar_off(request: HttpRequest) -> HttpResponse:
+    calendar_feed.turn_off(request.user)
+    messages.success(request, _("Your calendar feed is off: its URL no longer works."))
+    return redirect("hours:calendar")
+
+
+@require_safe
+def calendar_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed itself, opened by its secret alone: calendar apps cannot sign in.
+    An unknown or replaced secret, or a deactivated person's, is answered 404."""
+    person = calendar_feed.person_for(token)
+    if person is None:
+        raise Http404("No calendar feed has this address.")
+    response = HttpResponse(
+        calendar_feed.feed_for(person), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="tandem.ics"'
+    # The URL is a secret: keep it and the feed out of shared caches.
+    response["Cache-Control"] = "private, no-store"
     return response
