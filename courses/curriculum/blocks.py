@@ -40,6 +40,9 @@ SCENARIO_FLAG = "scenario"
 SCENARIO_KINDS = ("single", "multiple")
 # A pre-check question's first line: the quiz question on the same idea.
 QUIZ_QUESTION_KEY = "quiz_question"
+# "look_for: Offers the card before the student's voice rises": one observable step of
+# doing an action well, a line each, after the action's sentence.
+LOOK_FOR_KEY = "look_for"
 
 
 @dataclass(frozen=True)
@@ -510,14 +513,28 @@ def _parse_action(path: Path, number: int, args: list[str], content: list[Line])
             f"an action opens '::: action WHO [data]', WHO one of {', '.join(who_choices)}.",
         )
     lines = _non_blank(content)
-    if not lines:
+    sentence = [line for line in lines if not line[1].startswith(f"{LOOK_FOR_KEY}:")]
+    steps = lines[len(sentence) :] if lines[: len(sentence)] == sentence else None
+    if steps is None:
+        first_step = next(n for n, text in lines if text.startswith(f"{LOOK_FOR_KEY}:"))
+        raise CurriculumError(
+            path,
+            first_step,
+            f"an action's '{LOOK_FOR_KEY}:' lines come last, after its sentence.",
+        )
+    if not sentence:
         raise CurriculumError(path, number, "an action needs a sentence saying what to do.")
     value = {
-        "text": " ".join(text.strip() for _, text in lines),
+        "text": " ".join(text.strip() for _, text in sentence),
         "who": args[0],
         "records_data": args[1:] == ["data"],
+        "look_fors": [_key_value(path, line, LOOK_FOR_KEY) for line in steps],
     }
-    return ACTIONS_PART, Block("try_tomorrow", value, number, {("text",): lines[0][0]})
+    where = {("text",): sentence[0][0]}
+    if steps:
+        where[("look_fors",)] = steps[0][0]
+        where.update({("look_fors", index): line[0] for index, line in enumerate(steps)})
+    return ACTIONS_PART, Block("try_tomorrow", value, number, where)
 
 
 def _parse_model_answer(path: Path, number: int, args: list[str], content: list[Line]):

@@ -305,6 +305,25 @@ def _actions(module: Module) -> Iterator[CurriculumError]:
             "at least one action asks the pair to note what happened: open it "
             "'::: action WHO data'.",
         )
+    for block in actions:
+        yield from _look_fors(module.path, block)
+
+
+def _look_fors(path: Path, block: Block) -> Iterator[CurriculumError]:
+    """Each look-for of an action names a different step: the teacher ticks them one by
+    one, and two the same would count one step twice. (Two to five, when there are any,
+    is the block's own rule: the reader refuses other counts.)"""
+    seen: dict[str, int] = {}
+    for index, step in enumerate(block.value.get("look_fors") or []):
+        line = block.line_of(("look_fors", index))
+        if _normal(step) in seen:
+            yield CurriculumError(
+                path,
+                line,
+                f"this look-for repeats line {seen[_normal(step)]}: each one names a "
+                "different step the teacher can see.",
+            )
+        seen.setdefault(_normal(step), line)
 
 
 # One course ----------------------------------------------------------------------
