@@ -29,7 +29,8 @@ from wagtail.log_actions import registry as log_actions
 
 from accounts.roles import PairRole
 from courses.grading import questions_from_quiz
-from courses.models import QuizAttempt
+from courses.models import PreCheck, QuizAttempt
+from courses.prechecks import items_from_precheck, questions_of
 from pairs.models import Pair
 from privacy.personal_data import Section
 
@@ -224,35 +225,51 @@ def assignments(reader: Reader, section: Section) -> list[Group]:
     return [theirs, given]
 
 
-def quiz_attempts(reader: Reader, section: Section) -> list[Group]:
-    """Each attempt's answers by the question's text and the chosen answers' text,
-    read from the module's quiz (a question it no longer has is said so)."""
-    modules = {
-        attempt.pk: attempt.module
-        for attempt in QuizAttempt.objects.filter(pk__in=[row["pk"] for row in section.rows])
-        .select_related("module")
-        .only("module__quiz", "module__title")
-    }
-    questions = {
-        module.pk: {question.id: question for question in questions_from_quiz(module.quiz)}
-        for module in modules.values()
-    }
-    group = Group(
-        _("Quiz attempts"), [_("Module"), _("When"), _("Score"), _("Passed"), _("Answers")]
-    )
-    for row in section.rows:
-        module = modules.get(row["pk"])
-        quiz = questions.get(module.pk, {}) if module else {}
-        group.rows.append(
-            [
-                row["module__title"],
-                display(row["created_at"]),
-                f"{row['score']:.0%}",
-                display(row["passed"]),
-                answers_in_words(row["answers"], quiz),
-            ]
-        )
-    return [group]
+def answered(model, title, questions_in: Callable, *, graded: bool):
+    """A presenter for answer sheets (quiz attempts, pre-checks): each one's answers by
+    the question's text and the chosen answers' text, read from the module's questions
+    (a question it no longer has is said so). ``graded``: the sheet counts toward
+    passing, so it says whether it passed."""
+
+    def present(reader: Reader, section: Section) -> list[Group]:
+        modules = {
+            sheet.pk: sheet.module
+            for sheet in model.objects.filter(pk__in=[row["pk"] for row in section.rows])
+            .select_related("module")
+            .only("module__quiz", "module__precheck", "module__title")
+        }
+        questions = {
+            module.pk: {question.id: question for question in questions_in(module)}
+            for module in modules.values()
+        }
+        columns = [_("Module"), _("When"), _("Score")]
+        columns += [_("Passed"), _("Answers")] if graded else [_("Answers")]
+        group = Group(title, columns)
+        for row in section.rows:
+            module = modules.get(row["pk"])
+            asked = questions.get(module.pk, {}) if module else {}
+            cells = [row["module__title"], display(row["created_at"]), f"{row['score']:.0%}"]
+            if graded:
+                cells.append(display(row["passed"]))
+            cells.append(answers_in_words(row["answers"], asked))
+            group.rows.append(cells)
+        return [group]
+
+    return present
+
+
+quiz_attempts = answered(
+    QuizAttempt,
+    gettext_lazy("Quiz attempts"),
+    lambda module: questions_from_quiz(module.quiz),
+    graded=True,
+)
+prechecks = answered(
+    PreCheck,
+    gettext_lazy("Pre-checks (what they knew before a module)"),
+    lambda module: questions_of(items_from_precheck(module.precheck)),
+    graded=False,
+)
 
 
 def answers_in_words(answers: dict, quiz: dict) -> str:
@@ -343,6 +360,7 @@ PRESENTERS: dict[str, Callable[[Reader, Section], list[Group]]] = {
     "pairs.Pair": pairs,
     "courses.Assignment": assignments,
     "courses.QuizAttempt": quiz_attempts,
+    "courses.PreCheck": prechecks,
     "courses.MissedQuestion": missed_questions,
     "checklists.PairAction": by_pair(gettext_lazy("Checklist actions with %(partner)s")),
     "checklists.WeeklyPlan": by_pair(gettext_lazy("Weekly plans with %(partner)s")),

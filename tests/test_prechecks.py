@@ -462,3 +462,14 @@ def test_erasing_a_person_erases_their_pre_checks(district, module):
 
     assert erasure.changed["courses.PreCheck"] == 1
     assert list(PreCheck.objects.values_list("user", flat=True)) == [district.other_pair.para.pk]
+
+
+def test_the_personal_data_page_shows_a_pre_check_by_its_questions_text(client, district, module):
+    recording.record_precheck(district.para, module, precheck_answers(module, right=(0,)))
+    client.force_login(district.school_admin)
+
+    page = client.get(reverse("privacy:person", args=[district.para.pk])).text
+
+    assert ">Pre-checks (what they knew before a module)</h2>" in page
+    first = questions_of(items_from_precheck(module.precheck))[0]
+    assert first.prompt in page and first.id not in page
