@@ -529,6 +529,8 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
     "hours.TitleIQualification": owned(
         "hours.TitleIQualification", "person", ("route", "qualified_on", "evidence", "note")
     ),
+    # The secret's hash is not exported: it opens the feed, and says nothing of them.
+    "hours.CalendarFeed": owned("hours.CalendarFeed", "person", ("created_at",)),
     "reporting.AdminDigest": owned(
         "reporting.AdminDigest", "administrator", ("week_of", "sent_at")
     ),

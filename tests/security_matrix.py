@@ -487,6 +487,13 @@ EXPECTED: dict[str, dict] = {
             editor=NOT_FOUND,
         ),
     ),
+    # A person's own calendar feed: the page and its two buttons are about the person
+    # asking; the feed is opened by its secret alone (calendar apps cannot sign in),
+    # and the world's made-up secret opens nothing, for anyone.
+    "hours:calendar": SIGNED_IN_GET_ONLY,
+    "hours:calendar_new_url": entry(rule(NOT_ALLOWED, signed_out=RL), SIGNED_IN),
+    "hours:calendar_off": entry(rule(NOT_ALLOWED, signed_out=RL), rule(REDIRECT, signed_out=RL)),
+    "hours:calendar_feed": entry(rule(NOT_FOUND), rule(NOT_ALLOWED)),
     "hours_reports:*": ADMINISTRATORS_GET_ONLY,
     # A single entry's screens: the world holds none, so each id is missing for the
     # administrators (tests/test_hours_evidence.py opens another school's entry: 404).

@@ -15,6 +15,7 @@ from icalendar import Calendar
 from courses.models import Assignment, ModuleProgress
 from hours import calendar_feed
 from hours.models import CalendarFeed
+from privacy.personal_data import collect, erase_person
 from tests.clock import TODAY
 from tests.page_factories import make_course, make_module
 from workspace.models import CheckIn, WeeklyPlan
@@ -171,3 +172,18 @@ def test_the_page_says_whether_the_feed_is_on(client, assigned):
     page = client.get(reverse("hours:calendar")).content.decode()
     assert "Your feed is on" in page
     assert ".ics" not in page  # the address is shown once, when it is made
+
+
+def test_the_feed_is_exported_without_its_secret_and_erased_with_the_person(client, assigned):
+    para = assigned.pair.para
+    token = calendar_feed.issue(para)
+    stored_hash = CalendarFeed.objects.get(person=para).token_hash
+
+    sections = {section.label: section.rows for section in collect(para)}
+    assert "token_hash" not in sections["hours.CalendarFeed"][0]
+    assert stored_hash not in str(sections)
+
+    erase_person(para, by=assigned.school_admin)
+
+    assert not CalendarFeed.objects.exists()
+    assert fetch(client, token).status_code == HTTPStatus.NOT_FOUND
