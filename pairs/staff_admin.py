@@ -37,6 +37,7 @@ from pairs.models import School
 from pairs.scoping import staff_managed_by
 from pairs.views import (
     DeactivateOnSaveMixin,
+    InviteOnCreateMixin,
     ScopedDeleteView,
     ScopedHistoryView,
     ScopedIndexView,
@@ -164,19 +165,9 @@ class StaffIndexView(StaffLabelsMixin, ScopedIndexView):
         )
 
 
-class StaffCreateView(StaffLabelsMixin, generic.CreateView):
+class StaffCreateView(StaffLabelsMixin, InviteOnCreateMixin, generic.CreateView):
     page_subtitle = gettext_lazy("Staff account")
     error_message = gettext_lazy("The account could not be added: see the errors below.")
-
-    def save_instance(self):
-        person = super().save_instance()
-        invite_after_commit([person])
-        return person
-
-    def get_success_message(self, instance):
-        return _("%(person)s was added and sent a link to set their password.") % {
-            "person": instance
-        }
 
 
 class StaffEditView(StaffLabelsMixin, DeactivateOnSaveMixin, generic.EditView):

@@ -258,6 +258,21 @@ class PeopleFilterSet(WagtailFilterSet):
         fields = []
 
 
+class InviteOnCreateMixin:
+    """A create view whose new account is sent its set-password invitation once the
+    transaction commits, so a rolled-back save never sends one."""
+
+    def save_instance(self):
+        person = super().save_instance()
+        invite_after_commit([person])
+        return person
+
+    def get_success_message(self, instance):
+        return _("%(person)s was added and sent a link to set their password.") % {
+            "person": instance
+        }
+
+
 class DeactivateOnSaveMixin:
     """An edit view that, when the form turns an account off, does what deactivating
     means (``pairs.account_management.deactivate``): sessions and active pairs end."""
@@ -329,19 +344,9 @@ class PeopleIndexView(PeopleLabelsMixin, BulkActionsIndexView):
         return with_sign_in_methods(super().get_base_queryset()).prefetch_related(visible)
 
 
-class PeopleCreateView(PeopleLabelsMixin, generic.CreateView):
+class PeopleCreateView(PeopleLabelsMixin, InviteOnCreateMixin, generic.CreateView):
     page_subtitle = gettext_lazy("Person")
     error_message = gettext_lazy("The person could not be added: see the errors below.")
-
-    def save_instance(self):
-        person = super().save_instance()
-        invite_after_commit([person])
-        return person
-
-    def get_success_message(self, instance):
-        return _("%(person)s was added and sent a link to set their password.") % {
-            "person": instance
-        }
 
 
 class PeopleEditView(PeopleLabelsMixin, DeactivateOnSaveMixin, ScopedEditView):
