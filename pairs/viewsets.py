@@ -124,60 +124,40 @@ SIGNS_IN_WITH = Column(
     accessor=lambda person: ", ".join(sign_in_methods(person)) or _("Not yet set up"),
 )
 
+ACCOUNT_STATUS = StatusTagColumn(
+    "is_active",
+    label=_("Account"),
+    accessor=lambda person: _("Active") if person.is_active else _("Deactivated"),
+    primary=lambda person: person.is_active,
+)
 
-class PeopleViewSet(ScopedModelViewSet):
-    """Paras and teachers of the administrator's schools. School administrators and
-    editors are on the Staff accounts screen (``StaffViewSet``)."""
+
+def account_name_column(edit_url_name, **kwargs):
+    """The person's name, sorted by last name, linking to their edit screen."""
+    return TitleColumn(
+        "name",
+        label=_("Name"),
+        accessor=str,
+        sort_key="last_name",
+        get_url=lambda person: reverse(edit_url_name, args=[person.pk]),
+        **kwargs,
+    )
+
+
+class AccountsViewSet(ScopedModelViewSet):
+    """A screen of user accounts (People, Staff accounts), each of which can be sent
+    its invitation again. ``accounts_for_user`` is who the administrator may act on:
+    edit, delete, invite again."""
 
     model = get_user_model()
-    form_class = PersonForm
     icon = "user"
-    menu_label = _("People")
     add_to_reference_index = False
-    index_view_class = views.PeopleIndexView
-    add_view_class = views.PeopleCreateView
-    edit_view_class = views.PeopleEditView
-    delete_view_class = views.PeopleDeleteView
-    history_view_class = views.PeopleHistoryView
-    usage_view_class = views.PeopleUsageView
-    filterset_class = views.PeopleFilterSet
     search_fields = ["first_name", "last_name", "email", "username"]
     ordering = ["last_name", "first_name"]
-    list_display = [
-        TitleColumn(
-            "name",
-            label=_("Name"),
-            accessor=str,
-            sort_key="last_name",
-            get_url=lambda person: reverse("people:edit", args=[person.pk]),
-            get_title_id=views.bulk_title_id("user"),
-        ),
-        "email",
-        "role",
-        Column(
-            "schools",
-            label=_("Schools"),
-            accessor=lambda person: ", ".join(s.name for s in person.visible_schools),
-        ),
-        SIGNS_IN_WITH,
-        StatusTagColumn(
-            "is_active",
-            label=_("Account"),
-            accessor=lambda person: _("Active") if person.is_active else _("Deactivated"),
-            primary=lambda person: person.is_active,
-        ),
-    ]
 
     @staticmethod
-    def queryset_for_user(user):
-        return people_managed_by(user)
-
-    # Editing or deleting acts on the account itself: narrower than who is listed.
-    def get_edit_view_kwargs(self, **kwargs):
-        return super().get_edit_view_kwargs(queryset_for_user=accounts_managed_by, **kwargs)
-
-    def get_delete_view_kwargs(self, **kwargs):
-        return super().get_delete_view_kwargs(queryset_for_user=accounts_managed_by, **kwargs)
+    def accounts_for_user(user):
+        raise NotImplementedError
 
     def get_urlpatterns(self):
         return [
@@ -185,15 +165,12 @@ class PeopleViewSet(ScopedModelViewSet):
             path(
                 "resend-invitation/<int:pk>/",
                 staff_admin.ResendInvitationView.as_view(
-                    queryset_for_user=accounts_managed_by, edit_url_name="people:edit"
+                    queryset_for_user=self.accounts_for_user,
+                    edit_url_name=self.get_url_name("edit"),
                 ),
                 name="resend_invitation",
             ),
         ]
-
-    @cached_property
-    def menu_item_class(self):
-        return AdministratorsMenuItem
 
     # Wagtail's own Users viewset already registers the user permissions and the
     # admin URL finder for the user model; registering them again would send every
@@ -205,68 +182,83 @@ class PeopleViewSet(ScopedModelViewSet):
         pass
 
 
-class StaffViewSet(ScopedModelViewSet):
+class PeopleViewSet(AccountsViewSet):
+    """Paras and teachers of the administrator's schools. School administrators and
+    editors are on the Staff accounts screen (``StaffViewSet``)."""
+
+    form_class = PersonForm
+    menu_label = _("People")
+    index_view_class = views.PeopleIndexView
+    add_view_class = views.PeopleCreateView
+    edit_view_class = views.PeopleEditView
+    delete_view_class = views.PeopleDeleteView
+    history_view_class = views.PeopleHistoryView
+    usage_view_class = views.PeopleUsageView
+    filterset_class = views.PeopleFilterSet
+    list_display = [
+        account_name_column("people:edit", get_title_id=views.bulk_title_id("user")),
+        "email",
+        "role",
+        Column(
+            "schools",
+            label=_("Schools"),
+            accessor=lambda person: ", ".join(s.name for s in person.visible_schools),
+        ),
+        SIGNS_IN_WITH,
+        ACCOUNT_STATUS,
+    ]
+
+    @staticmethod
+    def queryset_for_user(user):
+        return people_managed_by(user)
+
+    @staticmethod
+    def accounts_for_user(user):
+        return accounts_managed_by(user)
+
+    # Editing or deleting acts on the account itself: narrower than who is listed.
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(queryset_for_user=self.accounts_for_user, **kwargs)
+
+    def get_delete_view_kwargs(self, **kwargs):
+        return super().get_delete_view_kwargs(queryset_for_user=self.accounts_for_user, **kwargs)
+
+    @cached_property
+    def menu_item_class(self):
+        return AdministratorsMenuItem
+
+
+class StaffViewSet(AccountsViewSet):
     """School administrators and editors, managed by a district administrator."""
 
-    model = get_user_model()
     form_class = staff_admin.StaffForm
     permission_policy = staff_admin.staff_policy
-    icon = "user"
     menu_label = _("Staff accounts")
-    add_to_reference_index = False
     index_view_class = staff_admin.StaffIndexView
     add_view_class = staff_admin.StaffCreateView
     edit_view_class = staff_admin.StaffEditView
     delete_view_class = staff_admin.StaffDeleteView
     history_view_class = staff_admin.StaffHistoryView
     usage_view_class = staff_admin.StaffUsageView
-    search_fields = ["first_name", "last_name", "email", "username"]
-    ordering = ["last_name", "first_name"]
     list_display = [
-        TitleColumn(
-            "name",
-            label=_("Name"),
-            accessor=str,
-            sort_key="last_name",
-            get_url=lambda person: reverse("staff:edit", args=[person.pk]),
-        ),
+        account_name_column("staff:edit"),
         "email",
         Column("staff_role", label=_("Role"), accessor=staff_admin.staff_role_of),
         SIGNS_IN_WITH,
-        StatusTagColumn(
-            "is_active",
-            label=_("Account"),
-            accessor=lambda person: _("Active") if person.is_active else _("Deactivated"),
-            primary=lambda person: person.is_active,
-        ),
+        ACCOUNT_STATUS,
     ]
 
     @staticmethod
     def queryset_for_user(user):
         return staff_managed_by(user)
 
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path(
-                "resend-invitation/<int:pk>/",
-                staff_admin.ResendInvitationView.as_view(
-                    queryset_for_user=staff_managed_by, edit_url_name="staff:edit"
-                ),
-                name="resend_invitation",
-            ),
-        ]
+    @staticmethod
+    def accounts_for_user(user):
+        return staff_managed_by(user)
 
     @cached_property
     def menu_item_class(self):
         return DistrictAdministratorsMenuItem
-
-    # As for People: Wagtail's Users viewset owns these for the user model.
-    def register_permissions(self):
-        pass
-
-    def register_admin_url_finder(self):
-        pass
 
 
 class AdministratorsMenuItem(MenuItem):
