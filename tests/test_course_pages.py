@@ -97,7 +97,16 @@ def test_an_editor_can_write_and_publish_a_module(wagtail, client, district, cou
                 [
                     (
                         "try_tomorrow",
-                        {"text": "Agree on one phrase for nosy questions.", "who": "together"},
+                        {
+                            "text": "Agree on one phrase for nosy questions.",
+                            "who": "together",
+                            "look_fors": list_block(
+                                [
+                                    "Both use the agreed words, unchanged",
+                                    "Neither shares anything about the student",
+                                ]
+                            ),
+                        },
                     )
                 ]
             ),
@@ -109,6 +118,10 @@ def test_an_editor_can_write_and_publish_a_module(wagtail, client, district, cou
     module = ModulePage.objects.child_of(course).get(slug="boundaries")
     assert module.live
     assert module.actions[0].value["text"] == "Agree on one phrase for nosy questions."
+    assert list(module.actions[0].value["look_fors"]) == [
+        "Both use the agreed words, unchanged",
+        "Neither shares anything about the student",
+    ]
 
 
 def test_editors_may_publish_pages_but_not_manage_people(district):
@@ -180,7 +193,14 @@ def module_form(title: str) -> dict:
                     )
                 ]
             ),
-            "actions": streamfield([("try_tomorrow", {"text": "Meet early.", "who": "together"})]),
+            "actions": streamfield(
+                [
+                    (
+                        "try_tomorrow",
+                        {"text": "Meet early.", "who": "together", "look_fors": list_block([])},
+                    )
+                ]
+            ),
         }
     )
 
