@@ -48,7 +48,7 @@ def register_import_log_actions(actions):
         template = gettext_lazy("Created from line %(line)s of %(file)s")
 
     @actions.register_action(importing.LOG_IMPORT)
-    class SchoolImported(LogFormatter):
+    class PeopleImported(LogFormatter):
         label = gettext_lazy("Import people")
 
         def format_message(self, log_entry):
