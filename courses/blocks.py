@@ -476,7 +476,7 @@ class TryTomorrowBlock(blocks.StructBlock):
             raise StructBlockValidationError(
                 block_errors={
                     "look_fors": ValidationError(
-                        _("Write two to five look-fors, or none (there are %(count)s)."),
+                        _("Write two to five look-fors, or none (this action has %(count)s)."),
                         params={"count": count},
                         code="look_fors",
                     )

@@ -73,7 +73,7 @@ def test_one_look_for_or_six_is_refused_with_the_reason(count):
         block.clean(block.to_python(action(*[f"Step {n}" for n in range(count)])))
 
     (message,) = raised.value.block_errors["look_fors"].messages
-    assert message == f"Write two to five look-fors, or none (there are {count})."
+    assert message == f"Write two to five look-fors, or none (this action has {count})."
 
 
 # The Markdown format ----------------------------------------------------------------------
@@ -98,7 +98,7 @@ def test_one_look_for_is_refused_at_its_line(tmp_path):
     write(tmp_path, text)
 
     assert the_only_problem(tmp_path) == where(tmp_path, text, "look_for: Asks") + (
-        "look_fors: Write two to five look-fors, or none (there are 1)."
+        "look_fors: Write two to five look-fors, or none (this action has 1)."
     )
 
 
@@ -107,7 +107,7 @@ def test_six_look_fors_are_refused(tmp_path):
     write(tmp_path, text)
 
     assert the_only_problem(tmp_path) == where(tmp_path, text, "Step number 1") + (
-        "look_fors: Write two to five look-fors, or none (there are 6)."
+        "look_fors: Write two to five look-fors, or none (this action has 6)."
     )
 
 
