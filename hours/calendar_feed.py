@@ -17,7 +17,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar, Event, vRecur
+from icalendar import Calendar, Event, vDuration, vRecur
 
 from courses.my_learning import my_learning
 from hours.models import CalendarFeed
@@ -108,8 +108,14 @@ def feed_for(person, today: datetime.date | None = None) -> bytes:
     stamp = timezone.now().astimezone(datetime.UTC)
     calendar = Calendar.new(
         prodid=PRODUCT_ID,
+        # The same on every fetch, so an app sees one calendar, not a new one each time.
+        uid=f"calendar-{person.pk}@tandem",
         name="Tandem",
         refresh_interval=REFRESH_INTERVAL,
         subcomponents=[*_due_events(person, today, stamp), *_planning_events(person, stamp)],
     )
+    # RFC 7986 requires the value type to be named on REFRESH-INTERVAL.
+    calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
+    # The older spelling of the refresh interval, which Outlook reads.
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     return calendar.to_ical()

@@ -187,3 +187,13 @@ def test_the_feed_is_exported_without_its_secret_and_erased_with_the_person(clie
 
     assert not CalendarFeed.objects.exists()
     assert fetch(client, token).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_feed_tells_calendar_apps_how_often_to_fetch_it(client, assigned):
+    token = calendar_feed.issue(assigned.pair.para)
+
+    calendar = Calendar.from_ical(fetch(client, token).content)
+    assert calendar["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert calendar["REFRESH-INTERVAL"].dt == calendar_feed.REFRESH_INTERVAL
+    # Fetched again, it is the same calendar, not a new one.
+    assert Calendar.from_ical(fetch(client, token).content)["UID"] == calendar["UID"]
