@@ -432,7 +432,8 @@ PRECHECK_BLOCKS = [
 
 # Try-tomorrow actions --------------------------------------------------------
 
-LOOK_FORS = (2, 5)  # an action has none, or two to five
+# An action has none, or two to five: the module's actions and those a pair writes.
+LOOK_FORS = (2, 5)
 LOOK_FOR_MAX_LENGTH = 160
 
 

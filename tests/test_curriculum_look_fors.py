@@ -7,6 +7,7 @@ module's actions to a pair's checklist carries them onto the pair's actions."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils.html import escape
 from wagtail.models import Revision
 
 from courses.blocks import TryTomorrowBlock
@@ -198,3 +199,18 @@ def test_loading_the_curriculum_puts_look_fors_on_the_pages_and_the_checklist_ca
     assert {action.block_id: action.look_fors for action in pair.actions.filter(module=module)} == {
         block.id: list(block.value["look_fors"]) for block in module.actions
     }
+
+
+def test_the_module_page_shows_what_doing_each_action_well_looks_like(client):
+    home_page()
+    load()
+    module = ModulePage.objects.live().get(slug="planning-together")
+    pair = PairFactory()
+    client.force_login(pair.para)
+
+    page = client.get(module.url).text
+
+    assert "What doing it well looks like" in page
+    for block in module.actions:
+        for look_for in block.value["look_fors"]:
+            assert f"<li>{escape(look_for)}</li>" in page

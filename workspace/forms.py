@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from courses.blocks import LOOK_FORS
 from courses.models import ModulePage
 from pairs.models import Pair
 from workspace.models import PLAN_FIELDS, CheckIn, FidelityCheck, Measure, PairAction, WeeklyPlan
@@ -94,7 +95,7 @@ class PairActionForm(forms.ModelForm):
 
     def clean_look_fors_text(self) -> str:
         steps = _steps(self.cleaned_data["look_fors_text"])
-        if steps and not 2 <= len(steps) <= MAX_LOOK_FORS:
+        if steps and not LOOK_FORS[0] <= len(steps) <= LOOK_FORS[1]:
             raise forms.ValidationError(
                 _("Write two to five steps, one a line (or leave it empty)."), code="look_fors"
             )
@@ -103,9 +104,6 @@ class PairActionForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.look_fors = _steps(self.cleaned_data.get("look_fors_text", ""))
         return super().save(commit)
-
-
-MAX_LOOK_FORS = 5
 
 
 def _steps(text: str) -> list[str]:
