@@ -459,9 +459,7 @@ EXPECTED: dict[str, dict] = {
     # The world holds no outside PD: every id is missing (tests/test_hours_evidence.py
     # serves real files to those who may see them, and a 404 to everyone else).
     "hours:evidence": entry(rule(NOT_FOUND, signed_out=RL), rule(NOT_ALLOWED, signed_out=RL)),
-    "hours:evidence_file": entry(
-        rule(NOT_FOUND, signed_out=RL), rule(NOT_ALLOWED, signed_out=RL)
-    ),
+    "hours:evidence_file": entry(rule(NOT_FOUND, signed_out=RL), rule(NOT_ALLOWED, signed_out=RL)),
     "hours:qualification_evidence": entry(
         rule(NOT_FOUND, signed_out=RL), rule(NOT_ALLOWED, signed_out=RL)
     ),

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from content import markdown
 from tests.factories import PairFactory
-from workspace.student_data import personal_data_errors
 from workspace.models import PairAction
+from workspace.student_data import personal_data_errors
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
