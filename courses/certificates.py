@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -179,6 +179,17 @@ def _latin1(text: str) -> str:
     return "".join(out)
 
 
+def body_font(pdf: FPDF) -> tuple[str, Callable[[str], str]]:
+    """The font family Tandem's PDFs write in, and how text must be cleaned for it:
+    the Unicode font where the system has it (any name prints), else the core
+    Helvetica with Latin-1 text. Certificates, job aids and hours statements share it."""
+    if UNICODE_FONT.exists() and UNICODE_FONT_BOLD.exists():
+        pdf.add_font("Body", "", UNICODE_FONT)
+        pdf.add_font("Body", "B", UNICODE_FONT_BOLD)
+        return "Body", str
+    return "Helvetica", _latin1
+
+
 def certificate_pdf(certificate: Certificate, verify_url: str, issuer: Issuer) -> bytes:
     """A one-page, landscape Letter PDF of the certificate, with a QR code that
     opens ``verify_url``."""
@@ -187,12 +198,7 @@ def certificate_pdf(certificate: Certificate, verify_url: str, issuer: Issuer) -
     pdf.set_author("Tandem")
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    if UNICODE_FONT.exists() and UNICODE_FONT_BOLD.exists():
-        pdf.add_font("Body", "", UNICODE_FONT)
-        pdf.add_font("Body", "B", UNICODE_FONT_BOLD)
-        family, clean = "Body", str
-    else:
-        family, clean = "Helvetica", _latin1
+    family, clean = body_font(pdf)
 
     width = pdf.w - 2 * pdf.l_margin
     pdf.set_draw_color(29, 92, 99)

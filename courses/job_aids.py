@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos
 from fpdf.fonts import FontFace
 
-from courses.certificates import UNICODE_FONT, UNICODE_FONT_BOLD, _latin1
+from courses.certificates import body_font
 
 
 @dataclass(frozen=True)
@@ -187,12 +187,7 @@ class _Sheet:
         pdf.set_margins(18, 16, 18)
         pdf.set_auto_page_break(True, margin=16)
         pdf.add_page()
-        if UNICODE_FONT.exists() and UNICODE_FONT_BOLD.exists():
-            pdf.add_font("Body", "", UNICODE_FONT)
-            pdf.add_font("Body", "B", UNICODE_FONT_BOLD)
-            self.family, self.clean = "Body", str
-        else:
-            self.family, self.clean = "Helvetica", _latin1
+        self.family, self.clean = body_font(pdf)
         self.pdf = pdf
         self.width = pdf.w - pdf.l_margin - pdf.r_margin
         self.text(aid.title, 18, "B", color=TEAL, gap=2)

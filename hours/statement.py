@@ -12,15 +12,9 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from courses.certificates import UNICODE_FONT, UNICODE_FONT_BOLD, Issuer, recipient_name
+from courses.certificates import Issuer, body_font, recipient_name
 from hours.compliance import PersonCompliance
 from hours.ledger import LedgerEntry
-
-
-def latin1(text: str) -> str:
-    """Text the core PDF fonts can draw (without the Unicode font): Latin-1 kept,
-    anything else shown as "?"."""
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def statement_pdf(
@@ -35,12 +29,7 @@ def statement_pdf(
     pdf.set_title(_("PD hours statement: %(name)s") % {"name": recipient_name(person)})
     pdf.set_author(issuer.district or "Tandem")
     pdf.add_page()
-    if UNICODE_FONT.exists() and UNICODE_FONT_BOLD.exists():
-        pdf.add_font("Body", "", UNICODE_FONT)
-        pdf.add_font("Body", "B", UNICODE_FONT_BOLD)
-        family, clean = "Body", str
-    else:
-        family, clean = "Helvetica", latin1
+    family, clean = body_font(pdf)
     width = pdf.w - 2 * pdf.l_margin
 
     def text(value: str, size: int = 11, style: str = "", gap: float = 1) -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from courses import job_aids
+from courses import certificates, job_aids
 from tests.page_factories import make_course, make_module
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,10 @@ def test_each_job_aid_downloads_as_pdf(client, district, slug):
 @pytest.mark.parametrize("unicode_font", [True, False])
 def test_the_pdfs_work_without_the_unicode_font(monkeypatch, unicode_font):
     if not unicode_font:
-        monkeypatch.setattr(job_aids, "UNICODE_FONT", job_aids.UNICODE_FONT.with_name("no.ttf"))
+        # The PDFs' one font choice (courses.certificates.body_font) reads this path.
+        monkeypatch.setattr(
+            certificates, "UNICODE_FONT", certificates.UNICODE_FONT.with_name("no.ttf")
+        )
     for aid in job_aids.JOB_AIDS:
         assert job_aids.job_aid_pdf(aid).startswith(b"%PDF-")
 
