@@ -1,5 +1,9 @@
+from contextlib import nullcontext
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.account.utils import filter_users_by_email
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -8,6 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.email_addresses import NOT_CONFIRMED_TAKEN, belongs_to_someone_else
+from accounts.language import in_language_of
 from accounts.tasks import send_password_reset_email, send_sign_in_code_email, site_for_email
 
 # allauth's template for the email that carries a sign-in code.
@@ -58,6 +63,23 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
             messages.error(request, NOT_CONFIRMED_TAKEN % {"email": email_address.email})
             return False
         return super().confirm_email(request, email_address)
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ):
+        """Every email allauth writes (sign-in code, password reset, address
+        confirmation) in its recipient's language, found by the address when
+        allauth does not name the person. An address nobody has keeps the language
+        of the request that asked for the email."""
+        recipient = context.get("user")
+        if recipient is None and isinstance(email, str):
+            recipient = next(iter(filter_users_by_email(email, is_active=True)), None)
+        with in_language_of(recipient) if recipient is not None else nullcontext():
+            return super().render_mail(template_prefix, email, context, headers)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Every email allauth writes during a request (sign-in codes, address

@@ -45,3 +45,33 @@ class PersonLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+# One source of truth for the admin's language too: Wagtail reads its own
+# ``UserProfile.preferred_language`` (wagtail.admin.localization.get_localized_response),
+# and its account page lets a person change it. Each is kept equal to ``User.language``,
+# whichever of the two pages the person changed it on.
+
+
+def admin_language_follows_person(sender, instance, update_fields=None, **kwargs) -> None:
+    """``post_save`` of the user: Wagtail's profile takes the person's language."""
+    if update_fields is not None and "language" not in update_fields:
+        return
+    from wagtail.users.models import UserProfile
+
+    UserProfile.objects.filter(user_id=instance.pk).exclude(
+        preferred_language=instance.language
+    ).update(preferred_language=instance.language)
+
+
+def person_follows_admin_language(sender, instance, created, **kwargs) -> None:
+    """``post_save`` of Wagtail's profile: a new profile starts from the person's
+    language; a changed one (Wagtail's account page) changes the person's."""
+    user_model = type(instance.user)
+    if created:
+        sender.objects.filter(pk=instance.pk).update(preferred_language=instance.user.language)
+        instance.preferred_language = instance.user.language
+        return
+    user_model.objects.filter(pk=instance.user_id).exclude(
+        language=instance.preferred_language
+    ).update(language=instance.preferred_language)

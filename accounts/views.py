@@ -12,6 +12,7 @@ from allauth.socialaccount.providers.clever import views as clever_views
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.usersessions.internal.flows.sessions import end_other_sessions
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -100,6 +102,19 @@ def my_account(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "account/my_account.html", context)
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: Django's ``set_language`` (the language
+    cookie, and back to a safe ``next``), and for a signed-in person their
+    account's language too, so emails and the admin follow the same choice."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    return response
 
 
 @login_required

@@ -36,6 +36,7 @@ urlpatterns = [
         account_views.sign_out_everywhere,
         name="sign_out_everywhere",
     ),
+    path("language/", account_views.switch_language, name="switch_language"),
     path("start/", account_views.start, name="start"),
     # Under the admin's path and its access check; the view asks pairs.scoping who
     # may make one (accounts cannot import pairs, so it is not an accounts hook).

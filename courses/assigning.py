@@ -161,7 +161,7 @@ def send_due_date_moved_email(assignment_id: int, was_due_on: str, due_on: str) 
         "was_due_on": datetime.date.fromisoformat(was_due_on),
         "url": absolute_url(assignment.page.url),
     }
-    render_email("emails/due_date_moved", context, assignment.user.email).send()
+    render_email("emails/due_date_moved", context, assignment.user).send()
     return True
 
 

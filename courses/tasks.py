@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django_tasks import task
 from wagtail.log_actions import log
 
+from accounts.language import in_language_of
 from config import links
 from courses.models import Assignment, ReminderLog
 
@@ -34,13 +35,15 @@ def absolute_url(path_or_url: str | None) -> str:
     return links.absolute_url(path_or_url)
 
 
-def render_email(template: str, context: dict, to: str) -> EmailMessage:
-    """``<template>_subject.txt`` and ``<template>.txt`` as one plain-text email."""
-    subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(
-        render_to_string(f"{template}_subject.txt", context).split()
-    )
-    body = render_to_string(f"{template}.txt", context)
-    return EmailMessage(subject, body, to=[to])
+def render_email(template: str, context: dict, recipient) -> EmailMessage:
+    """``<template>_subject.txt`` and ``<template>.txt`` as one plain-text email to
+    ``recipient``, in their language, whoever or whatever sends it."""
+    with in_language_of(recipient):
+        subject = settings.EMAIL_SUBJECT_PREFIX + " ".join(
+            render_to_string(f"{template}_subject.txt", context).split()
+        )
+        body = render_to_string(f"{template}.txt", context)
+    return EmailMessage(subject, body, to=[recipient.email])
 
 
 def assignment_email(assignment: Assignment, kind: str) -> EmailMessage:
@@ -50,7 +53,7 @@ def assignment_email(assignment: Assignment, kind: str) -> EmailMessage:
         "page": assignment.page,
         "url": absolute_url(assignment.page.url),
     }
-    return render_email(TEMPLATES[kind], context, assignment.user.email)
+    return render_email(TEMPLATES[kind], context, assignment.user)
 
 
 def send_once(assignment_id: int, kind: str, due_on: datetime.date) -> bool:

@@ -31,6 +31,7 @@ from django_tasks import task
 from wagtail.log_actions import log
 
 from accounts import setup_links
+from accounts.language import in_language_of
 from accounts.tasks import password_reset_url
 from config import links
 from pairs import scoping
@@ -55,8 +56,9 @@ def send_welcome(user_id: int) -> bool:
         "site_name": settings.WAGTAIL_SITE_NAME,
         "password_reset_url": links.absolute_url(reverse("account_reset_password")),
     }
-    subject = render_to_string("pairs/email/welcome_subject.txt", context).strip()
-    body = render_to_string("pairs/email/welcome_message.txt", context)
+    with in_language_of(user):
+        subject = render_to_string("pairs/email/welcome_subject.txt", context).strip()
+        body = render_to_string("pairs/email/welcome_message.txt", context)
     send_mail(settings.EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
     return True
 

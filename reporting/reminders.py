@@ -143,7 +143,7 @@ def send_admin_digest(admin_id: int, today: str) -> bool:
         )
         if not created:
             return False
-        render_email("emails/admin_digest", digest_context(admin, today_date), admin.email).send()
+        render_email("emails/admin_digest", digest_context(admin, today_date), admin).send()
     return True
 
 

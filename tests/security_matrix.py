@@ -228,6 +228,8 @@ EXPECTED: dict[str, dict] = {
     "people_setup_link": entry(administered(OK, editor=NOT_FOUND)),
     "my_account": entry(SIGNED_IN),
     "sign_out_everywhere": entry(rule(NOT_ALLOWED, signed_out=RL), rule(RL)),
+    # The language switch: POST only, for anyone; back to the page it was on (here "/").
+    "switch_language": entry(rule(NOT_ALLOWED), rule(REDIRECT)),
     "usersessions_list": entry(SIGNED_IN, rule(REDIRECT, signed_out=RL)),
     # Passkeys: adding, renaming or removing one asks for the password again first.
     "mfa_list_webauthn": SIGNED_IN_GET_ONLY,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from accounts.language import in_language_of
 from accounts.models import EmailNotifications
 from courses.tasks import absolute_url, render_email
 from pairs.models import Pair
@@ -116,15 +117,17 @@ def send_notification_email(notification_id: int) -> bool:
         ):
             return False
         # Raising here rolls the claim back: the next attempt may send it.
-        render_email(
-            "emails/notification",
-            {
-                "person": notification.recipient,
-                "sentence": sentence(notification),
-                "url": absolute_url(notification_url(notification)),
-            },
-            notification.recipient.email,
-        ).send()
+        # The sentence too is written in the recipient's language, not the actor's.
+        with in_language_of(notification.recipient):
+            render_email(
+                "emails/notification",
+                {
+                    "person": notification.recipient,
+                    "sentence": sentence(notification),
+                    "url": absolute_url(notification_url(notification)),
+                },
+                notification.recipient,
+            ).send()
     return True
 
 
@@ -159,7 +162,8 @@ def send_daily_summaries() -> int:
                     .annotate(n=Count("pk"))
                     .order_by("kind")
                 )
-                lines = [_summary_line(row["kind"], row["n"]) for row in counts]
+                with in_language_of(person):
+                    lines = [_summary_line(row["kind"], row["n"]) for row in counts]
                 render_email(
                     "emails/notification_summary",
                     {
@@ -168,7 +172,7 @@ def send_daily_summaries() -> int:
                         "count": len(claimed),
                         "url": absolute_url(reverse("my_pairs") + "#waiting"),
                     },
-                    person.email,
+                    person,
                 ).send()
                 sent += 1
         except Exception:

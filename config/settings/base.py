@@ -205,6 +205,9 @@ LANGUAGE_CODE = "en-us"
 # The languages a person can choose (account page, header switch). Adding one:
 # README, "Adding a language".
 LANGUAGES = [("en", "English"), ("es", "Español")]
+# Wagtail's account page offers the same languages, and its choice is the person's
+# (accounts.language keeps the two in step).
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True
