@@ -17,7 +17,14 @@ $(STAMP): requirements.lock | $(BIN)/python
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+# Translations compiled from the .po files in the repository, by Babel (pure Python,
+# so no GNU gettext is needed): again whenever a .po is newer than its .mo.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(STAMP) $(MO_FILES)
 
 ## Start the site on SQLite with the curriculum and the demo district loaded.
 run: install
