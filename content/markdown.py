@@ -25,7 +25,8 @@ are therefore kept in Django's cache, keyed by the renderer's version and a
 hash of the text: a note is rendered once, whoever reads it, and a changed note
 (or a new renderer) renders anew. A request that still finds many expensive
 notes uncached renders them until it has spent ``REQUEST_RENDER_BUDGET``
-seconds, then shows the rest as escaped plain text with a line saying so; the
+seconds, then shows the rest as escaped plain text with a line saying so (after
+the note, never inside its sanitised HTML: ``render_note`` says which); the
 notes it did render are cached, so the next load shows more of them formatted.
 A request's new renders are written to the cache together once its response
 has been sent, and each process keeps the notes it used lately in memory too,
@@ -41,8 +42,10 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Iterable
 from contextlib import nullcontext
 from functools import partial
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import bleach
@@ -52,7 +55,7 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, router, transaction
-from django.utils.html import format_html, linebreaks
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -313,21 +316,50 @@ def _render(text: str) -> str:
     return _renderer.cleaner.clean(html)
 
 
-def render_markdown(text: str) -> SafeString:
-    """Render what a person wrote as safe HTML."""
+def fetch_renders(texts: Iterable[str]) -> None:
+    """Bring a page's notes that another process rendered into this one's memory,
+    in one read of the shared cache (one query with the database cache) rather
+    than one read a note as the template meets them."""
+    keys = {cache_key(text) for text in texts if text}
+    missing = [key for key in keys if recent.get(key) is None]
+    if not missing:
+        return
+    try:
+        found = caches["default"].get_many(missing)
+    except DatabaseError:
+        # Each note then asks the cache itself, or renders.
+        logger.warning("Rendered notes could not be read from the cache.", exc_info=True)
+        return
+    for key, html in found.items():
+        recent.put(key, html)
+
+
+class RenderedNote(NamedTuple):
+    """A note's HTML, and whether it is formatted or, past the request's render
+    budget, its escaped plain text for now."""
+
+    html: SafeString
+    formatted: bool
+
+
+def render_note(text: str) -> RenderedNote:
+    """Render what a person wrote as safe HTML, within the request's budget.
+
+    The caller shows ``UNFORMATTED`` beside a note that is not formatted, outside
+    the element holding the note's own HTML, so that element only ever holds
+    what the person wrote, sanitised.
+    """
     if not text:
-        return mark_safe("")
+        return RenderedNote(mark_safe(""), formatted=True)
     key = cache_key(text)
-    html = recent.get(key)
+    # This request's own renders first: a note shown twice on a page, or one
+    # pushed out of ``recent`` by a long page, is still rendered once.
+    html = _request.rendered.get(key) or recent.get(key)
     if html is None:
         html = caches["default"].get(key)
     if html is None:
         if _request.spent is not None and _request.spent >= REQUEST_RENDER_BUDGET:
-            return format_html(
-                '{}<p class="muted">{}</p>',
-                mark_safe(_plain(text)),  # noqa: S308 - escaped
-                UNFORMATTED,
-            )
+            return RenderedNote(mark_safe(_plain(text)), formatted=False)  # noqa: S308 - escaped
         started = time.perf_counter()
         html = _render(text)
         if _request.spent is None:
@@ -336,4 +368,9 @@ def render_markdown(text: str) -> SafeString:
             _request.spent += time.perf_counter() - started
             _request.rendered[key] = html
     recent.put(key, html)
-    return mark_safe(html)  # noqa: S308 - sanitised by _render
+    return RenderedNote(mark_safe(html), formatted=True)  # noqa: S308 - sanitised by _render
+
+
+def render_markdown(text: str) -> SafeString:
+    """Render what a person wrote as safe HTML (escaped plain text past the budget)."""
+    return render_note(text).html

@@ -9,11 +9,12 @@ from collections.abc import Iterator, Sequence
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.views.reports import ReportView
 
+from config.database import iterate_with_replica_reads, replica_reads
 from pairs.scoping import is_administrator
 
 SORTABLE_HEADER = "reporting/admin/sortable_column_header.html"
@@ -32,7 +33,26 @@ def sortable(column, *fields: str):
     return column
 
 
-class AdministratorReportView(ReportView):
+class ReadsFromReplica:
+    """A view whose reads go to the read replica, when there is one (``config.database``).
+
+    For views that write nothing: a report is a snapshot, so a replica a moment
+    behind the primary is as good. Its template is rendered, and a streamed
+    export produced, inside the scope too, since both happen after ``dispatch``
+    returns and may still query.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        with replica_reads():
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        if isinstance(response, StreamingHttpResponse) and not isinstance(response, FileResponse):
+            response.streaming_content = iterate_with_replica_reads(response.streaming_content)
+        return response
+
+
+class AdministratorReportView(ReadsFromReplica, ReportView):
     """A report for school and district administrators, over their own schools.
 
     A filter value outside what the filter offers (another school's id typed

@@ -31,13 +31,14 @@ from pairs.scoping import (
     pairs_of_person_for,
     people_for_user,
 )
+from reporting.base import ReadsFromReplica
 from reporting.completion_reports import completion_rows
 from reporting.pair_reports import attention_reasons, with_attention
 from workspace.models import DONE, CheckIn, PairAction, WeeklyPlan
 from workspace.overview import course_rows
 
 
-class DrillDownView(WagtailAdminTemplateMixin, TemplateView):
+class DrillDownView(ReadsFromReplica, WagtailAdminTemplateMixin, TemplateView):
     """An administrator's page about one thing in their schools."""
 
     def dispatch(self, request, *args, **kwargs):

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django_tasks import TaskResultStatus, task
 
 from accounts import roles
+from config.database import replica_reads
 from courses.assignment_status import OVERDUE, with_status
 from courses.models import Assignment, ReminderLog
 from courses.progress import COMPLETE
@@ -143,7 +144,11 @@ def send_admin_digest(admin_id: int, today: str) -> bool:
         )
         if not created:
             return False
-        render_email("emails/admin_digest", digest_context(admin, today_date), admin).send()
+        # The digest's figures may come from the replica; whether it was sent
+        # already (just above) must be read from the primary, and is.
+        with replica_reads():
+            context = digest_context(admin, today_date)
+        render_email("emails/admin_digest", context, admin).send()
     return True
 
 

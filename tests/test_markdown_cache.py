@@ -195,8 +195,11 @@ def test_a_note_past_the_budget_is_escaped_text_with_its_line_breaks(district, m
     client = signed_in(district.para)
     log_check_ins(client, district.pair, [note])
     page = client.get(reverse("check_ins", args=[district.pair.pk])).content.decode()
-    assert "<p>First line &lt;b&gt;bold?&lt;/b&gt;<br>second line &amp; more</p>" in page
-    assert html.escape(PLAIN_LINE) in page
+    # The line saying so follows the note's block: the block holds only the note.
+    assert (
+        '<div class="prose"><p>First line &lt;b&gt;bold?&lt;/b&gt;<br>second line &amp; more</p>'
+        f'</div><p class="muted">{html.escape(PLAIN_LINE)}</p>'
+    ) in page
 
 
 @pytest.mark.django_db

@@ -22,7 +22,7 @@ from workspace.access import role_in_pair, write_refusal
 from workspace.actions import ActionView, action_view
 from workspace.coaching import StrategySummary, strategy_summaries
 from workspace.measures import Chart, MeasureTrend, measure_trends, planning_chart
-from workspace.models import DONE, CheckIn, FidelityCheck, PairAction, WeeklyPlan
+from workspace.models import DONE, PLAN_FIELDS, CheckIn, FidelityCheck, PairAction, WeeklyPlan
 from workspace.plans import PlanningTime, monday_of, planning_time
 from workspace.waiting import WaitingItem, waiting_in_pair
 
@@ -132,6 +132,16 @@ class PairOverview:
     measures: list[MeasureTrend]
     planning_chart: Chart
     strategies: list[StrategySummary]
+
+    def notes(self) -> list[str]:
+        """What people wrote that the page shows through the Markdown renderer."""
+        actions = [item.action for item in (*self.open_actions, *self.done_actions)]
+        plan_texts = [getattr(self.plan, name) for name in PLAN_FIELDS] if self.plan else []
+        return [
+            *(action.note for action in actions if action.records_data),
+            *plan_texts,
+            *(check_in.note for check_in in self.check_ins),
+        ]
 
 
 def pair_overview(pair: Pair, user) -> PairOverview:

@@ -114,6 +114,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail a request in seconds, not minutes, when the database host is unreachable,
     # so /healthz answers 503 quickly (tests/test_faults.py).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+# A read replica (PostgreSQL streaming replication) for the administrators' reports,
+# their exports and the weekly digest: config.database says which reads go there.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(replica_url, conn_max_age=60, conn_health_checks=True),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # Under test the replica is the test database itself, through a second connection.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.database.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

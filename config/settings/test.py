@@ -14,6 +14,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 INSTALLED_APPS = [*INSTALLED_APPS, "devdata"]
+# A replica alias (DATABASE_REPLICA_URL) is a second connection to the test
+# database, which cannot see what a test wrote inside its transaction: reads stay
+# on the primary unless a test turns the router on (tests/test_db_router.py).
+DATABASE_ROUTERS: list[str] = []
 # Tests switch sign-in providers on themselves, whatever this machine's environment holds.
 SOCIALACCOUNT_PROVIDERS = {}
 TANDEM_DISTRICT_EMAIL_DOMAINS: list[str] = []

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from content.markdown import fetch_renders
 from pairs.models import Pair
 from workspace.access import pair_view, write_refusal
 from workspace.access_log import Part, record_access
@@ -27,6 +28,7 @@ def check_ins(request: HttpRequest, pair: Pair) -> HttpResponse:
     page = Paginator(pair.check_ins.select_related("author"), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    fetch_renders(check_in.note for check_in in page)
     return render(
         request,
         "workspace/check_ins.html",

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from content.markdown import fetch_renders
 from pairs.models import Pair
 from pairs.scoping import pairs_of
 from workspace.access import pair_view, role_in_pair
@@ -64,8 +65,6 @@ def waiting_open(request: HttpRequest, pk: int) -> HttpResponse:
 @pair_view()
 def pair_detail(request: HttpRequest, pair: Pair) -> HttpResponse:
     record_access(request, pair, Part.WORKSPACE)
-    return render(
-        request,
-        "workspace/pair_detail.html",
-        {"pair": pair, "overview": pair_overview(pair, request.user)},
-    )
+    overview = pair_overview(pair, request.user)
+    fetch_renders(overview.notes())
+    return render(request, "workspace/pair_detail.html", {"pair": pair, "overview": overview})

@@ -1,0 +1,205 @@
+"""A page of 25 hostile notes: each note rendered at most once, none on a warm load,
+and the same queries whatever the notes are and however many.
+
+Counted, not timed: renders of the Markdown renderer itself and database queries.
+The notes are the benchmark's slow ones (``bench.slow_notes``: runs of what the
+renderer finds most expensive) and the start of the hostile corpus
+(``tests/hostile_inputs``: scripts, handlers, URLs, raw HTML).
+"""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.slow_notes import slow_notes
+from content import markdown
+from tests.clock import TODAY
+from workspace.models import CheckIn, PairAction, WeeklyPlan
+from workspace.plans import monday_of
+from workspace.views.common import PER_PAGE
+
+CORPUS = Path(__file__).resolve().parent / "hostile_inputs"
+UNFORMATTED = str(markdown.UNFORMATTED)
+
+
+def corpus_notes(count: int) -> list[str]:
+    """The first ``count`` inputs of the hostile corpus that a note can hold."""
+    notes = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        # Each file's first chunk describes it; the inputs follow, split by %%%.
+        chunks = re.split(r"^%%%$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)[1:]
+        notes += [chunk.strip("\n") for chunk in chunks if chunk.strip() and "\x00" not in chunk]
+    assert len(set(notes[:count])) == count
+    return notes[:count]
+
+
+NOTES = {"slow": slow_notes(), "corpus": corpus_notes(PER_PAGE)}
+
+
+def forget_renders() -> None:
+    cache.clear()
+    markdown.recent.clear()
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    forget_renders()
+    yield
+    forget_renders()
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The texts the renderer itself was run on."""
+    calls = []
+    render = markdown._render
+
+    def counted(text):
+        calls.append(text)
+        return render(text)
+
+    monkeypatch.setattr(markdown, "_render", counted)
+    return calls
+
+
+@pytest.fixture
+def no_budget(monkeypatch):
+    """Every note rendered on its first load, however slow the machine."""
+    monkeypatch.setattr(markdown, "REQUEST_RENDER_BUDGET", float("inf"))
+
+
+def log_notes(pair, notes: list[str]) -> None:
+    CheckIn.objects.bulk_create(
+        CheckIn(pair=pair, author=pair.para, happened_on=TODAY, minutes=5, note=note)
+        for note in notes
+    )
+
+
+def load(client: Client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode(), len(queries)
+
+
+def prose_blocks(page: str) -> list[str]:
+    return re.findall(r'<div class="prose">.*?</div>', page, re.S)
+
+
+@pytest.fixture
+def para_client(district) -> Client:
+    client = Client()
+    client.force_login(district.para)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", NOTES)
+def test_a_page_of_hostile_notes_renders_each_once_cold_and_none_warm(
+    district, para_client, renders, no_budget, source
+):
+    url = reverse("check_ins", args=[district.pair.pk])
+    log_notes(district.pair, NOTES[source][:1])
+    para_client.get(url)
+    _, one_note_queries = load(para_client, url)
+
+    log_notes(district.pair, NOTES[source][1:])
+    forget_renders()
+    renders.clear()
+    cold_page, cold_queries = load(para_client, url)
+    assert sorted(renders) == sorted(NOTES[source])
+    assert cold_page.count('<div class="prose">') == PER_PAGE
+
+    renders.clear()
+    warm_page, warm_queries = load(para_client, url)
+    assert renders == []
+    assert prose_blocks(warm_page) == prose_blocks(cold_page)
+    assert one_note_queries == cold_queries == warm_queries
+
+
+@pytest.mark.django_db
+def test_past_the_budget_each_render_is_shown_and_the_rest_wait_outside_the_prose(
+    district, para_client, renders, monkeypatch
+):
+    """Cold, a page renders what its budget allows (never more than its 25 notes)
+    and shows each of those formatted; the others are escaped text, each followed,
+    outside its ``.prose`` block, by the line saying so."""
+    monkeypatch.setattr(markdown, "REQUEST_RENDER_BUDGET", 0.01)
+    log_notes(district.pair, NOTES["slow"])
+    url = reverse("check_ins", args=[district.pair.pk])
+
+    page, _ = load(para_client, url)
+    assert 1 <= len(renders) <= PER_PAGE
+    assert len(set(renders)) == len(renders)
+    blocks = re.findall(r'<div class="prose">.*?</div>(<p class="muted">[^<]*</p>)?', page, re.S)
+    assert len(blocks) == PER_PAGE
+    assert sum(1 for notice in blocks if notice) == PER_PAGE - len(renders)
+    for block in re.findall(r'<div class="prose">(.*?)</div>', page, re.S):
+        assert UNFORMATTED not in block
+
+
+@pytest.mark.django_db
+def test_notes_another_process_rendered_cost_one_query_for_the_page(
+    district, para_client, renders, no_budget
+):
+    """With the database cache production uses, a page whose notes another process
+    rendered reads them in one query, not one a note; read again, in none."""
+    table = "test_pair_page_budget_cache"
+    database_cache = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table}
+    with override_settings(CACHES={"default": database_cache}):
+        call_command("createcachetable", verbosity=0)
+        log_notes(district.pair, NOTES["slow"])
+        url = reverse("check_ins", args=[district.pair.pk])
+        para_client.get(url)
+        assert len(renders) == PER_PAGE
+
+        markdown.recent.clear()  # as another process finds them
+        with CaptureQueriesContext(connection) as queries:
+            assert para_client.get(url).status_code == HTTPStatus.OK
+        cache_reads = [query for query in queries if table in query["sql"]]
+        assert len(cache_reads) == 1
+        with CaptureQueriesContext(connection) as queries:
+            para_client.get(url)
+        assert not [query for query in queries if table in query["sql"]]
+        assert len(renders) == PER_PAGE
+
+
+@pytest.mark.django_db
+def test_the_pair_page_renders_its_notes_once_and_none_warm(
+    district, para_client, renders, no_budget
+):
+    pair = district.pair
+    notes = NOTES["corpus"]
+    PairAction.objects.bulk_create(
+        PairAction(pair=pair, text=f"Action {n}", planned_for=TODAY, records_data=True, note=note)
+        for n, note in enumerate(notes[:5])
+    )
+    WeeklyPlan.objects.create(
+        pair=pair,
+        week_of=monday_of(TODAY),
+        priority_goals=notes[5],
+        strategies=notes[6],
+        data_collection=notes[7],
+        communication=notes[8],
+    )
+    log_notes(pair, notes[9:14])
+    url = reverse("pair_detail", args=[pair.pk])
+
+    cold_page, cold_queries = load(para_client, url)
+    assert sorted(renders) == sorted(notes[:14])
+    renders.clear()
+    warm_page, warm_queries = load(para_client, url)
+    assert renders == []
+    assert warm_queries == cold_queries
+    assert len(prose_blocks(cold_page)) >= 14
+    assert prose_blocks(warm_page) == prose_blocks(cold_page)
