@@ -57,7 +57,8 @@ def issue_certificate(
 
 
 def issued_on(certificate: Certificate) -> str:
-    return date_format(timezone.localdate(certificate.issued_at), "F j, Y")
+    # In the active language: the reader's on the page, the downloader's on the PDF.
+    return date_format(timezone.localdate(certificate.issued_at), "DATE_FORMAT")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext_lazy as _
 from fpdf import FPDF
 from fpdf.enums import XPos
 from fpdf.fonts import FontFace
@@ -53,85 +55,99 @@ class JobAid:
 
 
 PLANNING_FIELDS = (
-    Field("Students we support", "Names or initials only. Keep the sheet out of students' view."),
-    Field("This week's priority goals", "The academic, behavior or IEP goals we focus on."),
     Field(
-        "Strategies and accommodations",
-        "What each of us will do, and which accommodations each student gets.",
+        _("Students we support"), _("Names or initials only. Keep the sheet out of students' view.")
     ),
-    Field("How we collect data", "What we record, with which tool, and when."),
+    Field(_("This week's priority goals"), _("The academic, behavior or IEP goals we focus on.")),
     Field(
-        "How and when we talk",
-        "For example: a five-minute check-in before school, a shared document, "
-        "a weekly meeting. Say how to reach each other in a hurry.",
+        _("Strategies and accommodations"),
+        _("What each of us will do, and which accommodations each student gets."),
+    ),
+    Field(_("How we collect data"), _("What we record, with which tool, and when.")),
+    Field(
+        _("How and when we talk"),
+        _(
+            "For example: a five-minute check-in before school, a shared document, "
+            "a weekly meeting. Say how to reach each other in a hurry."
+        ),
     ),
 )
 
 ROLE_TASKS = (
     Task(
-        "Teaching",
-        "Plans the lessons, adapts the materials and shows how a strategy is done.",
-        "Teaches as planned and tells the teacher how students responded.",
+        _("Teaching"),
+        _("Plans the lessons, adapts the materials and shows how a strategy is done."),
+        _("Teaches as planned and tells the teacher how students responded."),
     ),
     Task(
-        "Behavior support",
-        "Coordinates the team's functional behavior assessment (FBA), writes the "
-        "behavior plan and coaches the para in it.",
-        "Collects the observation data the FBA relies on, then uses the plan's "
-        "strategies the same way every time.",
+        _("Behavior support"),
+        _(
+            "Coordinates the team's functional behavior assessment (FBA), writes the "
+            "behavior plan and coaches the para in it."
+        ),
+        _(
+            "Collects the observation data the FBA relies on, then uses the plan's "
+            "strategies the same way every time."
+        ),
     ),
     Task(
-        "Data",
-        "Decides what to measure and provides the forms or tools.",
-        "Records what happened, accurately and on the day, with those tools.",
+        _("Data"),
+        _("Decides what to measure and provides the forms or tools."),
+        _("Records what happened, accurately and on the day, with those tools."),
     ),
     Task(
-        "Families",
-        "Leads communication with families and reports progress.",
-        "Passes observations to the teacher, who decides what families hear.",
+        _("Families"),
+        _("Leads communication with families and reports progress."),
+        _("Passes observations to the teacher, who decides what families hear."),
     ),
     Task(
-        "Accommodations and modifications",
-        "Decides which supports each student gets and shows the para how to give them.",
-        "Makes sure each accommodation happens as planned, and asks before changing anything.",
+        _("Accommodations and modifications"),
+        _("Decides which supports each student gets and shows the para how to give them."),
+        _("Makes sure each accommodation happens as planned, and asks before changing anything."),
     ),
 )
 
 ROLE_TERMS = (
     Term(
-        "Accommodation",
-        "Changes how a student learns or shows what they learned, not what they learn. "
-        "The expectation stays the same.",
-        "Extra time, a test read aloud, a seat near the board, answers given orally.",
+        _("Accommodation"),
+        _(
+            "Changes how a student learns or shows what they learned, not what they learn. "
+            "The expectation stays the same."
+        ),
+        _("Extra time, a test read aloud, a seat near the board, answers given orally."),
     ),
     Term(
-        "Modification",
-        "Changes what the student is expected to learn or show. Only the teacher, "
-        "with the IEP team, decides on one.",
-        "Fewer or simpler problems, a different reading level, a different goal.",
+        _("Modification"),
+        _(
+            "Changes what the student is expected to learn or show. Only the teacher, "
+            "with the IEP team, decides on one."
+        ),
+        _("Fewer or simpler problems, a different reading level, a different goal."),
     ),
 )
 
 DOS = (
-    "Ask when you are not sure what was meant.",
-    "Tell each other which strategies seem to be working.",
-    "Stay patient and upbeat with students, even on a hard day.",
-    "Take initiative within the part of the work that is yours.",
-    "Keep what you know about students to yourselves and the team.",
+    _("Ask when you are not sure what was meant."),
+    _("Tell each other which strategies seem to be working."),
+    _("Stay patient and upbeat with students, even on a hard day."),
+    _("Take initiative within the part of the work that is yours."),
+    _("Keep what you know about students to yourselves and the team."),
 )
 DONTS = (
-    "Skip or put off the data you agreed to collect.",
-    "Contradict your partner in front of students; talk it over later, in private.",
-    "Share student information with anyone who has no need to know it.",
-    "Change a lesson, a plan or an assignment without the teacher.",
+    _("Skip or put off the data you agreed to collect."),
+    _("Contradict your partner in front of students; talk it over later, in private."),
+    _("Share student information with anyone who has no need to know it."),
+    _("Change a lesson, a plan or an assignment without the teacher."),
 )
 
 JOB_AIDS = (
     JobAid(
         slug="planning-template",
-        title="Collaboration planning template",
-        summary="Five boxes to fill in together each week: who, goals, strategies, "
-        "data and how you keep in touch.",
+        title=_("Collaboration planning template"),
+        summary=_(
+            "Five boxes to fill in together each week: who, goals, strategies, "
+            "data and how you keep in touch."
+        ),
         used_in=(
             "planning-together",
             "protected-planning-time",
@@ -143,9 +159,11 @@ JOB_AIDS = (
     ),
     JobAid(
         slug="role-card",
-        title="Role card: who does what",
-        summary="The teacher's and the para's part in five kinds of work, and the "
-        "difference between an accommodation and a modification.",
+        title=_("Role card: who does what"),
+        summary=_(
+            "The teacher's and the para's part in five kinds of work, and the "
+            "difference between an accommodation and a modification."
+        ),
         used_in=(
             "clarifying-roles",
             "elevating-the-para-role",
@@ -156,8 +174,8 @@ JOB_AIDS = (
     ),
     JobAid(
         slug="dos-and-donts",
-        title="Do's and don'ts pocket card",
-        summary="Habits that keep a pair working well, on one small card.",
+        title=_("Do's and don'ts pocket card"),
+        summary=_("Habits that keep a pair working well, on one small card."),
         used_in=("boundaries-and-confidentiality", "communication-systems"),
         template="courses/job_aids/dos_and_donts.html",
     ),
@@ -182,7 +200,7 @@ class _Sheet:
 
     def __init__(self, aid: JobAid) -> None:
         pdf = FPDF(orientation="P", unit="mm", format="Letter")
-        pdf.set_title(aid.title)
+        pdf.set_title(str(aid.title))
         pdf.set_author("Tandem")
         pdf.set_margins(18, 16, 18)
         pdf.set_auto_page_break(True, margin=16)
@@ -227,24 +245,39 @@ class _Sheet:
 
 
 def job_aid_pdf(aid: JobAid) -> bytes:
+    """The sheet as a PDF, in the active language (the request's, for a download)."""
     sheet = _Sheet(aid)
     if aid.slug == "planning-template":
-        sheet.text("Week of: ____________   Teacher: ________________   Para: ________________",
-                   11, gap=4)  # fmt: skip
+        sheet.text(
+            gettext_now(
+                "Week of: ____________   Teacher: ________________   Para: ________________"
+            ),
+            11,
+            gap=4,
+        )
         rows = [(f"{field.label}\n{field.hint}", "") for field in PLANNING_FIELDS]
         sheet.table(None, rows, (1, 2), min_height=32)
     elif aid.slug == "role-card":
         rows = [(task.task, task.teacher, task.para) for task in ROLE_TASKS]
-        sheet.table(("Work", "Special educator", "Para"), rows, (1, 2, 2))
+        sheet.table(
+            (gettext_now("Work"), gettext_now("Special educator"), gettext_now("Para")),
+            rows,
+            (1, 2, 2),
+        )
         for term in ROLE_TERMS:
             sheet.text(term.term, 12, "B", gap=1)
             sheet.text(term.meaning, 10.5, gap=1)
-            sheet.text(f"For example: {term.example}", 10.5, color=MUTED, gap=3)
+            sheet.text(
+                gettext_now("For example: %(example)s") % {"example": term.example},
+                10.5,
+                color=MUTED,
+                gap=3,
+            )
     else:
         width = max(len(DOS), len(DONTS))
         rows = [
             (DOS[i] if i < len(DOS) else "", DONTS[i] if i < len(DONTS) else "")
             for i in range(width)
         ]
-        sheet.table(("Do", "Don't"), rows, (1, 1))
+        sheet.table((gettext_now("Do"), gettext_now("Don’t")), rows, (1, 1))
     return sheet.output()

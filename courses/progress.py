@@ -8,13 +8,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETE = "complete"
-STATE_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
+STATE_LABELS = {
+    NOT_STARTED: _("Not started"),
+    IN_PROGRESS: _("In progress"),
+    COMPLETE: _("Complete"),
+}
 
 
 @dataclass(frozen=True)

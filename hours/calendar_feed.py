@@ -17,8 +17,10 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration, vRecur
 
+from accounts.language import in_language_of
 from courses.my_learning import my_learning
 from hours.models import CalendarFeed
 from pairs.scoping import pairs_of
@@ -68,7 +70,7 @@ def _due_events(person, today: datetime.date, stamp: datetime.datetime) -> list[
     return [
         Event.new(
             uid=f"assignment-{item.assignment.pk}@tandem",
-            summary=f"Due: {item.title}",
+            summary=_("Due: %(title)s") % {"title": item.title},
             start=item.assignment.due_on,
             end=item.assignment.due_on + ONE_DAY,
             stamp=stamp,
@@ -90,7 +92,8 @@ def _planning_events(person, stamp: datetime.datetime) -> list[Event]:
         first_monday = monday_of(pair.started_on)
         event = Event.new(
             uid=f"pair-{pair.pk}-weekly-planning@tandem",
-            summary=f"Weekly planning with {_partner_name(pair.partner_of(person))}",
+            summary=_("Weekly planning with %(partner)s")
+            % {"partner": _partner_name(pair.partner_of(person))},
             start=first_monday,
             end=first_monday + ONE_DAY,
             stamp=stamp,
@@ -106,13 +109,17 @@ def feed_for(person, today: datetime.date | None = None) -> bytes:
     time zone is needed; the time stamps are in UTC."""
     today = today or timezone.localdate()
     stamp = timezone.now().astimezone(datetime.UTC)
+    # A calendar app fetches the feed without the person's session: their own choice
+    # of language names the events, not whatever the app's request asks for.
+    with in_language_of(person):
+        events = [*_due_events(person, today, stamp), *_planning_events(person, stamp)]
     calendar = Calendar.new(
         prodid=PRODUCT_ID,
         # The same on every fetch, so an app sees one calendar, not a new one each time.
         uid=f"calendar-{person.pk}@tandem",
         name="Tandem",
         refresh_interval=REFRESH_INTERVAL,
-        subcomponents=[*_due_events(person, today, stamp), *_planning_events(person, stamp)],
+        subcomponents=events,
     )
     # RFC 7986 requires the value type to be named on REFRESH-INTERVAL.
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"

@@ -280,7 +280,7 @@ def test_the_pair_page_shows_the_partner_and_courses_side_by_side(ws):
     assert rows[ws.module.pk].para.state == "not_started"
     assert rows[second_module.pk].para.state == "in_progress"
     assert (rows[ws.module.pk].actions_total, rows[ws.module.pk].actions_done) == (1, 0)
-    assert "Passed Oct 5, 2026" in page
+    assert "Passed Oct. 5, 2026" in page
     assert "In progress" in page and "Not started" in page
 
 

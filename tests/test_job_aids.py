@@ -20,7 +20,7 @@ def test_each_job_aid_page_renders_for_anyone_signed_in(client, district, slug, 
     client.force_login(getattr(district, who))
     response = client.get(reverse("job_aid", args=[slug]))
     assert response.status_code == HTTPStatus.OK
-    assert escape(job_aids.BY_SLUG[slug].title) in response.text
+    assert escape(str(job_aids.BY_SLUG[slug].title)) in response.text
     assert "css/job_aids.css" in response.text  # the print stylesheet
     assert reverse("job_aid_pdf", args=[slug]) in response.text
 

@@ -79,4 +79,4 @@ def test_note_forms_offer_formatting_help_and_never_say_markdown(district):
     page = client.get(reverse("pair_detail", args=[pair.pk])).content.decode()
     assert "<li>twice before lunch</li>" in page
     assert f"Written by {pair.para.get_full_name()} on" in page
-    assert "Wednesday, November 18 at 10:00 a.m." in page
+    assert "Wednesday, November 18 at 10 a.m." in page
