@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def grant_administrator_permissions(sender, **kwargs) -> None:
@@ -24,7 +25,7 @@ def grant_administrator_permissions(sender, **kwargs) -> None:
 
 class PairsConfig(AppConfig):
     name = "pairs"
-    verbose_name = "Schools and pairs"
+    verbose_name = _("Schools and pairs")
 
     def ready(self) -> None:
         post_migrate.connect(grant_administrator_permissions, sender=self)

@@ -14,6 +14,7 @@ from django.core import signing
 from django.core.validators import FileExtensionValidator
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -118,7 +119,7 @@ class ChangePartnerForm(forms.Form):
         if starts_on < self.pair.started_on:
             raise forms.ValidationError(
                 _("The new pair cannot start before this one did (%(day)s).")
-                % {"day": self.pair.started_on.isoformat()}
+                % {"day": date_format(self.pair.started_on)}
             )
         return starts_on
 

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -520,7 +521,7 @@ class ChangePartnerView(AdministratorsOnlyMixin, WagtailAdminTemplateMixin, Form
             _("%(old)s ended on %(day)s and keeps its records. %(new)s starts now.")
             % {
                 "old": change.ended,
-                "day": change.ended.ended_on.isoformat(),
+                "day": date_format(change.ended.ended_on),
                 "new": change.started,
             },
         )

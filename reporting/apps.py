@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportingConfig(AppConfig):
     name = "reporting"
-    verbose_name = "Reports, reminders and the weekly digest"
+    verbose_name = _("Reports, reminders and the weekly digest")
