@@ -7,12 +7,13 @@ class ContentConfig(AppConfig):
     verbose_name = _("Site content")
 
     def ready(self):
-        from content.sites import connect_signals
+        from content.sites import connect_signals, use_cached_sites
         from content.spreadsheets import (
             mark_wagtail_csv_exports_as_utf8,
             neutralise_wagtail_csv_exports,
         )
 
         connect_signals()
+        use_cached_sites()
         neutralise_wagtail_csv_exports()
         mark_wagtail_csv_exports_as_utf8()

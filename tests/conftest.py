@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 
 from accounts import roles
+from content.sites import forget_sites
 from tests.clock import START, Clock
 from tests.factories import (
     PASSWORD,
@@ -66,6 +67,13 @@ def leave_the_database_as_migrated(request):
                 if contents:
                     connections[alias].creation.deserialize_db_from_string(contents)
             ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def forget_cached_sites():
+    """Wagtail's sites are cached per process (content.sites); a rolled-back test
+    sends no signal, so each test starts from the database's own."""
+    forget_sites()
 
 
 @pytest.fixture(autouse=True)

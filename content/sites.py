@@ -1,0 +1,153 @@
+"""Wagtail's site for a request, found without a query on every request.
+
+Wagtail finds a request's site with a query (``get_site_for_hostname``: a CASE
+over the sites, with the root page joined) once per request, and keeps it on
+the request as ``request._wagtail_site`` (``Site.find_for_request`` in
+https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/models/sites.py). The
+sites change about never, so each process keeps the answer per host and port,
+and ``Site.find_for_request`` asks that cache (``use_cached_sites``).
+
+Only the row values are kept: each request gets instances of its own, so what
+one request caches on them (a root page's ``specific``, say) is never another's.
+The answers are forgotten in this process when a Site, or a page that is a
+site's root, is saved or deleted; other processes see the change within
+``CACHE_SECONDS``. Wagtail's own ``Site.get_site_root_paths`` is cached by
+Wagtail already (in Django's cache, cleared on Site save) and is left to it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest
+from django.http.request import split_domain_port
+from wagtail.models import Page, Site, get_page_models
+from wagtail.models.sites import get_site_for_hostname
+
+# How long another process may go on using a site changed here.
+CACHE_SECONDS = 60
+# Hostnames come from the Host header: at most this many are kept, so that
+# requests for made-up hosts cannot grow the process.
+MAX_HOSTS = 64
+SITE_FIELDS = tuple(field.attname for field in Site._meta.concrete_fields)
+PAGE_FIELDS = tuple(field.attname for field in Page._meta.concrete_fields)
+ROOT_PAGE_ID = SITE_FIELDS.index("root_page_id")
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A lookup's answer as row values: the site and its root page, or no site."""
+
+    site: tuple | None
+    root_page: tuple | None
+    database: str | None
+    expires: float
+
+    def instance(self) -> Site | None:
+        if self.site is None:
+            return None
+        site = Site.from_db(self.database, SITE_FIELDS, self.site)
+        if self.root_page is not None:
+            site.root_page = Page.from_db(self.database, PAGE_FIELDS, self.root_page)
+        return site
+
+
+class _Sites:
+    def __init__(self):
+        self.found: dict[tuple[str, int | str], _Found] = {}
+        self.root_page_ids: set[int] = set()
+        self.lock = threading.Lock()
+
+    def get(self, hostname: str, port) -> Site | None:
+        key = (hostname, port)
+        found = self.found.get(key)
+        if found is None or found.expires <= time.monotonic():
+            found = self.look_up(hostname, port)
+            with self.lock:
+                if len(self.found) >= MAX_HOSTS:
+                    self.found.clear()
+                self.found[key] = found
+                if found.site is not None:
+                    self.root_page_ids.add(found.site[ROOT_PAGE_ID])
+        return found.instance()
+
+    @staticmethod
+    def look_up(hostname: str, port) -> _Found:
+        expires = time.monotonic() + CACHE_SECONDS
+        try:
+            site = get_site_for_hostname(hostname, port)
+        except Site.DoesNotExist:
+            return _Found(None, None, None, expires)
+        root_page = site.root_page  # joined by Wagtail's query
+        return _Found(
+            site=tuple(getattr(site, name) for name in SITE_FIELDS),
+            root_page=tuple(getattr(root_page, name) for name in PAGE_FIELDS),
+            database=site._state.db,
+            expires=expires,
+        )
+
+    def clear(self) -> None:
+        with self.lock:
+            self.found.clear()
+            self.root_page_ids.clear()
+
+
+_sites = _Sites()
+
+
+def site_for_request(request: HttpRequest) -> Site | None:
+    """The site Wagtail's ``Site.find_for_request`` would find, from the cache.
+
+    Host and port are read as Wagtail reads them: the raw Host header, so that
+    a host outside ALLOWED_HOSTS finds the default site rather than an error.
+    """
+    hostname = split_domain_port(request._get_raw_host())[0]
+    return _sites.get(hostname, request.get_port())
+
+
+def forget_sites(**kwargs) -> None:
+    _sites.clear()
+
+
+def forget_sites_for_root_page(sender, instance, **kwargs) -> None:
+    if instance.pk in _sites.root_page_ids:
+        _sites.clear()
+
+
+def connect_signals() -> None:
+    """Site saves and deletes, and every page model's: a specific page's signal
+    is sent for its own class, not for ``Page``."""
+    post_save.connect(forget_sites, sender=Site, dispatch_uid="content.sites.site_saved")
+    post_delete.connect(forget_sites, sender=Site, dispatch_uid="content.sites.site_deleted")
+    for model in get_page_models():
+        post_save.connect(
+            forget_sites_for_root_page, sender=model, dispatch_uid=f"content.sites.{model._meta}"
+        )
+        post_delete.connect(
+            forget_sites_for_root_page,
+            sender=model,
+            dispatch_uid=f"content.sites.{model._meta}.deleted",
+        )
+
+
+def find_for_request(request: HttpRequest | None) -> Site | None:
+    """``Site.find_for_request`` as Wagtail's, kept on the request the same way,
+    with the lookup from this process's cache."""
+    if request is None:
+        return None
+    if not hasattr(request, "_wagtail_site"):
+        request._wagtail_site = site_for_request(request)
+    return request._wagtail_site
+
+
+def use_cached_sites() -> None:
+    """Every caller of ``Site.find_for_request`` (Wagtail's page serving, its
+    ``pageurl`` tag and settings, the redirects, this project) asks the cache:
+    Wagtail has no setting for its site finder, so the method is replaced. It is
+    only called when something needs the site, so a page that does not pays
+    nothing; ``tests/test_site_cache.py`` checks the answers stay Wagtail's.
+    """
+    Site.find_for_request = staticmethod(find_for_request)

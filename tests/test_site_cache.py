@@ -1,0 +1,112 @@
+"""Wagtail's site is found from the process's cache (content.sites), and a changed
+Site, or a changed root page, is seen on the next request."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, Site
+
+from content import sites
+from content.sites import site_for_request
+from tests.page_factories import home_page
+
+pytestmark = pytest.mark.django_db
+
+SITE_TABLE = '"wagtailcore_site"'
+
+
+def site_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if SITE_TABLE in query["sql"]]
+
+
+def request_for(host: str):
+    return RequestFactory().get("/", HTTP_HOST=host)
+
+
+@pytest.fixture
+def home():
+    return home_page()
+
+
+def test_a_page_finds_its_site_without_a_query_once_cached(home):
+    client = Client()
+    assert client.get(home.url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(home.url)
+    assert response.status_code == 200
+    assert site_queries(queries) == []
+    assert response.wsgi_request._wagtail_site.pk == Site.objects.get(is_default_site=True).pk
+
+
+@pytest.mark.parametrize(
+    "host", ["testserver", "other.example.org", "school.example.org", "school.example.org:8080"]
+)
+def test_the_cache_finds_the_site_wagtail_finds(home, host):
+    Site.objects.create(hostname="school.example.org", port=80, root_page=home)
+    Site.objects.create(hostname="school.example.org", port=8080, root_page=home)
+    wagtails = Site._find_for_request(request_for(host))
+    for _ in range(2):  # looked up, then cached
+        ours = site_for_request(request_for(host))
+        assert (ours.pk, ours.root_page_id) == (wagtails.pk, wagtails.root_page_id)
+        assert ours.root_page.pk == wagtails.root_page.pk
+
+
+def test_a_changed_site_is_seen(home):
+    request = request_for("testserver")
+    default = site_for_request(request)
+    other_root = home.add_child(instance=Page(title="Another home", slug="another-home"))
+
+    default.root_page = other_root
+    default.save()
+    assert site_for_request(request_for("testserver")).root_page_id == other_root.pk
+
+    school = Site.objects.create(hostname="testserver", port=80, root_page=home)
+    assert site_for_request(request_for("testserver")).pk == school.pk
+    school.delete()
+    assert site_for_request(request_for("testserver")).pk == default.pk
+
+
+def test_a_changed_root_page_is_seen(home):
+    assert site_for_request(request_for("testserver")).root_page.title == home.title
+    home.title = "Tandem, renamed"
+    home.save()
+    assert site_for_request(request_for("testserver")).root_page.title == "Tandem, renamed"
+
+
+def test_with_no_site_there_is_none_until_one_is_made(home):
+    Site.objects.all().delete()
+    assert site_for_request(request_for("testserver")) is None
+    made = Site.objects.create(hostname="testserver", root_page=home, is_default_site=True)
+    assert site_for_request(request_for("testserver")).pk == made.pk
+
+
+def test_another_process_sees_a_change_within_the_cache_time(home, monkeypatch):
+    """A change made by another process sends no signal here: the answer is
+    looked up again once it is CACHE_SECONDS old."""
+    now = [1000.0]
+    monkeypatch.setattr(sites.time, "monotonic", lambda: now[0])
+    first = site_for_request(request_for("testserver"))
+    # As another process would: an update that sends no signal.
+    Site.objects.filter(pk=first.pk).update(site_name="Renamed elsewhere")
+    now[0] += sites.CACHE_SECONDS - 1
+    assert site_for_request(request_for("testserver")).site_name == first.site_name
+    now[0] += 1
+    assert site_for_request(request_for("testserver")).site_name == "Renamed elsewhere"
+
+
+def test_each_request_gets_its_own_site(home):
+    """What one request caches on its site (a root page's ``specific``) is not
+    another request's."""
+    first = site_for_request(request_for("testserver"))
+    second = site_for_request(request_for("testserver"))
+    assert first is not second and first.root_page is not second.root_page
+    assert first == second
+
+
+def test_made_up_hosts_cannot_grow_the_cache(home):
+    for number in range(sites.MAX_HOSTS * 3):
+        site_for_request(request_for(f"host{number}.example.org"))
+    assert len(sites._sites.found) <= sites.MAX_HOSTS
