@@ -158,6 +158,15 @@ def test_a_module_page_speaks_the_readers_language_around_the_same_content(pair,
     assert "Pruébelo mañana" not in english
 
 
+def test_the_course_page_gives_times_and_hours_in_spanish(pair, course):
+    spanish = page_text(signed_in(pair.para), course.url)
+    assert "Unos 15 minutos · 0,5 horas de desarrollo profesional" in spanish
+    assert "Empezar: Stronger Together: module 1" in spanish
+    assert_no_english(spanish)
+    english = page_text(signed_in(pair.teacher), course.url)
+    assert "About 15 minutes · 0.5 PD hours" in english
+
+
 def test_the_quiz_result_and_the_completed_module_in_spanish(pair, course):
     module = course.modules().first().specific
     record_read(pair.para, module)

@@ -2,6 +2,7 @@ import re
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import ngettext
 
 from courses.catalogue import CourseListing, CourseTotals, course_listings, course_totals
@@ -23,9 +24,9 @@ def totals(modules) -> CourseTotals:
 
 @register.filter
 def hours(value: Decimal) -> str:
-    """PD hours without trailing zeros: 2.50 is "2.5", 1.00 is "1"."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """PD hours without trailing zeros, in the reader's number format: 2.50 is "2.5"
+    in English and "2,5" in Spanish, 1.00 is "1"."""
+    return number_format(value.normalize())
 
 
 @register.filter
