@@ -1,0 +1,258 @@
+"""Which language Tandem speaks: the browser's before sign-in, the person's choice
+after; the switch in the header; Wagtail's admin language kept equal to it; and
+every email in its recipient's language, whoever's action sends it."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+from wagtail.users.models import UserProfile
+
+from courses.assigning import send_due_date_moved_email
+from courses.models import Assignment, ReminderLog
+from courses.tasks import send_once
+from pairs.invitations import send_welcome
+from tests.page_factories import make_course
+from workspace.models import Notification
+from workspace.notifications import notify, send_daily_summaries
+
+pytestmark = pytest.mark.django_db
+
+SPANISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "es-US,es;q=0.9,en;q=0.5"}
+ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+
+
+def speaks(user, language: str):
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+# Pages ----------------------------------------------------------------------------
+
+
+def test_before_sign_in_the_browser_chooses(client):
+    spanish = client.get(reverse("account_login"), **SPANISH_BROWSER)
+    assert '<html lang="es">' in spanish.text
+    assert spanish.headers["Content-Language"] == "es"
+    assert "Iniciar sesión" in spanish.text
+    assert "Use su correo del trabajo" in spanish.text
+
+    english = client.get(reverse("account_login"), **ENGLISH_BROWSER)
+    assert '<html lang="en">' in english.text
+    assert "Sign In" in english.text
+
+
+def test_the_sign_in_page_offers_the_other_language_named_in_itself(client):
+    page = client.get(reverse("account_login"), **ENGLISH_BROWSER).text
+    assert f'action="{reverse("switch_language")}"' in page
+    assert '<button type="submit" name="language" value="es" lang="es"' in page
+    assert 'value="en" lang="en"' not in page  # the language already shown is not offered
+
+
+def test_a_persons_choice_wins_over_their_browser(client, para, teacher):
+    client.force_login(speaks(para, "es"))
+    page = client.get(reverse("my_account"), **ENGLISH_BROWSER)
+    assert '<html lang="es">' in page.text
+    assert "Sobre usted" in page.text
+    assert "Guardar mis datos" in page.text
+
+    client.force_login(speaks(teacher, "en"))
+    page = client.get(reverse("my_account"), **SPANISH_BROWSER)
+    assert '<html lang="en">' in page.text
+    assert "About you" in page.text
+
+
+def test_the_page_not_found_in_spanish(client):
+    response = client.get("/no-such-page/", **SPANISH_BROWSER)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "Página no encontrada" in response.text
+
+
+def test_the_admin_home_in_the_administrators_language(client, district):
+    admin = speaks(district.school_admin, "es")
+    client.force_login(admin)
+    home = client.get(reverse("wagtailadmin_home"), **ENGLISH_BROWSER)
+    assert home.status_code == HTTPStatus.OK
+    assert '<html lang="es"' in home.text
+    assert "Parejas que necesitan atención" in home.text
+
+    client.force_login(district.district_admin)
+    home = client.get(reverse("wagtailadmin_home"), **SPANISH_BROWSER)
+    # Nobody chose: the browser decides in the admin as on the site.
+    assert "Parejas que necesitan atención" in home.text
+
+    client.force_login(speaks(district.district_admin, "en"))
+    home = client.get(reverse("wagtailadmin_home"), **SPANISH_BROWSER)
+    assert "Pairs needing attention" in home.text
+
+
+# The switch -----------------------------------------------------------------------
+
+
+def test_the_switch_sets_the_cookie_and_goes_back_to_the_page(client):
+    response = client.post(
+        reverse("switch_language"), {"language": "es", "next": "/accounts/login/?next=/x/"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == "/accounts/login/?next=/x/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+    # The cookie outranks the browser from then on.
+    assert "Iniciar sesión" in client.get(reverse("account_login"), **ENGLISH_BROWSER).text
+
+
+def test_the_switch_saves_a_signed_in_persons_choice(client, para):
+    UserProfile.get_for_user(para)
+    client.force_login(para)
+    client.post(reverse("switch_language"), {"language": "es", "next": reverse("my_account")})
+    para.refresh_from_db()
+    assert para.language == "es"
+    assert UserProfile.get_for_user(para).preferred_language == "es"
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/path"])
+def test_the_switch_goes_nowhere_outside_the_site(client, next_url):
+    response = client.post(reverse("switch_language"), {"language": "es", "next": next_url})
+    assert response.url == "/"
+
+
+def test_the_switch_ignores_a_language_tandem_does_not_speak(client, para):
+    speaks(para, "es")
+    client.force_login(para)
+    client.post(reverse("switch_language"), {"language": "xx", "next": "/"})
+    para.refresh_from_db()
+    assert para.language == "es"
+
+
+def test_the_switch_refuses_a_get(client):
+    assert client.get(reverse("switch_language")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_wagtails_admin_language_and_the_persons_are_one_choice(district):
+    admin = district.school_admin
+    speaks(admin, "es")
+    profile = UserProfile.get_for_user(admin)
+    # A new profile starts from the person's language...
+    assert profile.preferred_language == "es"
+    # ...the account page's choice reaches it...
+    speaks(admin, "en")
+    profile.refresh_from_db()
+    assert profile.preferred_language == "en"
+    # ...and Wagtail's own account page changes the person's.
+    profile.preferred_language = "es"
+    profile.save()
+    admin.refresh_from_db()
+    assert admin.language == "es"
+
+
+# Emails ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def assignment(district):
+    course = make_course("Stronger Together", modules=1)
+    return Assignment.objects.create(
+        user=speaks(district.para, "es"), page=course, due_on=datetime.date(2026, 12, 2)
+    )
+
+
+def test_reminders_in_the_recipients_language(assignment):
+    with translation.override("en"):  # the worker, or an English-speaking administrator
+        for kind in (ReminderLog.Kind.ASSIGNED, ReminderLog.Kind.DUE_SOON):
+            assert send_once(assignment.pk, kind, assignment.due_on)
+    assigned, due_soon = mail.outbox
+    assert assigned.subject.endswith("Nuevo para usted: Stronger Together, para el 2 de diciembre")
+    assert "Le pidieron completar" in assigned.body
+    assert "miércoles 2 de diciembre de 2026" in assigned.body
+    assert "Vence pronto" in due_soon.subject
+    assert "Un recordatorio" in due_soon.body
+
+
+def test_a_moved_due_date_in_the_recipients_language(assignment):
+    with translation.override("en"):
+        send_due_date_moved_email.call(assignment.pk, "2026-11-30", "2026-12-02")
+    [moved] = mail.outbox
+    assert "Nueva fecha límite" in moved.subject
+    assert "(antes era el lunes 30 de noviembre de 2026)" in moved.body
+
+
+def test_an_english_speaker_gets_english_whatever_the_sender_speaks(district):
+    course = make_course("Stronger Together", modules=1)
+    teacher = speaks(district.teacher, "en")
+    assignment = Assignment.objects.create(
+        user=teacher, page=course, due_on=datetime.date(2026, 12, 2)
+    )
+    with translation.override("es"):
+        send_once(assignment.pk, ReminderLog.Kind.ASSIGNED, assignment.due_on)
+        send_welcome.call(teacher.pk)
+    assigned, welcome = mail.outbox
+    assert "New for you: Stronger Together, due December 2" in assigned.subject
+    assert "Wednesday, December 2, 2026" in assigned.body
+    assert welcome.subject.endswith("Welcome to Tandem: set your password")
+
+
+def test_a_partners_notification_and_summary_in_the_recipients_language(
+    district, django_capture_on_commit_callbacks
+):
+    para = speaks(district.para, "es")
+    teacher = speaks(district.teacher, "en")
+    para.email_notifications = "at_once"
+    para.save(update_fields=["email_notifications"])
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        notify(
+            district.pair,
+            teacher,
+            Notification.Kind.PLAN_CHANGED,
+            week_of=datetime.date(2026, 11, 16),
+        )
+    [at_once] = mail.outbox
+    assert at_once.to == [para.email]
+    with translation.override("es"):
+        changed_the_plan = str(Notification.Kind.PLAN_CHANGED.label)
+    assert changed_the_plan != "changed your weekly plan"
+    assert changed_the_plan in at_once.subject  # written for her, not in the actor's language
+    assert "Hola," in at_once.body
+    assert "Véalo en Tandem" in at_once.body
+
+    para.email_notifications = "daily"
+    para.save(update_fields=["email_notifications"])
+    notify(
+        district.pair, teacher, Notification.Kind.PLAN_CHANGED, week_of=datetime.date(2026, 11, 23)
+    )
+    with translation.override("en"):
+        assert send_daily_summaries() == 1
+    summary = mail.outbox[-1]
+    assert "le espera" in summary.subject
+    assert "Véalas en Tandem" in summary.body
+
+
+def test_the_welcome_sent_by_an_english_speaking_administrator_is_in_spanish(
+    client, district, django_capture_on_commit_callbacks
+):
+    para = speaks(district.para, "es")
+    client.force_login(speaks(district.school_admin, "en"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("people:resend_invitation", args=[para.pk]), **ENGLISH_BROWSER
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    [welcome] = mail.outbox
+    assert welcome.to == [para.email]
+    assert "Bienvenido a Tandem: elija su contraseña" in welcome.subject
+    assert "Su distrito le ha dado una cuenta" in welcome.body
+
+
+def test_allauths_emails_in_the_recipients_language_not_the_browsers(client, district):
+    para = speaks(district.para, "es")
+    teacher = speaks(district.teacher, "en")
+    client.post(reverse("account_reset_password"), {"email": para.email}, **ENGLISH_BROWSER)
+    client.post(reverse("account_reset_password"), {"email": teacher.email}, **SPANISH_BROWSER)
+    spanish, english = mail.outbox
+    assert spanish.to == [para.email]
+    assert "restablecer contraseña" in spanish.subject
+    assert english.to == [teacher.email]
+    assert "Password Reset" in english.subject
