@@ -283,3 +283,18 @@ def test_course_progress_has_the_right_plural_in_spanish(done, total, spanish):
             "courses/includes/course_progress.html", {"progress": progress, "prefix": "t"}
         )
     assert spanish in text
+
+
+def test_adding_a_modules_actions_says_so_in_spanish_with_the_day(pair, course):
+    module = course.modules().first().specific
+    response = signed_in(pair.para).post(
+        reverse("pair_action_add", args=[pair.pk]),
+        {"module_id": module.pk, "planned_for": "2026-11-19"},
+        follow=True,
+    )
+    text = html.unescape(response.content.decode())
+    # One of the module's two actions was on the checklist already: one is added.
+    assert (
+        f"Se agregó 1 acción de «{module.title}» a su lista para el jueves, 19 de noviembre."
+        in text
+    )

@@ -81,7 +81,12 @@ def pair_action_add(request: HttpRequest, pair: Pair) -> HttpResponse:
                 "Added %(count)d actions from “%(module)s” to your checklist for %(day)s.",
                 len(added),
             )
-            % {"count": len(added), "module": module.title, "day": date_format(day, "l, F j")},
+            % {
+                "count": len(added),
+                "module": module.title,
+                # The weekday, then the day in the reader's own order ("18 de noviembre").
+                "day": f"{date_format(day, 'l')}, {date_format(day, 'MONTH_DAY_FORMAT')}",
+            },
         )
     else:
         messages.info(request, _("This module's actions are already on your checklist."))
