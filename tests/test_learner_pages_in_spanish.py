@@ -298,3 +298,34 @@ def test_adding_a_modules_actions_says_so_in_spanish_with_the_day(pair, course):
         f"Se agregó 1 acción de «{module.title}» a su lista para el jueves, 19 de noviembre."
         in text
     )
+
+
+def test_a_job_aid_pdf_is_written_in_the_language_of_whoever_downloads_it(monkeypatch):
+    from courses import job_aids
+
+    written = []
+    write = job_aids._Sheet.text
+
+    def record(sheet, text, *args, **kwargs):
+        written.append(str(text))
+        write(sheet, text, *args, **kwargs)
+
+    monkeypatch.setattr(job_aids._Sheet, "text", record)
+    with translation.override("es"):
+        assert job_aids.job_aid_pdf(job_aids.BY_SLUG["role-card"]).startswith(b"%PDF-")
+    assert "Tarjeta de roles: quién hace qué" in written
+    assert "Adaptación (acomodación)" in written
+    assert any(line.startswith("Por ejemplo: Tiempo adicional") for line in written)
+
+
+def test_the_calendar_feed_names_its_events_in_the_owners_language(pair, course):
+    from hours.calendar_feed import feed_for
+
+    # Fetched by a calendar app, in whatever language the app asks for.
+    with translation.override("en"):
+        spanish = feed_for(pair.para).decode()
+        english = feed_for(pair.teacher).decode()
+    assert "SUMMARY:Vence: Stronger Together" in spanish
+    assert f"SUMMARY:Planificación semanal con {pair.teacher.get_full_name()}" in spanish
+    assert "SUMMARY:Due: Stronger Together" in english
+    assert f"SUMMARY:Weekly planning with {pair.para.get_full_name()}" in english
