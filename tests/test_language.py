@@ -16,6 +16,7 @@ from courses.assigning import send_due_date_moved_email
 from courses.models import Assignment, ReminderLog
 from courses.tasks import send_once
 from pairs.invitations import send_welcome
+from reporting.reminders import send_admin_digest
 from tests.page_factories import make_course
 from workspace.models import Notification
 from workspace.notifications import notify, send_daily_summaries
@@ -256,3 +257,21 @@ def test_allauths_emails_in_the_recipients_language_not_the_browsers(client, dis
     assert "restablecer contraseña" in spanish.subject
     assert english.to == [teacher.email]
     assert "Password Reset" in english.subject
+
+
+def test_the_weekly_digest_in_the_administrators_language(district):
+    admin = speaks(district.school_admin, "es")
+    with translation.override("en"):
+        assert send_admin_digest.call(admin.pk, "2026-11-18")
+    [digest] = mail.outbox
+    assert digest.subject.endswith("Su resumen semanal de la semana del 16 de noviembre")
+    assert "Así van sus escuelas esta semana." in digest.body
+    assert "0 asignaciones atrasadas" in digest.body
+
+
+def test_a_sign_in_code_in_the_recipients_language(client, district):
+    para = speaks(district.para, "es")
+    client.post(reverse("account_request_login_code"), {"email": para.email}, **ENGLISH_BROWSER)
+    [code] = mail.outbox
+    assert code.to == [para.email]
+    assert "código" in code.subject.lower()
