@@ -102,7 +102,10 @@ ROLE_TASKS = (
     ),
     Task(
         _("Accommodations and modifications"),
-        _("Decides which supports each student gets and shows the para how to give them."),
+        _(
+            "Plans how the supports in each student's IEP are delivered in class and "
+            "shows the para how to give them."
+        ),
         _("Makes sure each accommodation happens as planned, and asks before changing anything."),
     ),
 )
