@@ -1,4 +1,7 @@
+import datetime
+
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
@@ -64,6 +67,14 @@ def register_import_log_actions(actions):
             }
 
 
+def logged_day(iso_day: str | None) -> str:
+    """A day kept in a log entry as ISO 8601, in the reader's language's format."""
+    try:
+        return date_format(datetime.date.fromisoformat(iso_day))
+    except (TypeError, ValueError):
+        return iso_day or "?"
+
+
 class PartnerChangeFormatter(LogFormatter):
     template = ""
 
@@ -71,9 +82,9 @@ class PartnerChangeFormatter(LogFormatter):
         data = log_entry.data or {}
         return self.template % {
             "ended": data.get("ended_pair_title", "?"),
-            "ended_on": data.get("ended_on", "?"),
+            "ended_on": logged_day(data.get("ended_on")),
             "started": data.get("new_pair_title", "?"),
-            "started_on": data.get("started_on", "?"),
+            "started_on": logged_day(data.get("started_on")),
         }
 
 
