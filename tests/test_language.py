@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
+from django.views.defaults import server_error
 from wagtail.users.models import UserProfile
 
 from courses.assigning import send_due_date_moved_email
@@ -275,3 +276,19 @@ def test_a_sign_in_code_in_the_recipients_language(client, district):
     [code] = mail.outbox
     assert code.to == [para.email]
     assert "código" in code.subject.lower()
+
+
+def test_tandems_admin_screens_in_the_administrators_language(client, district):
+    client.force_login(speaks(district.school_admin, "es"))
+    people = client.get(reverse("people:index"), **ENGLISH_BROWSER)
+    assert people.status_code == HTTPStatus.OK
+    assert "Agregar una persona" in people.text
+    health = client.get(reverse("pair_reports:health"), **ENGLISH_BROWSER)
+    assert "Salud de las parejas" in health.text
+
+
+def test_the_server_error_page_in_the_language_of_the_request(rf):
+    with translation.override("es"):
+        page = server_error(rf.get("/")).content.decode()
+    assert '<html lang="es">' in page
+    assert "Algo salió mal" in page
