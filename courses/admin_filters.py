@@ -40,7 +40,7 @@ def school_choices(request) -> QuerySet[School]:
 
 
 def course_choices(request) -> QuerySet[CoursePage]:
-    return CoursePage.objects.live().order_by("path")
+    return CoursePage.objects.live().sources().order_by("path")
 
 
 class LongSelect(forms.Select):

@@ -31,6 +31,15 @@ def grant_editor_permissions(sender, **kwargs) -> None:
             )
     people = ContentType.objects.get_for_models(get_user_model(), Group).values()
     editors.permissions.remove(*Permission.objects.filter(content_type__in=people))
+    # "Translate" in the page menu: a copy of the page in Spanish, with the English
+    # page's block ids, for the editor to put into Spanish (README, "Content in Spanish").
+    translation = apps.get_app_config("simple_translation")
+    ensure_permissions(translation, using=using)
+    editors.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="simple_translation", codename="submit_translation"
+        )
+    )
 
 
 def grant_assignment_permissions(sender, **kwargs) -> None:

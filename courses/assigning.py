@@ -26,6 +26,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from accounts import roles
+from content.models import show_in_reader_language
 from courses.models import Assignment, CoursePage
 from courses.progress import live_modules_by_course
 from courses.tasks import absolute_url, render_email, send_assignment_email
@@ -170,7 +171,7 @@ def send_due_date_moved_email(assignment_id: int, was_due_on: str, due_on: str) 
 
 def page_choices() -> list:
     """Live courses, each followed by its live modules, grouped by course. Two queries."""
-    courses = list(CoursePage.objects.live().order_by("path"))
+    courses = show_in_reader_language(CoursePage.objects.live().sources().order_by("path"))
     modules = live_modules_by_course(courses)
     return [
         (

@@ -27,7 +27,7 @@ def is_meant_for(user, course: CoursePage) -> bool:
 
 def courses_meant_for(user):
     """Published courses written for this person's role, in catalogue order."""
-    courses = CoursePage.objects.live().public().order_by("path")
+    courses = CoursePage.objects.live().public().sources().order_by("path")
     audiences = audiences_for(user)
     return courses if audiences is None else courses.filter(audience__in=audiences)
 

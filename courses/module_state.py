@@ -42,7 +42,9 @@ def attempt_result(module: ModulePage, attempt: QuizAttempt) -> GradeResult:
     If that revision has since been purged, it is graded against today's quiz,
     keeping only the answers that quiz still knows.
     """
-    if attempt.revision is not None:
+    # A translation shown has the source's block ids, not its revisions: its own
+    # quiz gives the feedback in the reader's language.
+    if attempt.revision is not None and not module.shows_translation:
         quiz = module.with_content_json(attempt.revision.content).quiz
         return grade(arrange(questions_from_quiz(quiz), attempt.choice_order), attempt.answers)
     questions = arrange(questions_from_quiz(module.quiz), attempt.choice_order)
@@ -96,7 +98,8 @@ def _id_after(ids: list[int], position: int) -> int | None:
 
 
 def _module_by_id(module_id: int | None) -> ModulePage | None:
-    return None if module_id is None else ModulePage.objects.filter(pk=module_id).first()
+    module = None if module_id is None else ModulePage.objects.filter(pk=module_id).first()
+    return module and module.shown_in_reader_language()
 
 
 def next_module(module: ModulePage, course: CoursePage | None) -> ModulePage | None:

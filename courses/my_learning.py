@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
+from content.models import show_in_reader_language
 from courses.eligibility import audiences_for, is_meant_for
 from courses.models import Assignment, CoursePage, ModuleProgress
 from courses.progress import CourseProgress, ModuleStep, course_progress, parent_path
@@ -71,10 +72,10 @@ def my_learning(user, today: datetime.date | None = None) -> MyLearning:
         path[:-steplen] for path in started_paths
     }
     audiences = audiences_for(user)
-    courses = CoursePage.objects.live().public().order_by("path")
+    courses = CoursePage.objects.live().public().sources().order_by("path")
     if audiences is not None:
         courses = courses.filter(Q(audience__in=audiences) | Q(path__in=own_paths))
-    progress_by_course = course_progress(user, courses)
+    progress_by_course = course_progress(user, show_in_reader_language(courses))
     by_path = {p.course.path: p for p in progress_by_course.values()}
     steps_by_module = {
         step.module.pk: step for p in progress_by_course.values() for step in p.steps
@@ -123,7 +124,9 @@ def courses_for_pair(pair: Pair) -> list[CoursePage]:
         "module__path", flat=True
     )
     paths = _course_paths_around(assigned, steplen) | {path[:-steplen] for path in started}
-    return list(CoursePage.objects.live().filter(path__in=paths).order_by("path"))
+    return show_in_reader_language(
+        CoursePage.objects.live().filter(path__in=paths).order_by("path")
+    )
 
 
 def pair_course_progress(

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 
+from content.models import show_in_reader_language
 from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress
 
 NOT_STARTED = "not_started"
@@ -153,7 +154,8 @@ def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[Modu
         .order_by("path")
     )
     by_course: dict[int, list[ModulePage]] = {pk: [] for pk in course_ids_by_path.values()}
-    for module in modules:
+    # Listed under their English course, titled in the reader's language.
+    for module in show_in_reader_language(modules, ("title", "summary")):
         by_course[course_ids_by_path[module.parent_path]].append(module)
     return by_course
 

@@ -426,7 +426,7 @@ def create_demo_activity(today: datetime.date | None = None) -> Counter[str] | N
     """
     if demo_has_activity():
         return None
-    courses = CoursePage.objects.live().order_by("path")
+    courses = CoursePage.objects.live().sources().order_by("path")
     course = courses.exclude(audience="administrators").first()
     if course is None:
         return None

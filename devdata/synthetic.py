@@ -208,7 +208,7 @@ def read_course(page: CoursePage) -> Course:
 def read_curriculum() -> Curriculum:
     """The published courses the district works through: the first course for paras and
     teachers, and the first course for administrators if there is one."""
-    courses = CoursePage.objects.live().order_by("path")
+    courses = CoursePage.objects.live().sources().order_by("path")
     learner_page = courses.exclude(audience="administrators").first()
     if learner_page is None:
         raise LookupError("No published course for paras and teachers: load the curriculum first.")

@@ -37,7 +37,7 @@ def people(count: int) -> list[dict]:
             courses = list(courses_meant_for(user))
             modules = [
                 module
-                for module in ModulePage.objects.live().order_by("path")
+                for module in ModulePage.objects.live().sources().order_by("path")
                 if any(module.path.startswith(course.path) for course in courses)
             ]
             actions = pair.actions.filter(Q(who=ActionWho.TOGETHER) | Q(who=role)).order_by("pk")

@@ -37,6 +37,11 @@ from wagtail.admin.ui.tables import (
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
+from content.models import (
+    default_content_language,
+    reader_content_language,
+    show_in_reader_language,
+)
 from courses.admin_filters import (
     CompletionFilterSet,
     ReportFilterSet,
@@ -53,6 +58,7 @@ from courses.assignment_status import (
 from courses.grading import Question, questions_from_quiz
 from courses.models import (
     Assignment,
+    CoursePage,
     MissedQuestion,
     ModulePage,
     ModuleProgress,
@@ -183,11 +189,13 @@ def module_status_exists(status: str, people: QuerySet, today: datetime.date) ->
 
 
 def module_rows(people: QuerySet) -> QuerySet[ModulePage]:
-    """Live modules, each with how many of ``people`` started and completed it and
-    the average number of attempts their first passes took."""
+    """Live modules, each once (records belong to the English page, whatever the
+    language it was read in), with how many of ``people`` started and completed it
+    and the average number of attempts their first passes took."""
     progress = in_scope(ModuleProgress.objects.filter(module=OuterRef("pk")), "user", people)
     return (
         ModulePage.objects.live()
+        .sources()
         .defer("body", "actions", "objectives")
         .annotate(
             parent_path=Substr("path", 1, Length("path") - ModulePage.steplen),
@@ -365,10 +373,21 @@ class ModuleReport(AdministratorReportView):
         return module_rows(self.people)
 
     def page_rows(self, modules):
-        modules = list(modules)
+        # Titled in the administrator's language: one query for the modules' titles
+        # and one for their courses', in a language other than English.
+        modules = show_in_reader_language(modules)
+        course_titles = {}
+        if reader_content_language() != default_content_language():
+            course_titles = {
+                course.path: course.title
+                for course in show_in_reader_language(
+                    CoursePage.objects.filter(path__in={module.parent_path for module in modules})
+                )
+            }
         missed = most_missed(modules, self.people)
         gains = learning_by_module([module.pk for module in modules], self.people)
         for module in modules:
+            module.course_title = course_titles.get(module.parent_path, module.course_title)
             module.most_missed_text = "; ".join(str(count) for count in missed[module.pk])
             gain = gains.get(module.pk)
             module.took_both = gain.took_both if gain else 0

@@ -136,7 +136,7 @@ def test_bad_input_is_refused_and_what_was_typed_is_kept(client, district, cours
         "FAR_PARA": district.far_pair.para.pk,
         "FAR_PAIR": district.far_pair.pk,
         "OTHER_SCHOOL": district.other_school.pk,
-        "HOME": Page.objects.get(depth=2).pk,
+        "HOME": Page.objects.get(depth=2, locale__language_code="en").pk,
     }
     data = {
         "page": course.pk,

@@ -14,7 +14,7 @@ from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import GroupPagePermission, Page, PageViewRestriction
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import (
     nested_form_data,
@@ -371,7 +371,9 @@ def test_every_imported_page_answers(client, para):
     home_page()
     call_command("load_curriculum", verbosity=0)
     client.force_login(para)
+    # The Spanish pages are translations: they have the same URLs.
     pages = Page.objects.type(CourseIndexPage, CoursePage, ModulePage).live()
+    pages = pages.filter(locale__language_code="en")
     assert pages.count() == 1 + 2 + 14
 
     for page in pages:
@@ -381,11 +383,11 @@ def test_every_imported_page_answers(client, para):
 def test_the_catalogue_lists_each_course_with_its_size(client):
     home_page()
     call_command("load_curriculum", verbosity=0)
-    index = CourseIndexPage.objects.get()
+    index = CourseIndexPage.objects.sources().get()
 
     html = client.get(index.url).content.decode()
 
-    for course in CoursePage.objects.live():
+    for course in CoursePage.objects.live().sources():
         modules = course.modules()
         assert course.title in html
         assert f"<dd>{modules.count()}</dd>" in html
@@ -436,7 +438,8 @@ def test_the_catalogue_takes_the_same_queries_however_many_courses(
         make_course(title=f"Course {number}", modules=3)
     index = CourseIndexPage.objects.get()
 
-    with django_assert_max_num_queries(12):
+    # Wagtail's localisation looks up the active language's Locale: one of them.
+    with django_assert_max_num_queries(13):
         response = client.get(index.url)
 
     assert response.content.decode().count('class="card course-card"') == courses
@@ -518,6 +521,8 @@ def test_a_module_page_is_routed_in_one_query_for_the_whole_path(
     components = [c for c in module.url_path.removeprefix(home.url_path).split("/") if c]
     request = rf.get("/")
     request.user = para
+    # Wagtail has found the request's site before it routes (Page.route_for_request).
+    Site.find_for_request(request)
     # The pages on the path, then the module's own row.
     with django_assert_num_queries(2):
         page, _args, _kwargs = home.route(request, [*components, "quiz"])

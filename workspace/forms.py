@@ -47,7 +47,7 @@ class AddModuleActionsForm(forms.Form):
     """A module's try-tomorrow actions, copied onto one pair's checklist for a day."""
 
     module_id = forms.ModelChoiceField(
-        queryset=ModulePage.objects.live(), widget=forms.HiddenInput, label=_("Module")
+        queryset=ModulePage.objects.live().sources(), widget=forms.HiddenInput, label=_("Module")
     )
     planned_for = forms.DateField(label=_("Day to try them"), widget=DateInput)
 

@@ -26,7 +26,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
     "wagtail.embeds",
+    "wagtail.locales",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -218,6 +220,10 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 # Wagtail's account page offers the same languages, and its choice is the person's
 # (accounts.language keeps the two in step).
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Course content in the same languages, through Wagtail's localisation: a Spanish
+# page is a translation of its English source (README, "Content in Spanish").
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/New_York"
 USE_I18N = True

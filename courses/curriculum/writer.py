@@ -9,6 +9,12 @@ point at a quiz question or a try-tomorrow action survive an edited file.
 The files seed the site; once an editor has published a page in Wagtail, the
 editor's version stands (``make run`` imports on every start) unless the import
 is asked to overwrite it.
+
+A translated course or module (``courses.curriculum.translations``) becomes the
+Wagtail translation of its English page: the same ``translation_key`` and slug, in
+its own locale, under the translation of the English parent, with every block id
+taken from the English page's block in the same place, so that records and grading
+are shared between the languages.
 """
 
 from __future__ import annotations
@@ -19,16 +25,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.fields import StreamField
 from wagtail.log_actions import log
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
-from content.models import HomePage
+from content.models import HomePage, default_content_language
 from courses.curriculum.blocks import Block
 from courses.curriculum.reader import Course, Module
+from courses.curriculum.translations import Translation
 from courses.models import CourseIndexPage, CoursePage, ModulePage
 
 CREATED, UPDATED, UNCHANGED, KEPT = "created", "updated", "unchanged", "kept"
+
+# The parts whose block ids records and grading read: a translation's follow the
+# English page's (the other parts need not mirror it, so their ids are its own).
+SHARED_IDS = ("precheck", "quiz", "actions")
 
 
 @dataclass
@@ -49,17 +62,26 @@ class ImportSummary:
         )
 
 
-def import_curriculum(courses: Sequence[Course], overwrite: bool = False) -> ImportSummary:
-    """Create or update every course and module page, in one transaction.
+def import_curriculum(
+    courses: Sequence[Course],
+    translations: Sequence[Translation] = (),
+    overwrite: bool = False,
+) -> ImportSummary:
+    """Create or update every course and module page, then their translations, in
+    one transaction.
 
     A page an editor has published since is kept as it is, unless ``overwrite``.
     """
     summary = ImportSummary(overwrite=overwrite)
     with transaction.atomic():
         # Locking the home page keeps two deploys running the import at once in turn.
-        home = HomePage.objects.select_for_update().get()
+        home = (
+            HomePage.objects.select_for_update()
+            .filter(locale__language_code=default_content_language())
+            .get()
+        )
         index = _course_index(home, summary)
-        course_pages = []
+        course_pages = {}
         for course in courses:
             course_page = _publish(index, CoursePage, course.slug, _course_fields(course), summary)
             module_pages = [
@@ -67,16 +89,107 @@ def import_curriculum(courses: Sequence[Course], overwrite: bool = False) -> Imp
                 for module in course.modules
             ]
             _keep_order(module_pages)
-            course_pages.append(course_page)
-        _keep_order(course_pages)
+            course_pages[course.path.name] = course_page
+        _keep_order(list(course_pages.values()))
+        for language in translations:
+            _import_translation(language, course_pages, summary)
     return summary
 
 
 def _course_index(home: HomePage, summary: ImportSummary) -> CourseIndexPage:
-    index = CourseIndexPage.objects.first()
+    index = CourseIndexPage.objects.filter(locale_id=home.locale_id).first()
     if index is None:
-        index = _publish(home, CourseIndexPage, "courses", {"title": "Courses"}, summary)
+        with translation.override(default_content_language()):
+            fields = {"title": gettext("Courses")}
+        index = _publish(home, CourseIndexPage, "courses", fields, summary)
     return index
+
+
+def _import_translation(
+    language: Translation, course_pages: dict[str, CoursePage], summary: ImportSummary
+) -> None:
+    """Each translated course and module as the translation of its English page."""
+    locale, _ = Locale.objects.get_or_create(language_code=language.language)
+    translated_courses = []
+    for source_course, course in language.courses:
+        source_page = course_pages[source_course.path.name]
+        parent = _translation_of_parent(source_page, locale, summary)
+        course_page = _publish_translation(
+            source_page, parent, locale, _course_fields(course), summary
+        )
+        source_modules = {
+            module.slug: module
+            for module in ModulePage.objects.child_of(source_page).filter(
+                slug__in=[module.slug for module in course.modules]
+            )
+        }
+        _keep_order(
+            [
+                _publish_translation(
+                    source_modules[module.slug],
+                    course_page,
+                    locale,
+                    _module_fields(module),
+                    summary,
+                )
+                for module in course.modules
+            ]
+        )
+        translated_courses.append(course_page)
+    _keep_order(translated_courses)
+
+
+def _translation_of_parent(page: Page, locale: Locale, summary: ImportSummary) -> Page:
+    """The course index in ``locale``, made (under the home page's translation, which
+    a migration makes) with its title from the interface's translations."""
+    index = page.get_parent().specific
+    translated = index.get_translation_or_none(locale)
+    if translated is not None:
+        return translated
+    home = index.get_parent().specific
+    home_translation = home.get_translation_or_none(locale) or home.copy_for_translation(locale)
+    with translation.override(locale.language_code):
+        fields = {"title": gettext("Courses")}
+    return _publish_translation(index, home_translation, locale, fields, summary)
+
+
+def _publish_translation(
+    source: Page, parent: Page, locale: Locale, fields: dict, summary: ImportSummary
+) -> Page:
+    """The translation of ``source`` in ``locale``, live with ``fields`` and the
+    source's block ids; one revision if changed."""
+    model = type(source)
+    page = model.objects.filter(translation_key=source.translation_key, locale=locale).first()
+    streams = {name for name in fields if isinstance(model._meta.get_field(name), StreamField)}
+    for name in streams:
+        fields[name] = _stream_data(model, name, fields[name])
+        # The English page's ids, not this page's last ones: grading and records
+        # read them, and the two languages share both.
+        _carry_ids(fields[name], _stream_data(model, name, getattr(source, name)))
+    if page is None:
+        page = model(
+            slug=source.slug,
+            locale=locale,
+            translation_key=source.translation_key,
+            live=False,
+            **fields,
+        )
+        parent.add_child(instance=page)
+        log(instance=page, action="wagtail.create")
+        outcome = CREATED
+    elif page.live and _same_content(page, fields, streams, ids_count=SHARED_IDS):
+        summary.add(model, UNCHANGED)
+        return page
+    elif _published_by_an_editor(page) and not summary.overwrite:
+        summary.add(model, KEPT)
+        return page
+    else:
+        for name, value in fields.items():
+            setattr(page, name, value)
+        outcome = UPDATED
+    page.save_revision(log_action=True).publish()
+    summary.add(model, outcome)
+    return page
 
 
 def _course_fields(course: Course) -> dict[str, Any]:
@@ -146,12 +259,13 @@ def _stream_data(model: type[Page], name: str, value) -> list[dict]:
     return [child.get_prep_value() for child in stream_block.to_python(data)]
 
 
-def _same_content(page: Page, fields: dict, streams: set[str]) -> bool:
+def _same_content(page: Page, fields: dict, streams: set[str], ids_count=()) -> bool:
     for name, value in fields.items():
         live = getattr(page, name)
         if name in streams:
-            value = _without_ids(value)
-            live = _without_ids(_stream_data(type(page), name, live))
+            keep = (lambda data: data) if name in ids_count else _without_ids
+            value = keep(value)
+            live = keep(_stream_data(type(page), name, live))
         if live != value:
             return False
     return True

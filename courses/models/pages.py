@@ -14,7 +14,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from content.models import PageManager, ViewRestrictionsInOneQuery
+from content.models import (
+    PageManager,
+    ShownInReaderLanguage,
+    ViewRestrictionsInOneQuery,
+    show_in_reader_language,
+)
 from courses import module_submissions
 from courses.blocks import (
     ACTION_BLOCKS,
@@ -32,28 +37,36 @@ AUDIENCE_CHOICES = [
 ]
 
 
-class CourseIndexPage(ViewRestrictionsInOneQuery, Page):
+class CourseIndexPage(ViewRestrictionsInOneQuery, ShownInReaderLanguage, Page):
     """The catalogue: every course, in tree order."""
 
     intro = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    translated_fields = ("title", "intro")
 
+    # One: its translations are made from it (the curriculum import, or "Translate"
+    # in Wagtail), which Wagtail's max_count does not stop.
     max_count = 1
     parent_page_types = ["content.HomePage"]
     subpage_types = ["courses.CoursePage"]
 
+    objects = PageManager()
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = CoursePage.objects.child_of(self).live().public().specific()
+        context["courses"] = show_in_reader_language(
+            CoursePage.objects.child_of(self).live().public().specific(), ("title", "intro")
+        )
         return context
 
 
-class CoursePage(ViewRestrictionsInOneQuery, Page):
+class CoursePage(ViewRestrictionsInOneQuery, ShownInReaderLanguage, Page):
     intro = RichTextField(blank=True)
     audience = models.CharField(max_length=20, choices=AUDIENCE_CHOICES, default="pairs")
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("audience")]
+    translated_fields = ("title", "intro")
     search_fields = Page.search_fields + [index.SearchField("intro")]
 
     parent_page_types = ["courses.CourseIndexPage"]
@@ -78,7 +91,7 @@ class CoursePage(ViewRestrictionsInOneQuery, Page):
         return context
 
 
-class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
+class ModulePage(ViewRestrictionsInOneQuery, ShownInReaderLanguage, RoutablePageMixin, Page):
     summary = models.TextField(max_length=500)
     objectives = StreamField(
         [("objective", blocks.CharBlock(max_length=200))],
@@ -135,6 +148,19 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
         FieldPanel("model_answer"),
         FieldPanel("actions"),
     ]
+    # Minutes, hours and pass mark are the source's: a record means the same in
+    # every language. Block ids are the source's too (the curriculum import carries
+    # them), so a quiz graded in Spanish stores the English page's choice ids.
+    translated_fields = (
+        "title",
+        "summary",
+        "objectives",
+        "precheck",
+        "body",
+        "quiz",
+        "actions",
+        "model_answer",
+    )
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("body"),
@@ -178,9 +204,11 @@ class ModulePage(ViewRestrictionsInOneQuery, RoutablePageMixin, Page):
         if not self.pk:
             return None
         try:
-            return CoursePage.objects.get(path=self.path[: -self.steplen])
+            course = CoursePage.objects.get(path=self.path[: -self.steplen])
         except CoursePage.DoesNotExist:  # a module left under another kind of page
             return None
+        # A module read in Spanish names its course in Spanish too.
+        return course.shown_in_reader_language() if self.shows_translation else course
 
     # Learners take modules signed in: the page, its quiz and its actions all record
     # progress for someone. Wagtail previews go through serve_preview, not here.
