@@ -8,18 +8,23 @@ script prefix, so the checks hold when the site is served under a sub-path.
 
 import time
 from http import HTTPStatus
+from http.client import INTERNAL_SERVER_ERROR, NOT_FOUND
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
 from allauth.account.models import EmailAddress
+from allauth.mfa.signals import authenticator_removed
 from allauth.mfa.utils import is_mfa_enabled
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from accounts.email_addresses import LISTED_BUT_TAKEN, belongs_to_someone_else
@@ -33,10 +38,40 @@ IDLE_SESSION_KEY = "tandem_staff_last_seen"
 # Recording every request would write the session on every request; a minute's
 # slack in a half-hour timeout is not worth a write per click.
 IDLE_RECORD_INTERVAL = 60
+# When this session, having shown its second factor, last found the account's
+# MFA still on: it is asked of the database again after MFA_RECHECK_INTERVAL
+# seconds, not on every staff request, and at once after this session removes
+# an authenticator. Another session removing the last one is seen here within
+# the interval.
+MFA_CHECKED_KEY = "tandem_mfa_checked_at"
+MFA_RECHECK_INTERVAL = 300
+
+
+# reverse() walks the URL patterns each time; every request compares its path
+# with a few of the same URLs, so each is kept per script prefix (which
+# reverse() puts in front, and which can differ from one request to the next).
+_paths: dict[tuple[str, str], str] = {}
+
+
+def path_of(view_name: str) -> str:
+    """``reverse(view_name)``, worked out once per script prefix."""
+    key = (view_name, get_script_prefix())
+    path = _paths.get(key)
+    if path is None:
+        path = _paths[key] = reverse(view_name)
+    return path
+
+
+def _forget_paths(setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _paths.clear()
+
+
+setting_changed.connect(_forget_paths, dispatch_uid="accounts.middleware.forget_paths")
 
 
 def url_with_next(view_name: str, next_url: str) -> str:
-    url = reverse(view_name)
+    url = path_of(view_name)
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
@@ -52,6 +87,31 @@ def session_passed_mfa(request: HttpRequest) -> bool:
     return any(record.get("method") == "mfa" for record in records)
 
 
+def account_has_mfa(request: HttpRequest) -> bool:
+    """``is_mfa_enabled`` for the signed-in person, from the session for a while
+    once a session that passed MFA has found it on."""
+    checked_at = request.session.get(MFA_CHECKED_KEY)
+    now = time.time()
+    if checked_at is not None and 0 <= now - checked_at < MFA_RECHECK_INTERVAL:
+        return True
+    enabled = is_mfa_enabled(request.user)
+    if enabled and session_passed_mfa(request):
+        request.session[MFA_CHECKED_KEY] = now
+    elif checked_at is not None:
+        del request.session[MFA_CHECKED_KEY]
+    return enabled
+
+
+def forget_mfa_check(sender, request=None, **kwargs) -> None:
+    """``authenticator_removed``: the next request asks the database again."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(MFA_CHECKED_KEY, None)
+
+
+authenticator_removed.connect(forget_mfa_check, dispatch_uid="accounts.middleware.mfa_removed")
+
+
 def mfa_step_for(request: HttpRequest) -> str | None:
     """The MFA view a staff session must visit before anything else, or None.
 
@@ -65,16 +125,16 @@ def mfa_step_for(request: HttpRequest) -> str | None:
     if not has_staff_access(user):
         return None
     path = request.path
-    if path in {reverse(name) for name in LOG_OUT_VIEWS}:
+    if path in {path_of(name) for name in LOG_OUT_VIEWS}:
         return None
-    if is_mfa_enabled(user):
+    if account_has_mfa(request):
         if session_passed_mfa(request):
             return None
         step = "mfa_reauthenticate"
-        if path == reverse(step):
+        if path == path_of(step):
             return None
         return step
-    if path.startswith((reverse("mfa_index"), reverse("account_reauthenticate"))):
+    if path.startswith((path_of("mfa_index"), path_of("account_reauthenticate"))):
         return None
     return "mfa_activate_totp"
 
@@ -87,7 +147,7 @@ class OneWayInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path in {reverse(name) for name in WAGTAIL_LOG_IN_VIEWS}:
+        if request.path in {path_of(name) for name in WAGTAIL_LOG_IN_VIEWS}:
             return HttpResponseRedirect(url_with_next("account_login", request.GET.get("next", "")))
         return self.get_response(request)
 
@@ -98,7 +158,7 @@ def admin_closed_to(request: HttpRequest) -> bool:
     user = request.user
     return (
         user.is_authenticated
-        and request.path.startswith(reverse("wagtailadmin_home"))
+        and request.path.startswith(path_of("wagtailadmin_home"))
         and not user.can_open_admin
     )
 
@@ -182,7 +242,7 @@ class EmailPageTakenAddressMiddleware:
         if email is None:
             return None
         messages.error(request, LISTED_BUT_TAKEN % {"email": email})
-        return HttpResponseRedirect(reverse("account_email"))
+        return HttpResponseRedirect(path_of("account_email"))
 
 
 class StaffIdleTimeoutMiddleware:
@@ -201,7 +261,7 @@ class StaffIdleTimeoutMiddleware:
             if last_seen is not None and now - last_seen > timeout:
                 logout(request)
                 # Someone signing in again goes on, now as a visitor.
-                if request.path != reverse("account_login"):
+                if request.path != path_of("account_login"):
                     messages.info(
                         request,
                         _(
@@ -253,19 +313,82 @@ class NoStoreForSignedInMiddleware:
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp with two policies: CONTENT_SECURITY_POLICY for the front end,
     and TANDEM_ADMIN_CONTENT_SECURITY_POLICY for Wagtail's admin, whose own
-    templates still carry inline scripts and styles."""
+    templates still carry inline scripts and styles.
+
+    django-csp builds the header anew for every response (copying the settings'
+    directives and joining them). Without a nonce, a view's own ``@csp``
+    decorators or a report-only policy, the header is one of the two policies
+    and the same every time, so each is built once and kept.
+    """
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.built: dict[int, tuple[dict, str]] = {}
+
+    def in_admin(self, request: HttpRequest) -> bool:
+        # Wagtail renders a preview as a dummy request for the page's public
+        # address; it is shown inside the admin, so it takes the admin's policy
+        # (the front end's frame-ancestors 'none' would blank the preview panel).
+        return request.path.startswith(path_of("wagtailadmin_home")) or getattr(
+            request, "is_dummy", False
+        )
 
     def get_policy_parts(
         self, request: HttpRequest, response, report_only: bool = False
     ) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         # A view's own @csp decorator still wins over the admin default.
-        # Wagtail renders a preview as a dummy request for the page's public
-        # address; it is shown inside the admin, so it takes the admin's policy
-        # (the front end's frame-ancestors 'none' would blank the preview panel).
-        in_admin = request.path.startswith(reverse("wagtailadmin_home")) or getattr(
-            request, "is_dummy", False
-        )
-        if not report_only and parts.config is None and in_admin:
+        if not report_only and parts.config is None and self.in_admin(request):
             parts.config = settings.TANDEM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         return parts
+
+    def process_response(self, request: HttpRequest, response):
+        if not self.takes_a_site_policy(request, response):
+            return super().process_response(request, response)
+        if response.status_code in (INTERNAL_SERVER_ERROR, NOT_FOUND) and settings.DEBUG:
+            return response
+        policy = settings.CONTENT_SECURITY_POLICY
+        excluded = tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())
+        if (
+            HEADER not in response
+            and not getattr(response, "_csp_exempt", False)
+            and not request.path_info.startswith(excluded)
+        ):
+            response[HEADER] = self.site_policy(admin=self.in_admin(request))
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+    @staticmethod
+    def takes_a_site_policy(request: HttpRequest, response) -> bool:
+        """Whether the header is one of the two settings' policies, unchanged."""
+        return (
+            getattr(request, "_csp_nonce", None) is None
+            and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            and getattr(settings, "CONTENT_SECURITY_POLICY", None)
+            and not any(
+                hasattr(response, name)
+                for name in (
+                    "_csp_config",
+                    "_csp_update",
+                    "_csp_replace",
+                    "_csp_config_ro",
+                    "_csp_update_ro",
+                    "_csp_replace_ro",
+                )
+            )
+        )
+
+    def site_policy(self, admin: bool) -> str:
+        """The header for the front end or the admin, built as django-csp builds
+        it, once for each directives dict the settings hold."""
+        directives = (
+            settings.TANDEM_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+            if admin
+            else settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        )
+        kept = self.built.get(id(directives))
+        if kept is None or kept[0] is not directives:
+            kept = (directives, build_policy(config=directives if admin else None))
+            self.built[id(directives)] = kept
+        return kept[1]
