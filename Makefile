@@ -76,7 +76,7 @@ bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## Load test: a synthetic district on PostgreSQL (127.0.0.1), gunicorn with production
-## settings, 60 Locust users; prints the figures and fails past the thresholds.
+## settings, 120 Locust users; prints the figures and fails past the thresholds.
 loadtest: install
 	$(BIN)/python -m loadtest.run $(LOADTEST_ARGS)
 

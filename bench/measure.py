@@ -43,6 +43,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import URLResolver, get_resolver, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from wagtail.admin.views.reports import ReportView  # noqa: E402
+from wagtail.models import Locale  # noqa: E402
 
 from accounts import roles  # noqa: E402
 from bench.slow_notes import slow_notes  # noqa: E402
@@ -55,6 +56,7 @@ from hours.models import HoursRules, PersonnelRecord  # noqa: E402
 from hours.rules import shipped_rules  # noqa: E402
 from pairs.models import Pair, School  # noqa: E402
 from workspace.models import CheckIn, FidelityCheck, Measure, MeasureDay, PairAction  # noqa: E402
+from workspace.waiting import waiting_count  # noqa: E402
 
 # Crashes are reported in the results; their tracebacks would bury the progress lines.
 logging.getLogger("django.request").setLevel(logging.CRITICAL)
@@ -237,7 +239,44 @@ def measure_cold(label: str, url: str, client: Client, forget: Callable, reps: i
     return result
 
 
+@failing_softly
+def measure_call(label: str, call: Callable, reps: int, warmup: int) -> Measurement:
+    """A function a page calls, on its own: its queries and its time."""
+    result = Measurement(label, "")
+    for _ in range(warmup):
+        call()
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    result.queries = len(queries)
+    wall, cpu = [], []
+    for _ in range(reps):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        call()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    summarize(result, wall, cpu)
+    return result
+
+
 # What to measure ------------------------------------------------------------------
+
+
+def spanish_module(module: ModulePage) -> ModulePage | None:
+    """The module's Spanish translation, where the curriculum has one."""
+    locale = Locale.objects.filter(language_code="es").first()
+    translation = locale and module.get_translation_or_none(locale)
+    return translation if translation and translation.live else None
+
+
+@contextmanager
+def language(person, code: str) -> Iterator[None]:
+    """``person`` reads the site in ``code`` (their account's choice) meanwhile."""
+    before = person.language
+    type(person).objects.filter(pk=person.pk).update(language=code)
+    try:
+        yield
+    finally:
+        type(person).objects.filter(pk=person.pk).update(language=before)
 
 
 @contextmanager
@@ -425,8 +464,18 @@ def run(reps: int, warmup: int, export_reps: int) -> dict:
         pages[key] = measure(label, url, client, lambda: client.get(url), expect, reps, warmup)
         print(f"  {label}: {pages[key].median_ms} ms, {pages[key].queries} queries", flush=True)
 
+    page("trivial", "Trivial view (/robots.txt, every middleware)", para, reverse("robots_txt"))
+    pages["waiting_count"] = measure_call(
+        "What waits on me: the count", lambda: waiting_count(who.para), reps, warmup
+    )
     page("my_learning", "My learning", para, reverse("my_learning"))
     page("module_page", "Module page", para, who.module.url)
+    spanish = spanish_module(who.module)
+    if spanish is not None:
+        with language(who.para, "es"):
+            page("module_page_es", "Module page in Spanish", para, spanish.url)
+    page("my_pairs", "My pairs, with what waits on me", para, reverse("my_pairs"))
+    page("my_hours", "My hours", para, reverse("hours:mine"))
     page("pair_page", "Pair page", para, reverse("pair_detail", args=[who.pair.pk]))
     with a_year_of_data(who.pair):
         page(

@@ -1,14 +1,17 @@
 """``make bench``: build synthetic districts, measure them, print one table.
 
-For each scale (1 and 5 unless told otherwise) it builds a throw-away database
-with ``generate_district`` (a SQLite file under bench/, or a separate PostgreSQL
-database ``tandem_bench_<scale>`` when ``DATABASE_URL`` is set), measures pages,
-reports and exports in-process (``bench.measure``), then serves the district with
-gunicorn under production settings on 127.0.0.1 and loads it with wrk. The
-table compares the scales side by side against the performance targets; the
-same figures go to bench/results.json.
+For each database (SQLite, and PostgreSQL when a server answers: ``DATABASE_URL``
+naming it, else ``BENCH_POSTGRES_URL``, else ``DEFAULT_POSTGRES_URL``) and each
+scale (1 and 5 unless told otherwise) it builds a throw-away database with
+``generate_district`` (a SQLite file under bench/, or a PostgreSQL database
+``tandem_bench_<scale>``), measures pages, reports and exports in-process
+(``bench.measure``), then serves the district with gunicorn under production
+settings on 127.0.0.1 and loads it with wrk. One table shows both databases at
+both scales side by side, with the targets (PostgreSQL's, at the largest scale)
+met or missed; the same figures go to bench/results.json.
 
-    .venv/bin/python -m bench.run [--scales 1 5] [--keep] [--reuse] [--no-served]
+    .venv/bin/python -m bench.run [--scales 1 5] [--databases sqlite postgresql]
+                                  [--keep] [--reuse] [--no-served] [--smoke]
 """
 
 from __future__ import annotations
@@ -45,10 +48,12 @@ BASELINES = ("trivial", "health_check")
 WRK_MISSING = "wrk is not installed, so served throughput is skipped: sudo apt-get install wrk"
 
 BUILD_SCALE_1_SECONDS = 120
-SERVED_MIN_RATIO = 0.04
+SERVED_MIN_RATIO = 0.05
 # An export whose memory held every row would need about 5 times as much at scale 5.
 FLAT_MEMORY_FACTOR = 1.5
 FLAT_MEMORY_SLACK_MIB = 2.0
+# Without DATABASE_URL naming PostgreSQL, the bench looks for it here (CI's server).
+DEFAULT_POSTGRES_URL = "postgres://tandem_ci:tandem_ci@127.0.0.1:5432/postgres"
 
 
 @dataclass(frozen=True)
@@ -56,20 +61,27 @@ class Target:
     median_ms: float
     queries: int | None = None
 
+    def __str__(self) -> str:
+        limit = fmt_ms(self.median_ms, " ms")
+        return f"{limit}, {self.queries} q" if self.queries is not None else limit
 
-# In-process targets, checked on the largest scale's median.
+
+# Issue 24's targets, for PostgreSQL (the database districts run) at the largest scale.
 TARGETS = {
-    "module_page": Target(20, queries=20),
-    "my_learning": Target(30),
-    "pair_page": Target(30),
+    "trivial": Target(0.25),
+    "waiting_count": Target(2, queries=1),
+    "module_page": Target(15, queries=20),
+    "my_learning": Target(15),
+    "pair_page_year": Target(25),
 }
-REPORT_TARGET = Target(100)
+REPORT_TARGETS = {"report:hours_reports:compliance": Target(100)}
+REPORT_TARGET = Target(60)
 EXPORT_TARGET = Target(10_000)
 
 
 def target_for(key: str) -> Target | None:
     if key.startswith("report:"):
-        return REPORT_TARGET
+        return REPORT_TARGETS.get(key, REPORT_TARGET)
     if key.startswith("export:"):
         return EXPORT_TARGET
     return TARGETS.get(key)
@@ -152,10 +164,25 @@ def postgres_database(
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def bench_database(scale: float, keep: bool, reuse: bool):
+def postgres_url() -> str | None:
+    """PostgreSQL's maintenance database, if a server answers: DATABASE_URL when it
+    names PostgreSQL, else BENCH_POSTGRES_URL or ``DEFAULT_POSTGRES_URL``."""
+    import psycopg
+
     url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return postgres_database(url, scale, keep, reuse)
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = os.environ.get("BENCH_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL is not reachable at {urlsplit(url).netloc}: {error}".strip())
+        return None
+    return url
+
+
+def bench_database(database: str, scale: float, keep: bool, reuse: bool, pg_url: str | None):
+    if database == "postgresql":
+        return postgres_database(pg_url, scale, keep, reuse)
     return sqlite_database(scale, keep, reuse)
 
 
@@ -303,21 +330,45 @@ def fmt_ms(value: float | None, unit: str = "") -> str:
     """Milliseconds as the table shows them; a second or more in seconds."""
     if value is None:
         return "-"
-    return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.1f}{unit}"
+    if value >= 1000:
+        return f"{value / 1000:.2f} s"
+    return f"{value:.2f}{unit}" if value < 1 else f"{value:.1f}{unit}"
 
 
-def checks(results: dict, scales: list[float]) -> list[dict]:
-    """Each target, met or missed, with the figures that decide it. ``timing``
-    marks the targets on speed, which depend on the machine; the others (errors,
-    query counts, memory) hold anywhere."""
-    first, last = (results[f"{scale:g}"] for scale in (scales[0], scales[-1]))
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def checks(results: dict, scales: list[float], target_database: str) -> list[dict]:
+    """Each target, met or missed, with the figures that decide it, for each database.
+    ``timing`` marks the targets on speed, which depend on the machine and are held
+    against ``target_database`` (PostgreSQL when it ran); the others (errors, query
+    counts, memory) hold on every database."""
+    return [
+        item
+        for database, runs in results.items()
+        for item in database_checks(database, runs, scales, database == target_database)
+    ]
+
+
+def database_checks(database: str, runs: dict, scales: list[float], is_target: bool) -> list:
     found = []
+    first, last = (runs[f"{scale:g}"] for scale in (scales[0], scales[-1]))
+    name = DATABASE_NAMES[database]
 
     def check(what: str, ok: bool, detail: str, timing: bool = False) -> None:
-        found.append({"what": what, "ok": bool(ok), "detail": detail, "timing": timing})
+        found.append(
+            {
+                "database": database,
+                "what": f"{name}: {what}",
+                "ok": bool(ok),
+                "detail": detail,
+                "timing": timing,
+                "target_database": is_target,
+            }
+        )
 
-    if "1" in results and results["1"]["build"]["seconds"] is not None:
-        seconds = results["1"]["build"]["seconds"]
+    if "1" in runs and runs["1"]["build"]["seconds"] is not None:
+        seconds = runs["1"]["build"]["seconds"]
         check(
             "Build scale 1",
             seconds < BUILD_SCALE_1_SECONDS,
@@ -332,10 +383,9 @@ def checks(results: dict, scales: list[float]) -> list[dict]:
                 continue
             first_value = first["measured"][group].get(key, {})
             if len(scales) > 1 and last_value["queries"] is not None:
-                same = first_value.get("queries") == last_value["queries"]
                 check(
                     f"{label}: queries",
-                    same,
+                    first_value.get("queries") == last_value["queries"],
                     f"{first_value.get('queries')} at scale {scales[0]:g}, "
                     f"{last_value['queries']} at scale {scales[-1]:g}",
                 )
@@ -366,7 +416,7 @@ def checks(results: dict, scales: list[float]) -> list[dict]:
                     f"peak {low} MiB at scale {scales[0]:g}, {high} MiB at scale {scales[-1]:g}",
                 )
     for scale in scales:
-        served = results[f"{scale:g}"].get("served") or {}
+        served = runs[f"{scale:g}"].get("served") or {}
         for key, value in served.items():
             if "error" in value:
                 check(f"Served {key}, scale {scale:g}", False, f"{value['path']} {value['error']}")
@@ -375,95 +425,152 @@ def checks(results: dict, scales: list[float]) -> list[dict]:
             check(
                 f"Served module page, scale {scale:g}",
                 module["ratio"] >= SERVED_MIN_RATIO,
-                f"{module['rps']} req/s = {module['ratio']:.1%} of the trivial view (target ≥ 4%)",
+                f"{module['rps']} req/s = {module['ratio']:.1%} of the trivial view "
+                f"(target ≥ {SERVED_MIN_RATIO:.0%})",
                 timing=True,
             )
     return found
 
 
-def cells(*values) -> str:
-    return "".join(f"{value:>11}" for value in values) + "  "
+def cells(*values, width: int = 11) -> str:
+    return "".join(f"{value:>{width}}" for value in values) + "  "
 
 
-def page_cells(value: dict | None) -> str:
-    if not value or value["error"]:
-        return cells("error" if value else "-", "", "", "")
+def page_cells(first: dict | None, last: dict | None) -> str:
+    """Queries at the first and last scale, then both medians and the last p95."""
+    if not last or last["error"]:
+        return cells("error" if last else "-", "", "", "")
+    queries = "-" if last["queries"] is None else last["queries"]
+    if first and not first["error"] and first is not last:
+        queries = f"{first['queries']}/{queries}"
     return cells(
-        "-" if value["queries"] is None else value["queries"],
-        fmt_ms(value["median_ms"]),
-        fmt_ms(value["p95_ms"]),
-        fmt_ms(value["cpu_median_ms"]),
+        queries,
+        fmt_ms(first["median_ms"]) if first and not first["error"] else "-",
+        fmt_ms(last["median_ms"]),
+        fmt_ms(last["p95_ms"]),
     )
 
 
-def export_cells(value: dict | None) -> str:
-    if not value or value["error"]:
-        return cells("error" if value else "-", "", "", "")
-    extra = value["extra"]
+def export_cells(first: dict | None, last: dict | None) -> str:
+    if not last or last["error"]:
+        return cells("error" if last else "-", "", "", "")
+    low = first["extra"]["peak_memory_mib"] if first and first.get("extra") else "-"
     return cells(
-        extra["rows"],
-        fmt_ms(value["median_ms"]),
-        fmt_ms(value["cpu_median_ms"]),
-        extra["peak_memory_mib"],
+        f"{last['extra']['rows']:,}",
+        fmt_ms(first["median_ms"]) if first and not first["error"] else "-",
+        fmt_ms(last["median_ms"]),
+        f"{low}/{last['extra']['peak_memory_mib']}",
     )
 
 
-def served_cells(value: dict | None) -> str:
-    if not value:
-        return cells("", "", "skipped", "")
-    if "rps" not in value:
-        return cells("", "", "error", "")
-    return cells("", "", value["rps"], f"{value.get('ratio', 0):.1%}")
+def served_cells(first: dict | None, last: dict | None) -> str:
+    def rps(value):
+        return value.get("rps", "error") if value else "-"
+
+    def ratio(value):
+        return f"{value['ratio']:.1%}" if value and value.get("ratio") is not None else ""
+
+    return cells(rps(first), rps(last), ratio(first), ratio(last))
 
 
-def build_cells(build: dict) -> str:
-    seconds = f"{build['seconds']} s" if build["seconds"] is not None else "reused"
-    return cells("", "", seconds, f"{sum(build['rows'].values()):,}")
+def build_cells(first: dict, last: dict) -> str:
+    def seconds(build):
+        return f"{build['seconds']} s" if build["seconds"] is not None else "reused"
+
+    return cells("", seconds(first), seconds(last), f"{sum(last['rows'].values()):,}")
 
 
-def table(results: dict, scales: list[float]) -> str:
-    """Both scales side by side: one block of three columns per scale."""
-    runs = [results[f"{scale:g}"] for scale in scales]
-    lines = [f"{'':44}" + "".join(f"{'scale ' + format(scale, 'g'):^46}" for scale in scales)]
+def table(results: dict, scales: list[float], target_database: str) -> str:
+    """One table: each database's figures at the first and the last scale side by
+    side, then the target and whether ``target_database`` met it at the last scale."""
+    databases = list(results)
+    low, high = f"{scales[0]:g}", f"{scales[-1]:g}"
+    block = 46
+    lines = [
+        f"{'':44}"
+        + "".join(f"{DATABASE_NAMES[database]:^{block}}" for database in databases)
+        + f"{'target':>14}  met"
+    ]
 
-    def section(title: str, headings: tuple[str, ...], rows: dict, render) -> None:
-        lines.append(f"{title:44}" + cells(*headings) * len(scales))
+    def verdict(key: str) -> tuple[str, str]:
+        target = target_for(key)
+        if target is None or target_database not in results:
+            return "", ""
+        value = results[target_database][high]["measured"]
+        value = value["pages"].get(key) or value["exports"].get(key)
+        if not value or value["error"]:
+            return str(target), "✗"
+        ok = value["median_ms"] <= target.median_ms and (
+            target.queries is None or value["queries"] <= target.queries
+        )
+        return str(target), "✓" if ok else "✗"
+
+    def section(title: str, headings: tuple[str, ...], rows: dict, render, judge=None) -> None:
+        lines.append(f"{title[:43]:44}" + cells(*headings) * len(databases))
         for key, label in rows.items():
-            lines.append(f"{label[:43]:44}" + "".join(render(run, key) for run in runs))
+            target, met = judge(key) if judge else ("", "")
+            lines.append(
+                f"{label[:43]:44}"
+                + "".join(
+                    render(results[database][low], results[database][high], key)
+                    for database in databases
+                )
+                + f"{target:>14}  {met}"
+            )
 
     def labels(group: str) -> dict:
         return {
-            key: value["label"] for run in runs for key, value in run["measured"][group].items()
+            key: value["label"]
+            for runs in results.values()
+            for run in runs.values()
+            for key, value in run["measured"][group].items()
         }
 
     section(
         "In-process, ms",
-        ("queries", "median", "p95", "CPU median"),
+        ("queries", f"scale {low}", f"scale {high}", "p95"),
         labels("pages"),
-        lambda run, key: page_cells(run["measured"]["pages"].get(key)),
+        lambda first, last, key: page_cells(
+            first["measured"]["pages"].get(key), last["measured"]["pages"].get(key)
+        ),
+        verdict,
     )
     section(
-        "Full CSV exports, ms",
-        ("rows", "median", "CPU median", "peak MiB"),
+        "Full CSV exports",
+        ("rows", f"scale {low}", f"scale {high}", "peak MiB"),
         labels("exports"),
-        lambda run, key: export_cells(run["measured"]["exports"].get(key)),
+        lambda first, last, key: export_cells(
+            first["measured"]["exports"].get(key), last["measured"]["exports"].get(key)
+        ),
+        verdict,
     )
+
+    def served_verdict(key: str) -> tuple[str, str]:
+        if key != "module_page" or target_database not in results:
+            return "", ""
+        ratio = ((results[target_database][high]["served"] or {}).get(key) or {}).get("ratio")
+        target = f"≥ {SERVED_MIN_RATIO:.0%} of trivial"
+        return target, "" if ratio is None else "✓" if ratio >= SERVED_MIN_RATIO else "✗"
+
     section(
-        "Served: gunicorn, 2 workers (medians of rounds)",
-        ("", "", "req/s", "of trivial"),
+        "Served, gunicorn 2 workers: req/s",
+        (f"scale {low}", f"scale {high}", "of trivial", "of trivial"),
         {
             "trivial": "Trivial view (/robots.txt)",
             "health_check": "Health check (/healthz, before middleware)",
             "module_page": "Module page",
             "my_learning": "My learning",
         },
-        lambda run, key: served_cells((run["served"] or {}).get(key)),
+        lambda first, last, key: served_cells(
+            (first["served"] or {}).get(key), (last["served"] or {}).get(key)
+        ),
+        served_verdict,
     )
     section(
         "Build: generate_district",
-        ("", "", "time", "rows"),
+        ("", f"scale {low}", f"scale {high}", "rows"),
         {"build": "Synthetic district"},
-        lambda run, key: build_cells(run["build"]),
+        lambda first, last, key: build_cells(first["build"], last["build"]),
     )
     return "\n".join(lines)
 
@@ -471,13 +578,15 @@ def table(results: dict, scales: list[float]) -> str:
 def fewer_reps(results: dict, args) -> list[str]:
     """Which slow measurements were repeated fewer times than asked (bench.measure bounds them)."""
     notes = []
-    for scale, run in results.items():
-        for group, asked in (("pages", args.reps), ("exports", args.export_reps)):
-            for value in run["measured"][group].values():
-                if not value["error"] and value["reps"] < asked:
-                    notes.append(
-                        f"  {value['label']} at scale {scale}: {value['reps']} timed runs (slow)."
-                    )
+    for database, runs in results.items():
+        for scale, run in runs.items():
+            for group, asked in (("pages", args.reps), ("exports", args.export_reps)):
+                for value in run["measured"][group].values():
+                    if not value["error"] and value["reps"] < asked:
+                        notes.append(
+                            f"  {value['label']} on {DATABASE_NAMES[database]} at scale "
+                            f"{scale}: {value['reps']} timed runs (slow)."
+                        )
     return notes
 
 
@@ -513,8 +622,22 @@ def main() -> int:
         action="store_true",
         help="reuse kept databases, skip building (each run adds the quiz submissions it timed)",
     )
+    parser.add_argument(
+        "--databases",
+        nargs="+",
+        choices=list(DATABASE_NAMES),
+        default=list(DATABASE_NAMES),
+        help="PostgreSQL is skipped, with a note, when no server answers",
+    )
     args = parser.parse_args()
 
+    pg_url = postgres_url() if "postgresql" in args.databases else None
+    databases = [db for db in args.databases if db != "postgresql" or pg_url]
+    if not databases:
+        sys.exit("No database to measure.")
+    # The targets are PostgreSQL's, the database districts run; SQLite is measured
+    # beside it, and against them only when it runs alone.
+    target_database = "postgresql" if "postgresql" in databases else databases[0]
     base_env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         # One secret for the in-process run and gunicorn, so the session made in one
@@ -527,57 +650,64 @@ def main() -> int:
     report = {
         "generated_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "database": "postgresql"
-        if os.environ.get("DATABASE_URL", "").startswith("postgres")
-        else "sqlite",
-        "scales": results,
+        "target_database": target_database,
+        "databases": results,
     }
-    for scale in args.scales:
-        with bench_database(scale, args.keep or args.reuse, args.reuse) as (url, reused):
-            env = base_env | {"DATABASE_URL": url}
-            if reused:
-                # A kept database may predate the code's latest migrations.
-                manage(env, "migrate", "--noinput", "-v0")
-            built = {"seconds": None, "rows": {}} if reused else build(env, scale)
-            measured = measure(env, scale, args)
-            served = (
-                None
-                if args.no_served
-                else serve(
-                    env, scale, measured.pop("served"), args.served_seconds, args.served_rounds
+    for database in databases:
+        runs = results[database] = {}
+        for scale in args.scales:
+            print(f"== {DATABASE_NAMES[database]}", flush=True)
+            with bench_database(database, scale, args.keep or args.reuse, args.reuse, pg_url) as (
+                url,
+                reused,
+            ):
+                env = base_env | {"DATABASE_URL": url}
+                if reused:
+                    # A kept database may predate the code's latest migrations.
+                    manage(env, "migrate", "--noinput", "-v0")
+                built = {"seconds": None, "rows": {}} if reused else build(env, scale)
+                measured = measure(env, scale, args)
+                served_urls = measured.pop("served")
+                served = (
+                    None
+                    if args.no_served
+                    else serve(env, scale, served_urls, args.served_seconds, args.served_rounds)
                 )
-            )
-            measured.pop("served", None)
-            results[f"{scale:g}"] = {"build": built, "measured": measured, "served": served}
-    report["checks"] = checks(results, args.scales)
+                runs[f"{scale:g}"] = {"build": built, "measured": measured, "served": served}
+    report["checks"] = checks(results, args.scales, target_database)
     RESULTS.write_text(json.dumps(report, indent=2))
 
     info = report["machine"]
     print()
     print(
         f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram_gib']} GiB RAM, "
-        f"load average at start {info['load_average_at_start']}; database: {report['database']}"
+        f"load average at start {info['load_average_at_start']}; "
+        f"databases: {', '.join(DATABASE_NAMES[database] for database in databases)}"
     )
-    subjects = results[f"{args.scales[-1]:g}"]["measured"]["subjects"]
+    subjects = results[databases[-1]][f"{args.scales[-1]:g}"]["measured"]["subjects"]
     print(
         f"As para {subjects['para']} (pair {subjects['pair']}, module {subjects['module']!r}); "
-        f"reports as {subjects['district_admin']}, a district administrator."
+        f"reports as {subjects['district_admin']}, a district administrator. Medians in ms; "
+        f"queries at scale {args.scales[0]:g}/{args.scales[-1]:g}; targets and ✓/✗ for "
+        f"{DATABASE_NAMES[target_database]} at scale {args.scales[-1]:g}."
     )
-    print(table(results, args.scales))
+    print(table(results, args.scales, target_database))
     for note in fewer_reps(results, args):
         print(note)
     print()
-    # The speed targets are set for SQLite; elsewhere they are reported, like a smoke run's.
-    timing_enforced = not args.smoke and report["database"] == "sqlite"
-    enforced = [item for item in report["checks"] if timing_enforced or not item["timing"]]
+    enforced = [
+        item
+        for item in report["checks"]
+        if not item["timing"] or (item["target_database"] and not args.smoke)
+    ]
     for item in report["checks"]:
         mark = "ok    " if item["ok"] else "MISSED" if item in enforced else "slow  "
         print(f"{mark} {item['what']}: {item['detail']}")
     print(f"\nFigures written to {RESULTS.relative_to(ROOT)}.")
     if args.smoke:
         print("Smoke run: speed targets reported, not enforced.")
-    elif not timing_enforced:
-        print("The speed targets are set for SQLite: on this database they are reported only.")
+    elif target_database != "sqlite":
+        print("Speed targets are held against PostgreSQL; SQLite's speed is reported beside it.")
     return 0 if all(item["ok"] for item in enforced) else 1
 
 

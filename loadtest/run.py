@@ -2,7 +2,7 @@
 gunicorn with production settings, Locust headless against it, then the figures
 and a check that every accepted write is in the database.
 
-    python -m loadtest.run [--users 60] [--duration 120s] [--spawn-rate 2]
+    python -m loadtest.run [--users 120] [--duration 120s] [--spawn-rate 3]
 
 Only ever against this machine: DATABASE_URL (default
 postgres://tandem_ci:tandem_ci@127.0.0.1:5432/tandem_load) must name a loopback
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_DATABASE_URL = "postgres://tandem_ci:tandem_ci@127.0.0.1:5432/tandem_load"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-SCALE = "0.05"  # about 60 pairs: enough people for 60 signed-in users
+SCALE = "0.1"  # about 200 pairs: enough people for 120 signed-in users, with some to spare
 
 
 def say(message: str) -> None:
@@ -117,8 +117,8 @@ def aggregated(stats_csv: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=60)
-    parser.add_argument("--spawn-rate", type=float, default=2.0, help="Users started a second.")
+    parser.add_argument("--users", type=int, default=120)
+    parser.add_argument("--spawn-rate", type=float, default=3.0, help="Users started a second.")
     parser.add_argument("--duration", default="120s", help="Locust's --run-time, e.g. 60s, 3m.")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
     parser.add_argument("--out", type=Path, help="Folder for the CSV and logs (default: temp).")

@@ -21,6 +21,26 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
 }
+# PostgreSQL connections: each worker keeps a small psycopg pool (Django's
+# OPTIONS["pool"]); DATABASE_POOL=false keeps one persistent connection a worker
+# instead (CONN_MAX_AGE, which a pool replaces). Server-side binding (prepared
+# statements) is off unless DATABASE_SERVER_SIDE_BINDING=true: it did not pay
+# on Tandem's pages, and a transaction-mode PgBouncer in front refuses it. The
+# figures behind both defaults are in README, "Performance".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    for database in DATABASES.values():  # noqa: F405
+        options = database.setdefault("OPTIONS", {})
+        if os.environ.get("DATABASE_POOL", "true") == "true":
+            database["CONN_MAX_AGE"] = 0
+            options["pool"] = {
+                "min_size": 1,
+                "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "4")),
+                # Seconds a request waits for a free connection before it fails.
+                "timeout": 10,
+            }
+        if os.environ.get("DATABASE_SERVER_SIDE_BINDING", "false") == "true":
+            options["server_side_binding"] = True
+
 # How many proxies (load balancers) stand in front of the app; allauth reads the
 # client address from X-Forwarded-For only this deep, so it cannot be spoofed.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
