@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
+from django.utils import translation
 
 from accounts import roles
 from content.sites import forget_sites
@@ -74,6 +75,15 @@ def forget_cached_sites():
     """Wagtail's sites are cached per process (content.sites); a rolled-back test
     sends no signal, so each test starts from the database's own."""
     forget_sites()
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """A request leaves its language active in the thread (LocaleMiddleware and
+    accounts.language activate it, nothing deactivates it), so a test that asks for a
+    page in Spanish would leave the next test in the same worker speaking Spanish."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
+from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from courses.assigning import send_due_date_moved_email
@@ -292,3 +293,15 @@ def test_the_server_error_page_in_the_language_of_the_request(rf):
         page = server_error(rf.get("/")).content.decode()
     assert '<html lang="es">' in page
     assert "Algo salió mal" in page
+
+
+def test_an_email_names_the_work_by_its_title_in_the_recipients_language(assignment, settings):
+    settings.WAGTAIL_I18N_ENABLED = True
+    spanish = Locale.objects.get_or_create(language_code="es")[0]
+    translation_of_course = assignment.page.copy_for_translation(spanish, copy_parents=True)
+    translation_of_course.title = "Más fuertes juntos"
+    translation_of_course.save_revision().publish()
+    assert send_once(assignment.pk, ReminderLog.Kind.ASSIGNED, assignment.due_on)
+    [assigned] = mail.outbox
+    assert "Nuevo para usted: Más fuertes juntos" in assigned.subject
+    assert '"Más fuertes juntos"' in assigned.body
