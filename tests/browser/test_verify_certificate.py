@@ -65,7 +65,7 @@ def test_the_certificate_and_the_job_aids_pass_axe(signed_in, certificate):
     problems = {"certificate": serious_accessibility_violations(page)}
     for aid in JOB_AIDS:
         page.goto(reverse("job_aid", args=[aid.slug]))
-        expect(page.get_by_role("heading", level=1)).to_have_text(aid.title)
+        expect(page.get_by_role("heading", level=1)).to_have_text(str(aid.title))
         problems[aid.slug] = serious_accessibility_violations(page)
         if scrolls_sideways(page):
             problems[aid.slug].append("scrolls sideways at 375px")
