@@ -132,6 +132,18 @@ def test_work_due_within_a_week_or_overdue_waits_and_complete_work_does_not(pair
     assert 'aria-label="1 thing waits for you"' in page
 
 
+def test_work_starts_to_wait_as_its_due_date_comes_near(pair, clock):
+    """The count's SQL is kept from one request to the next: each day's is its own."""
+    course = make_course("Stronger Together", modules=1)
+    module = course.get_children().specific().get()
+    Assignment.objects.create(user=pair.para, page=module, due_on=TODAY + datetime.timedelta(8))
+    assert waiting_count(pair.para) == 0
+    assert waiting_count(pair.teacher) == 0
+    clock.move_to(clock.now() + datetime.timedelta(days=1))
+    assert waiting_count(pair.para) == 1
+    assert waiting_count(pair.teacher) == 0
+
+
 @pytest.mark.parametrize("size", [1, 30])
 def test_the_count_is_one_query_however_much_waits(pair, size, django_assert_num_queries):
     course = make_course("Stronger Together", modules=2)

