@@ -563,6 +563,11 @@ EXPECTED: dict[str, dict] = {
     ),  # fmt: skip
     "wagtailusers_*": entry(SUPERUSER_ONLY),
     "wagtailsites:*": entry(SUPERUSER_ONLY),
+    # The content languages (wagtail.locales): a superuser's to add or remove.
+    "wagtaillocales:*": entry(SUPERUSER_ONLY),
+    # "Translate" (wagtail.contrib.simple_translation): editors copy a page into
+    # Spanish to rewrite; administrators are refused.
+    "simple_translation:*": entry(EDITORS_ONLY),
     "wagtailredirects:*": entry(SUPERUSER_ONLY),
     "wagtailredirects:process_import": entry(
         SUPERUSER_ONLY,
