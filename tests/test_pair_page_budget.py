@@ -1,5 +1,6 @@
 """A page of 25 hostile notes: each note rendered at most once, none on a warm load,
-and the same queries whatever the notes are and however many.
+and the same queries whatever the notes are and however many; the pair page's
+queries the same for a week of work as for a school year's.
 
 Counted, not timed: renders of the Markdown renderer itself and database queries.
 The notes are the benchmark's slow ones (``bench.slow_notes``: runs of what the
@@ -9,6 +10,7 @@ renderer finds most expensive) and the start of the hostile corpus
 
 from __future__ import annotations
 
+import datetime
 import re
 from http import HTTPStatus
 from pathlib import Path
@@ -20,11 +22,19 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from bench.slow_notes import slow_notes
 from content import markdown
 from tests.clock import TODAY
-from workspace.models import CheckIn, PairAction, WeeklyPlan
+from workspace.models import (
+    CheckIn,
+    FidelityCheck,
+    Measure,
+    MeasureDay,
+    PairAction,
+    WeeklyPlan,
+)
 from workspace.plans import monday_of
 from workspace.views.common import PER_PAGE
 
@@ -203,3 +213,84 @@ def test_the_pair_page_renders_its_notes_once_and_none_warm(
     assert warm_queries == cold_queries
     assert len(prose_blocks(cold_page)) >= 14
     assert prose_blocks(warm_page) == prose_blocks(cold_page)
+
+
+def weeks_of_work(pair, weeks: int, weeks_ago: int = 0) -> None:
+    """What a pair does in ``weeks`` school weeks, ending ``weeks_ago``: three actions,
+    each with a measure kept every school day and the teacher's look every week,
+    two check-ins and a plan a week, and feedback-worthy notes on the actions."""
+    end = TODAY - datetime.timedelta(weeks=weeks_ago)
+    days = [end - datetime.timedelta(days=n) for n in range(weeks * 7)]
+    school_days = [day for day in days if day.weekday() < 5]
+    actions = PairAction.objects.bulk_create(
+        PairAction(
+            pair=pair,
+            text=f"Strategy {n}: offer the break card before the transition.",
+            planned_for=end - datetime.timedelta(days=n),
+            records_data=True,
+            note=f"Went **well** on day {n}.",
+            look_fors=["Cue first.", "Wait five seconds.", "Praise the try."],
+        )
+        for n in range(3)
+    )
+    measures = Measure.objects.bulk_create(
+        Measure(action=action, kind=Measure.Kind.COUNT, what="used the break card", student="J.M.")
+        for action in actions
+    )
+    MeasureDay.objects.bulk_create(
+        MeasureDay(measure=measure, day=day, value=n % 6, recorded_by=pair.para)
+        for n, measure in enumerate(measures)
+        for day in school_days
+    )
+    FidelityCheck.objects.bulk_create(
+        FidelityCheck(
+            action=action,
+            observer=pair.teacher,
+            seen=[0, 2],
+            total=3,
+            feedback="Calm cue.",
+            at=timezone.now() - datetime.timedelta(weeks=weeks_ago + week),
+        )
+        for action in actions
+        for week in range(weeks)
+    )
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            pair=pair,
+            author=pair.para,
+            kind=CheckIn.Kind.PLANNING if day.weekday() == 0 else CheckIn.Kind.CHECK_IN,
+            happened_on=day,
+            minutes=20 if day.weekday() == 0 else 5,
+            note=f"Agreed on the cue ({day:%b %d}).",
+        )
+        for day in school_days
+        if day.weekday() in (0, 3)
+    )
+    WeeklyPlan.objects.bulk_create(
+        WeeklyPlan(
+            pair=pair,
+            week_of=monday_of(end) - datetime.timedelta(weeks=week),
+            priority_goals="J.M. asks for a break.",
+            strategies="Break card.",
+        )
+        for week in range(weeks)
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reader", ["para", "teacher", "school_admin"])
+def test_the_pair_page_costs_the_same_queries_for_a_week_as_for_a_year(district, reader, no_budget):
+    """Counted for the pair's page with one week of work, then with a school year's."""
+    pair = district.pair
+    client = Client()
+    client.force_login(getattr(district, reader))
+    url = reverse("pair_detail", args=[pair.pk])
+
+    counts = []
+    for weeks, weeks_ago in ((1, 0), (39, 1)):
+        weeks_of_work(pair, weeks=weeks, weeks_ago=weeks_ago)
+        client.get(url)  # notes rendered and cached, as in a running site
+        page, queries = load(client, url)
+        assert "Strategy 2" in page and "Calm cue." in page
+        counts.append(queries)
+    assert counts[0] == counts[1]

@@ -100,16 +100,14 @@ def course_rows(pair: Pair) -> list[CourseRow]:
 
 def checklist_actions(pair: Pair):
     """The pair's actions with their modules' titles, without the modules' content,
-    with the teacher's looks (latest first) and the measure each keeps."""
+    with the teacher's latest look as ``latest_looks`` (a list of it, or empty: an
+    action looked at every week for a year would otherwise load 52) and the
+    measure each keeps."""
+    latest_look = FidelityCheck.objects.select_related("observer").order_by("-at", "-pk")[:1]
     return (
         pair.actions.select_related("module", "measure", "noted_by")
         .defer(*MODULE_CONTENT)
-        .prefetch_related(
-            Prefetch(
-                "checks",
-                queryset=FidelityCheck.objects.select_related("observer").order_by("-at", "-pk"),
-            )
-        )
+        .prefetch_related(Prefetch("checks", queryset=latest_look, to_attr="latest_looks"))
     )
 
 
