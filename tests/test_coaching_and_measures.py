@@ -153,7 +153,7 @@ def test_a_yes_no_measure_takes_one_tap_and_answers_json_to_the_script(pair, act
         {"value": "1"},
         HTTP_ACCEPT="application/json",
     )
-    assert response.json() == {"value": 1}
+    assert response.json() == {"value": 1, "text": "Yes today"}
     assert tap(pair.para, pair, measure, step="1").status_code == HTTPStatus.BAD_REQUEST
 
 

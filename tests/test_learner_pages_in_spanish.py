@@ -329,3 +329,20 @@ def test_the_calendar_feed_names_its_events_in_the_owners_language(pair, course)
     assert f"SUMMARY:Planificación semanal con {pair.teacher.get_full_name()}" in spanish
     assert "SUMMARY:Due: Stronger Together" in english
     assert f"SUMMARY:Weekly planning with {pair.para.get_full_name()}" in english
+
+
+def test_a_tap_on_a_measure_answers_the_script_in_the_readers_language(pair, course):
+    from workspace.models import Measure
+
+    action = PairAction.objects.get(pair=pair)
+    measure = Measure.objects.create(
+        action=action, kind=Measure.Kind.COUNT, what="usó la tarjeta", student="J.M."
+    )
+    url = reverse("pair_measure_record", args=[pair.pk, measure.pk])
+
+    def tap(person) -> dict:
+        return signed_in(person).post(url, {"step": "1"}, HTTP_ACCEPT="application/json").json()
+
+    assert tap(pair.para) == {"value": 1, "text": "1 vez hoy"}
+    assert tap(pair.teacher) == {"value": 2, "text": "2 times today"}
+    assert tap(pair.para) == {"value": 3, "text": "3 veces hoy"}

@@ -15,10 +15,9 @@ document.addEventListener("submit", async (event) => {
             credentials: "same-origin",
         });
         if (!response.ok) throw new Error(response.statusText);
-        const { value } = await response.json();
-        const unit = form.dataset.unit;
-        output.textContent =
-            unit === "yes_no" ? (value ? "Yes today" : "No today") : `${value} ${unit} today`;
+        // Today's value in words, in the page's language, as the server renders them.
+        const { text } = await response.json();
+        output.textContent = text;
     } catch {
         form.submit(); // the plain post, as without the script
     }
