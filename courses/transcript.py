@@ -12,6 +12,7 @@ from typing import TextIO
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from content.models import show_in_reader_language
 from content.spreadsheets import BYTE_ORDER_MARK, neutralise_formula
 from courses.models import Certificate, CoursePage, ModuleProgress
 
@@ -61,18 +62,26 @@ class SchoolYear:
 
 
 def transcript_entries(user) -> list[TranscriptEntry]:
-    """Every completed module and every certificate, in three queries."""
+    """Every completed module and every certificate, in three queries (two more for
+    the titles in a language other than English). A certificate keeps the course
+    title it was issued with."""
     completed = list(
         ModuleProgress.objects.filter(user=user, completed_at__isnull=False)
         .select_related("module")
-        .only("completed_at", "module__title", "module__path", "module__pd_hours")
+        .only(
+            "completed_at",
+            "module__title",
+            "module__path",
+            "module__pd_hours",
+            "module__translation_key",
+        )
     )
+    show_in_reader_language([row.module for row in completed])
     steplen = CoursePage.steplen
-    course_titles = dict(
-        CoursePage.objects.filter(
-            path__in={row.module.path[:-steplen] for row in completed}
-        ).values_list("path", "title")
-    )
+    courses = CoursePage.objects.filter(
+        path__in={row.module.path[:-steplen] for row in completed}
+    ).only("path", "title", "translation_key")
+    course_titles = {course.path: course.title for course in show_in_reader_language(courses)}
     entries = [
         TranscriptEntry(
             kind=MODULE,

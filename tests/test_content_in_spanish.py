@@ -14,8 +14,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
-from wagtail.models import Page, Revision
+from wagtail.models import Locale, Page, Revision
 
 from courses.curriculum.reader import CURRICULUM_DIR
 from courses.grading import grade, questions_from_quiz
@@ -28,9 +29,10 @@ from courses.models import (
     QuizAttempt,
 )
 from courses.recording import record_read
+from courses.transcript import transcript_entries
 from hours.ledger import ledger_for
 from reporting.completion_reports import module_rows
-from tests.page_factories import home_page, take_quiz
+from tests.page_factories import home_page, make_course, take_quiz
 from workspace.models import PairAction
 
 pytestmark = pytest.mark.django_db
@@ -327,6 +329,20 @@ def test_reports_list_each_module_once_in_the_administrators_language(curriculum
         assert f">{english.title}<" not in html
 
 
+def test_the_transcript_titles_modules_in_the_readers_language(curriculum, district):
+    para, english = district.para, module("why-collaboration-matters")
+    record_read(para, english)
+    take_quiz(para, english)
+
+    with translation.override("es"):
+        (entry,) = transcript_entries(para)
+    with translation.override("en"):
+        (in_english,) = transcript_entries(para)
+
+    assert (entry.title, entry.course_title) == (spanish(english).title, "Más fuertes juntos")
+    assert (in_english.title, in_english.course_title) == (english.title, "Stronger Together")
+
+
 def test_the_catalogue_lists_each_course_once_in_spanish(curriculum, client, district):
     signed_in(client, district.para, "es")
 
@@ -357,3 +373,34 @@ def test_queries_do_not_grow_with_the_translated_modules(curriculum, district, c
     with_one = (queries(client, my_learning), queries(client, english.url))
 
     assert with_all == with_one
+
+
+# Editors ---------------------------------------------------------------------------------
+
+
+def test_a_spanish_page_previews_itself(curriculum, district):
+    translated = spanish(module("clarifying-roles"))
+
+    response = translated.make_preview_request()
+
+    assert response.status_code == HTTPStatus.OK
+    assert f"<h1>{translated.title}</h1>" in response.rendered_content
+
+
+def test_translate_in_the_admin_copies_the_english_block_ids(district, client):
+    course = make_course(modules=1)
+    english = course.modules().specific().get()
+    index = course.get_parent()
+    client.force_login(district.editor)
+
+    response = client.post(
+        reverse("simple_translation:submit_page_translation", args=[index.pk]),
+        {"locales": [Locale.objects.get(language_code="es").pk], "include_subtree": "on"},
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    copy = spanish(english)
+    for name in SHARED_STREAMS:
+        assert block_ids(list(getattr(copy, name).raw_data)) == block_ids(
+            list(getattr(english, name).raw_data)
+        )
