@@ -72,13 +72,15 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
         headers: dict[str, str] | None = None,
     ):
         """Every email allauth writes (sign-in code, password reset, address
-        confirmation) in its recipient's language, found by the address when
-        allauth does not name the person. An address nobody has keeps the language
-        of the request that asked for the email."""
+        confirmation) in the language its recipient chose, the person found by the
+        address when allauth does not name them. Someone who chose none, or an
+        address nobody has, gets the language of the request that asked for the
+        email: these are asked for by the recipient, from their own browser."""
         recipient = context.get("user")
         if recipient is None and isinstance(email, str):
             recipient = next(iter(filter_users_by_email(email, is_active=True)), None)
-        with in_language_of(recipient) if recipient is not None else nullcontext():
+        chosen = getattr(recipient, "language", "")
+        with in_language_of(recipient) if chosen else nullcontext():
             return super().render_mail(template_prefix, email, context, headers)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

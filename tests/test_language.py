@@ -305,3 +305,11 @@ def test_an_email_names_the_work_by_its_title_in_the_recipients_language(assignm
     [assigned] = mail.outbox
     assert "Nuevo para usted: Más fuertes juntos" in assigned.subject
     assert '"Más fuertes juntos"' in assigned.body
+
+
+def test_a_sign_in_code_for_someone_who_chose_no_language_follows_their_browser(client, district):
+    para = district.para
+    assert para.language == ""
+    client.post(reverse("account_request_login_code"), {"email": para.email}, **SPANISH_BROWSER)
+    [code] = mail.outbox
+    assert "código" in code.subject.lower()
