@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
-from accounts.models import ADMIN_ACCESS, STAFF_GROUP_FLAGS
+from accounts.models import ADMIN_ACCESS
 
 
 @functools.cache
@@ -22,20 +22,13 @@ def people_with_access_flags():
     Every page asks whether the person may open the admin (the staff idle
     time-out, the header's links). For most people, paras and teachers in no
     group, the two flags answer it without the two queries
-    ``User.can_open_admin`` would make; for administrators and editors, a flag
-    for each staff group answers it, and their roles, without a query for
-    their groups. Built once: putting this query together
+    ``User.can_open_admin`` would make. Built once: putting this query together
     costs more than running it.
     """
     User = get_user_model()
-    memberships = User.groups.through.objects.filter(user=OuterRef("pk"))
     return User._default_manager.annotate(
-        in_a_group=Exists(memberships),
+        in_a_group=Exists(User.groups.through.objects.filter(user=OuterRef("pk"))),
         granted_admin_access=Exists(Permission.objects.filter(user=OuterRef("pk"), **ADMIN_ACCESS)),
-        **{
-            flag: Exists(memberships.filter(group__name=name))
-            for name, flag in STAFF_GROUP_FLAGS.items()
-        },
     )
 
 

@@ -21,8 +21,6 @@ class EmailNotifications(models.TextChoices):
 
 # The permission that opens Wagtail's admin, as a lookup on Permission.
 ADMIN_ACCESS = {"content_type__app_label": "wagtailadmin", "codename": "access_admin"}
-# Each staff group's flag on a person loaded for a request (accounts.backends).
-STAFF_GROUP_FLAGS = {name: f"in_staff_group_{n}" for n, name in enumerate(roles.STAFF_GROUPS)}
 
 
 class User(AbstractUser):
@@ -104,24 +102,15 @@ class User(AbstractUser):
                 }
             )
 
-    # A person loaded for a request (accounts.backends) carries flags that spare
-    # the queries below: ``in_a_group`` and ``granted_admin_access`` for someone
-    # in no group, and one for each staff group (STAFF_GROUP_FLAGS) for the
-    # administrators and editors. Loaded any other way, the queries are made.
+    # A person loaded for a request (accounts.backends) carries two flags,
+    # ``in_a_group`` and ``granted_admin_access``, that spare the queries below
+    # for someone in no group. Loaded any other way, the queries are made.
 
     @cached_property
     def group_names(self) -> frozenset[str]:
         if hasattr(self, "in_a_group") and not self.in_a_group:
             return frozenset()
         return frozenset(self.groups.values_list("name", flat=True))
-
-    @cached_property
-    def staff_group_names(self) -> frozenset[str]:
-        """The staff groups (``roles.STAFF_GROUPS``) this person is in."""
-        if all(hasattr(self, flag) for flag in STAFF_GROUP_FLAGS.values()):
-            flags = STAFF_GROUP_FLAGS.items()
-            return frozenset(name for name, flag in flags if getattr(self, flag))
-        return self.group_names & frozenset(roles.STAFF_GROUPS)
 
     @property
     def is_para(self) -> bool:
@@ -134,21 +123,21 @@ class User(AbstractUser):
     @property
     def is_district_admin(self) -> bool:
         return self.is_active and (
-            self.is_superuser or roles.DISTRICT_ADMINISTRATORS in self.staff_group_names
+            self.is_superuser or roles.DISTRICT_ADMINISTRATORS in self.group_names
         )
 
     @property
     def is_school_admin(self) -> bool:
-        return self.is_active and roles.SCHOOL_ADMINISTRATORS in self.staff_group_names
+        return self.is_active and roles.SCHOOL_ADMINISTRATORS in self.group_names
 
     @property
     def is_editor(self) -> bool:
-        return self.is_active and (self.is_superuser or roles.EDITORS in self.staff_group_names)
+        return self.is_active and (self.is_superuser or roles.EDITORS in self.group_names)
 
     @property
     def works_in_admin(self) -> bool:
         """Administrators and editors: the people who must use MFA in production."""
-        return self.is_superuser or bool(self.staff_group_names)
+        return self.is_superuser or bool(self.group_names & set(roles.STAFF_GROUPS))
 
     @cached_property
     def can_open_admin(self) -> bool:
