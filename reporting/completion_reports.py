@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
     Count,
@@ -275,7 +276,7 @@ class CompletionByPersonReport(AdministratorReportView):
         "page.title": _("Assignment"),
         "due_on": _("Due"),
         "status": _("Status"),
-        "percent": _("Progress (% of modules complete)"),
+        "percent": _("Progress (percent of modules complete)"),
         "last_activity_at": _("Last activity"),
     }
     custom_field_preprocess = {
@@ -369,8 +370,21 @@ class ModuleReport(AdministratorReportView):
     def people(self) -> QuerySet:
         return people_in_scope(self.request.user, self.filter_value("school"))
 
+    @cached_property
+    def people_listed(self) -> QuerySet:
+        """``people``, read as ids first when they are some schools' rather than
+        everyone. The planner cannot estimate the three ``IN`` tests of a school's
+        people (it expects thousands where a school has fifty), so it hashed every
+        module's progress and read every quiz attempt for them: 0.9 s for a school
+        administrator's page at scale 5 on PostgreSQL. Given the ids, it reads
+        theirs by index."""
+        if not self.people.query.has_filters():
+            return self.people
+        ids = list(self.people.values_list("pk", flat=True))
+        return get_user_model().objects.filter(pk__in=ids)
+
     def get_base_queryset(self):
-        return module_rows(self.people)
+        return module_rows(self.people_listed)
 
     def page_rows(self, modules):
         # Titled in the administrator's language: one query for the modules' titles
@@ -384,8 +398,8 @@ class ModuleReport(AdministratorReportView):
                     CoursePage.objects.filter(path__in={module.parent_path for module in modules})
                 )
             }
-        missed = most_missed(modules, self.people)
-        gains = learning_by_module([module.pk for module in modules], self.people)
+        missed = most_missed(modules, self.people_listed)
+        gains = learning_by_module([module.pk for module in modules], self.people_listed)
         for module in modules:
             module.course_title = course_titles.get(module.parent_path, module.course_title)
             module.most_missed_text = "; ".join(str(count) for count in missed[module.pk])

@@ -110,7 +110,7 @@ def test_report_numbers_and_dates_stay_values_in_the_csv(client, hostile):
     )
     para = next(row for row in rows if row["Person"] == f"'{LINK}")
     assert para["School"] == f"'{SUM_OF_TWO}"
-    assert para["Progress (% of modules complete)"] == "0"
+    assert para["Progress (percent of modules complete)"] == "0"
     assert para["Due"] == (TODAY + datetime.timedelta(3)).isoformat()
 
 

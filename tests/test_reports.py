@@ -158,7 +158,7 @@ def test_completion_by_person_for_two_school_admins_does_not_mix(client, distric
     }
     client.force_login(d.other_school_admin)
     riverside = export_csv(client, "course_reports:completion")
-    assert rows_by(riverside, "Person", "Progress (% of modules complete)") == {
+    assert rows_by(riverside, "Person", "Progress (percent of modules complete)") == {
         (str(d.far_pair.para),): "0",
         (str(d.far_pair.teacher),): "50",
     }
@@ -450,7 +450,7 @@ def table_order(html: str, names: list[str]) -> list[str]:
     [
         ("course_reports:completion", "person", "Person"),
         ("course_reports:completion", "-due_on", "Due"),
-        ("course_reports:completion", "percent", "Progress (% of modules complete)"),
+        ("course_reports:completion", "percent", "Progress (percent of modules complete)"),
         ("course_reports:modules", "-completed_count", "Completed"),
         ("pair_reports:by_pair", "-assignment", "Assignment"),
         ("pair_reports:health", "-last_check_in", "Last check-in"),
@@ -468,7 +468,7 @@ def test_a_sorted_report_and_its_export_keep_the_same_order(
     key = {
         "Person": last_names.get,
         "Completed": int,
-        "Progress (% of modules complete)": int,
+        "Progress (percent of modules complete)": int,
     }.get(column, str)
     assert values == sorted(values, key=key, reverse=ordering.startswith("-"))
 

@@ -75,6 +75,6 @@ def test_school_admin_downloads_the_completion_report_as_csv(world, page, tmp_pa
     para, teacher = rows[world.para.get_full_name()], rows[world.teacher.get_full_name()]
     assert para["Assignment"] == module.title
     assert para["School"] == world.pair.school.name
-    assert (para["Status"], para["Progress (% of modules complete)"]) == ("Complete", "100")
+    assert (para["Status"], para["Progress (percent of modules complete)"]) == ("Complete", "100")
     assert para["Last activity"] == f"{timezone.localdate():%Y-%m-%d}"
-    assert (teacher["Status"], teacher["Progress (% of modules complete)"]) == ("Not started", "0")
+    assert (teacher["Status"], teacher["Progress (percent of modules complete)"]) == ("Not started", "0")
