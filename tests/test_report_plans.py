@@ -1,0 +1,77 @@
+"""The reports' query plans on PostgreSQL: no page of a report reads a whole big
+table (progress, quiz attempts and the questions they missed) when an index
+would do.
+
+The district is a tenth of ``make bench``'s scale 1 (about 13,000 progress and
+40,000 attempt rows, analysed as ``generate_district`` leaves them): big enough
+that the planner prefers an index wherever one serves, small enough for the
+suite. Each query a report's first page runs against a big table is explained,
+with its parameters, as the page ran it, for a district and a school administrator.
+"""
+
+import io
+import re
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts import roles
+from pairs.models import School
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="query plans are PostgreSQL's; SQLite's planner is another program",
+    ),
+    pytest.mark.django_db,
+]
+
+BIG_TABLES = ("courses_moduleprogress", "courses_quizattempt", "courses_missedquestion")
+REPORTS = [
+    "course_reports:completion",
+    "course_reports:modules",
+    "pair_reports:by_pair",
+    "pair_reports:health",
+    "hours_reports:compliance",
+    "hours_reports:without_title_i",
+]
+
+
+def administrators() -> dict[str, object]:
+    User = get_user_model()
+    school = School.objects.order_by("pk").first()
+    return {
+        "district": User.objects.filter(groups__name=roles.DISTRICT_ADMINISTRATORS)
+        .order_by("pk")
+        .first(),
+        "school": school.administrators.order_by("pk").first(),
+    }
+
+
+def plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_no_reports_first_page_reads_a_big_table_whole(client):
+    # One test, so the district is built once, inside the test's transaction.
+    call_command("generate_district", "--scale", "0.1", stdout=io.StringIO())
+    scans = {}
+    for who, administrator in administrators().items():
+        client.force_login(administrator)
+        for report in REPORTS:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(reverse(report))
+            assert response.status_code == HTTPStatus.OK, report
+            for query in queries:
+                if any(table in query["sql"] for table in BIG_TABLES):
+                    found = re.findall(rf"Seq Scan on ({'|'.join(BIG_TABLES)})", plan(query["sql"]))
+                    if found:
+                        scans[report, who, query["sql"][:300]] = found
+    assert scans == {}
