@@ -23,14 +23,18 @@ CACHES = {
 }
 # PostgreSQL connections: each worker keeps a small psycopg pool (Django's
 # OPTIONS["pool"]); DATABASE_POOL=false keeps one persistent connection a worker
-# instead (CONN_MAX_AGE, which a pool replaces). Server-side binding (prepared
-# statements) is off unless DATABASE_SERVER_SIDE_BINDING=true: it did not pay
-# on Tandem's pages, and a transaction-mode PgBouncer in front refuses it. The
-# figures behind both defaults are in README, "Performance".
+# instead (CONN_MAX_AGE, which a pool replaces). Neither served Tandem's pages
+# measurably faster on a 2-core machine; the pool bounds each worker's
+# connections and serves threaded workers too. Server-side binding (prepared
+# statements) is off unless DATABASE_SERVER_SIDE_BINDING=true: it gained nothing
+# measurable either, and a transaction-mode PgBouncer in front refuses it. The
+# figures are in README, "Performance".
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     for database in DATABASES.values():  # noqa: F405
         options = database.setdefault("OPTIONS", {})
         if os.environ.get("DATABASE_POOL", "true") == "true":
+            # CONN_HEALTH_CHECKS (base settings) stays on: Django then has the
+            # pool test each connection before a request gets it.
             database["CONN_MAX_AGE"] = 0
             options["pool"] = {
                 "min_size": 1,
