@@ -271,6 +271,8 @@ def test_a_quiz_passed_in_spanish_completes_the_english_module(curriculum, distr
     result = client.post(english.url + "quiz/", answers, follow=True)
 
     assert result.status_code == HTTPStatus.OK
+    # The result gives the Spanish page's feedback.
+    assert escape(questions[0].explanation) in result.text
     attempt = QuizAttempt.objects.get(user=para)
     assert (attempt.module_id, attempt.passed) == (english.pk, True)
     # The stored choice ids grade the same against either language's quiz.
