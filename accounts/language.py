@@ -47,6 +47,18 @@ class PersonLanguageMiddleware:
         return self.get_response(request)
 
 
+def remember_language_at_sign_in(sender, request, user, **kwargs) -> None:
+    """``user_logged_in``: a person who has not chosen a language keeps the one the
+    sign-in was served in (the browser's, or the switch's), so what is sent while
+    they are away (an assignment, a reminder, a partner's notification) speaks it
+    too. My account and the switch change it like any choice."""
+    served_in = getattr(request, "LANGUAGE_CODE", "")
+    if user.language or served_in not in dict(settings.LANGUAGES):
+        return
+    user.language = served_in
+    user.save(update_fields=["language"])
+
+
 # One source of truth for the admin's language too: Wagtail reads its own
 # ``UserProfile.preferred_language`` (wagtail.admin.localization.get_localized_response),
 # and its account page lets a person change it. Each is kept equal to ``User.language``,

@@ -25,6 +25,28 @@ def test_para_signs_in_by_email_and_lands_on_my_learning(client):
     assert int(client.session["_auth_user_id"]) == para.pk
 
 
+def test_signing_in_with_no_language_chosen_keeps_the_one_it_was_served_in(client):
+    para = ParaFactory(email="ana@example.org", language="")
+    spanish_browser = {"HTTP_ACCEPT_LANGUAGE": "es-US,es;q=0.9,en;q=0.5"}
+    client.post(
+        reverse("account_login"),
+        {"login": "ana@example.org", "password": PASSWORD},
+        **spanish_browser,
+    )
+    para.refresh_from_db()
+    assert para.language == "es"  # so an email sent while she is away is in Spanish
+
+    # Once there is a choice, another browser's language does not change it.
+    client.logout()
+    client.post(
+        reverse("account_login"),
+        {"login": "ana@example.org", "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9",
+    )
+    para.refresh_from_db()
+    assert para.language == "es"
+
+
 def test_staff_without_email_signs_in_by_username_and_lands_in_admin(client):
     UserFactory(username="pdlead", email="", groups=[roles.EDITORS])
     response = sign_in(client, "pdlead")
