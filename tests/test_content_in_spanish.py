@@ -355,6 +355,20 @@ def test_the_catalogue_lists_each_course_once_in_spanish(curriculum, client, dis
     assert "Stronger Together" not in html
 
 
+def test_a_course_page_in_spanish_names_its_catalogue_and_modules_in_spanish(
+    curriculum, district, client
+):
+    course = CoursePage.objects.sources().get(slug="stronger-together")
+    signed_in(client, district.para, "es")
+
+    html = client.get(course.url).text
+
+    assert f"<h1>{spanish(course).title}</h1>" in html
+    assert ">Cursos</a>" in html
+    for english in course.modules():
+        assert spanish(english).title in html
+
+
 def queries(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == HTTPStatus.OK

@@ -83,7 +83,9 @@ class CoursePage(ViewRestrictionsInOneQuery, ShownInReaderLanguage, Page):
         from courses.progress import course_progress
 
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = self.modules()
+        context["modules"] = show_in_reader_language(self.modules(), ("title", "summary"))
+        catalogue = CourseIndexPage.objects.filter(path=self.path[: -self.steplen]).first()
+        context["catalogue"] = catalogue and catalogue.shown_in_reader_language()
         # The signed-in learner's place in the course: context["progress"].steps are
         # ModuleSteps (label, is_new, next_action), one per published module.
         if request.user.is_authenticated and not getattr(request, "is_preview", False):
