@@ -8,6 +8,7 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Permission
+from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
@@ -66,8 +67,33 @@ class AuthenticationBackend(AllauthBackend):
         # Django's ModelBackend.get_user, reading through ``people_with_access_flags``
         # (https://github.com/django/django/blob/5.2.8/django/contrib/auth/backends.py);
         # tests/test_wagtail_pins.py checks the flags agree with the plain user.
-        try:
-            user = people_with_access_flags().get(pk=user_id)
-        except get_user_model().DoesNotExist:
+        User = get_user_model()
+        alias = router.db_for_read(User)
+        sql, params, person_at = _person_sql(alias)
+        params = list(params)
+        params[person_at] = User._meta.pk.get_db_prep_value(user_id, connections[alias])
+        user = next(iter(User._default_manager.raw(sql, params, using=alias)), None)
+        if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+# Stands for the person while their query's SQL is put together, and is found
+# again among its parameters: no flag or permission name is equal to it.
+_ANY_PERSON = -7_240_002
+
+
+@functools.cache
+def _person_sql(alias: str) -> tuple[str, tuple, int]:
+    """The SQL that loads one person with their flags, compiled once per database.
+
+    Every signed-in request loads its person; putting this query together and
+    compiling it cost several times what the database takes to answer it (about
+    0.5 ms of CPU against 0.1 ms), so each request runs the compiled SQL with
+    its person's id. The raw queryset sets the flags on the person as
+    attributes, as ``annotate`` does.
+    """
+    query = people_with_access_flags().filter(pk=_ANY_PERSON).query
+    sql, params = query.get_compiler(alias).as_sql()
+    (person_at,) = (n for n, param in enumerate(params) if param == _ANY_PERSON)
+    return sql, tuple(params), person_at

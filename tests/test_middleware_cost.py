@@ -1,5 +1,5 @@
 """What the middleware stack costs a request, counted in queries, and the shortcuts
-it takes to cost less: the same headers and answers as without them."""
+it takes to cost less: the same headers, answers and person as without them."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
 from accounts import roles
+from accounts.backends import AuthenticationBackend, people_with_access_flags
 from accounts.middleware import MFA_RECHECK_INTERVAL, ContentSecurityPolicyMiddleware, path_of
 from tests.factories import UserFactory
 
@@ -160,3 +161,24 @@ def test_removing_an_authenticator_in_this_session_is_seen_at_once(client, edito
     response = client.get(reverse("robots_txt"))
     assert response.status_code == HTTPStatus.FOUND
     assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+# The person, from SQL compiled once ---------------------------------------------------
+
+
+def test_the_person_loaded_for_a_request_is_the_one_the_orm_loads(district):
+    backend = AuthenticationBackend()
+    for person in (district.para, district.school_admin, district.editor):
+        loaded = backend.get_user(person.pk)
+        expected = people_with_access_flags().get(pk=person.pk)
+        fields = {name: value for name, value in vars(expected).items() if name != "_state"}
+        assert {name: getattr(loaded, name) for name in fields} == fields
+        assert not loaded._state.adding and loaded._state.db == "default"
+
+
+def test_no_person_for_an_unknown_or_inactive_account(district):
+    backend = AuthenticationBackend()
+    assert backend.get_user(10**9) is None
+    district.para.is_active = False
+    district.para.save()
+    assert backend.get_user(district.para.pk) is None
