@@ -66,7 +66,9 @@ def load_world() -> Demo:
 
 
 def module(slug: str = MODULE) -> ModulePage:
-    return ModulePage.objects.get(slug=slug)
+    """The English module: its Spanish translation has the same slug, and every
+    record (progress, attempts, actions) belongs to the English page."""
+    return ModulePage.objects.sources().get(slug=slug)
 
 
 def together_action_text(page: ModulePage) -> str:

@@ -84,7 +84,8 @@ def pair_action_add(request: HttpRequest, pair: Pair) -> HttpResponse:
             )
             % {
                 "count": len(added),
-                "module": module.title,
+                # The module as the reader read it: its title in their language.
+                "module": module.shown_in_reader_language().title,
                 # The weekday, then the day in the reader's own order ("18 de noviembre").
                 "day": f"{date_format(day, 'l')}, {date_format(day, 'MONTH_DAY_FORMAT')}",
             },
