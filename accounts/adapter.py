@@ -10,6 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import translation
 
 from accounts.email_addresses import NOT_CONFIRMED_TAKEN, belongs_to_someone_else
 from accounts.language import in_language_of
@@ -102,4 +103,4 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
 
         The task makes its own link, so the queue never holds one that works.
         """
-        send_password_reset_email.enqueue(user.pk, email)
+        send_password_reset_email.enqueue(user.pk, email, translation.get_language())

@@ -8,6 +8,7 @@ email (accounts.adapter), and this task writes and sends it.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from allauth.account import app_settings as allauth_settings
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.urls import reverse
+from django.utils import translation
 from django_tasks import task
 
 from config import links
@@ -63,12 +65,14 @@ def account_for_reset(user_id: int, email: str) -> AbstractBaseUser | None:
 
 
 @task()
-def send_password_reset_email(user_id: int, email: str) -> bool:
+def send_password_reset_email(user_id: int, email: str, asked_in: str = "") -> bool:
     """Email ``email`` a link to set a new password for the account ``user_id``.
 
     The link is made here, not in the request, so that the queue (a database
     table under production settings, kept after the task has run) never holds
     a link that sets someone's password. Returns whether an email was sent.
+    ``asked_in`` is the language of the request that asked for it: the email's,
+    unless the person chose one (accounts.adapter).
     """
     user = account_for_reset(user_id, email)
     if user is None:
@@ -81,7 +85,9 @@ def send_password_reset_email(user_id: int, email: str) -> bool:
     }
     if allauth_settings.LoginMethod.USERNAME in allauth_settings.LOGIN_METHODS:
         context["username"] = user_username(user)
-    get_adapter().render_mail("account/email/password_reset_key", email, context).send()
+    with translation.override(asked_in) if asked_in else nullcontext():
+        message = get_adapter().render_mail("account/email/password_reset_key", email, context)
+    message.send()
     return True
 
 

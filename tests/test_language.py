@@ -14,6 +14,7 @@ from django.views.defaults import server_error
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
+from accounts.tasks import send_password_reset_email
 from courses.assigning import send_due_date_moved_email
 from courses.models import Assignment, ReminderLog
 from courses.tasks import send_once
@@ -313,3 +314,13 @@ def test_a_sign_in_code_for_someone_who_chose_no_language_follows_their_browser(
     client.post(reverse("account_request_login_code"), {"email": para.email}, **SPANISH_BROWSER)
     [code] = mail.outbox
     assert "código" in code.subject.lower()
+
+
+def test_a_queued_reset_link_is_written_in_the_language_it_was_asked_in(district):
+    para, teacher = district.para, speaks(district.teacher, "en")
+    # The worker runs in the site's language; the request's travels with the task.
+    assert send_password_reset_email.call(para.pk, para.email, "es")
+    assert send_password_reset_email.call(teacher.pk, teacher.email, "es")
+    chose_nothing, chose_english = mail.outbox
+    assert "restablecer contraseña" in chose_nothing.subject
+    assert "Password Reset" in chose_english.subject
