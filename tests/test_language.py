@@ -246,7 +246,7 @@ def test_the_welcome_sent_by_an_english_speaking_administrator_is_in_spanish(
     assert response.status_code == HTTPStatus.FOUND
     [welcome] = mail.outbox
     assert welcome.to == [para.email]
-    assert "Bienvenido a Tandem: elija su contraseña" in welcome.subject
+    assert "Le damos la bienvenida a Tandem: elija su contraseña" in welcome.subject
     assert "Su distrito le ha dado una cuenta" in welcome.body
 
 
@@ -305,7 +305,7 @@ def test_an_email_names_the_work_by_its_title_in_the_recipients_language(assignm
     assert send_once(assignment.pk, ReminderLog.Kind.ASSIGNED, assignment.due_on)
     [assigned] = mail.outbox
     assert "Nuevo para usted: Más fuertes juntos" in assigned.subject
-    assert '"Más fuertes juntos"' in assigned.body
+    assert "“Más fuertes juntos”" in assigned.body
 
 
 def test_a_sign_in_code_for_someone_who_chose_no_language_follows_their_browser(client, district):

@@ -196,7 +196,7 @@ def test_the_pair_page_is_in_spanish_for_the_para_and_in_english_for_the_teacher
     assert "Hice mi parte" in spanish
     assert "Reuniones breves y de planificación" in spanish
     assert "1 minuto de planificación esta semana" in spanish
-    assert "Cursos, lado a lado" in spanish
+    assert "Cursos de los dos" in spanish
     assert_no_english(spanish)
 
     english = page_text(signed_in(pair.teacher), url)
@@ -295,7 +295,7 @@ def test_adding_a_modules_actions_says_so_in_spanish_with_the_day(pair, course):
     text = html.unescape(response.content.decode())
     # One of the module's two actions was on the checklist already: one is added.
     assert (
-        f"Se agregó 1 acción de «{module.title}» a su lista para el jueves, 19 de noviembre."
+        f"Se agregó 1 acción de “{module.title}” a su lista para el jueves, 19 de noviembre."
         in text
     )
 
