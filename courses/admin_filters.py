@@ -8,16 +8,21 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import (
+    F,
     OuterRef,
     QuerySet,
+    Subquery,
 )
+from django.db.models.functions import Coalesce
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.models import Page
 
+from content.models import reader_content_language
 from courses.assignment_status import STATUS_CHOICES, STATUS_LABELS
 from courses.models import (
     Assignment,
@@ -40,7 +45,27 @@ def school_choices(request) -> QuerySet[School]:
 
 
 def course_choices(request) -> QuerySet[CoursePage]:
-    return CoursePage.objects.live().sources().order_by("path")
+    """Each course once, with ``title_shown``: its title in the reader's language."""
+    translated = Page.objects.filter(
+        translation_key=OuterRef("translation_key"),
+        locale__language_code=reader_content_language(),
+        live=True,
+    ).values("title")[:1]
+    return (
+        CoursePage.objects.live()
+        .sources()
+        .annotate(title_shown=Coalesce(Subquery(translated), F("title")))
+        .order_by("path")
+    )
+
+
+class CourseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, course) -> str:
+        return getattr(course, "title_shown", course.title)
+
+
+class CourseChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = CourseChoiceField
 
 
 class LongSelect(forms.Select):
@@ -76,7 +101,7 @@ class ReportFilterSet(WagtailFilterSet):
         method="filter_school",
         widget=LongSelect,
     )
-    course = django_filters.ModelChoiceFilter(
+    course = CourseChoiceFilter(
         label=_("Course"),
         queryset=course_choices,
         empty_label=_("All courses"),

@@ -287,6 +287,12 @@ class CompletionByPersonReport(AdministratorReportView):
     def get_base_queryset(self):
         return completion_rows(self.request.user, self.today)
 
+    def page_rows(self, rows):
+        rows = super().page_rows(rows)
+        # The assigned course or module titled in the administrator's language.
+        show_in_reader_language([row.page for row in rows])
+        return rows
+
 
 class ModuleFilterSet(ReportFilterSet):
     status = django_filters.ChoiceFilter(

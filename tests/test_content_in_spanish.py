@@ -21,6 +21,7 @@ from wagtail.models import Locale, Page, Revision
 from courses.curriculum.reader import CURRICULUM_DIR
 from courses.grading import grade, questions_from_quiz
 from courses.models import (
+    Assignment,
     Certificate,
     CourseIndexPage,
     CoursePage,
@@ -32,6 +33,7 @@ from courses.recording import record_read
 from courses.transcript import transcript_entries
 from hours.ledger import ledger_for
 from reporting.completion_reports import module_rows
+from tests.clock import TODAY
 from tests.page_factories import home_page, make_course, take_quiz
 from workspace.models import PairAction
 
@@ -329,6 +331,21 @@ def test_reports_list_each_module_once_in_the_administrators_language(curriculum
     for english in modules:
         assert spanish(english).title in html
         assert f">{english.title}<" not in html
+
+
+def test_completion_by_person_titles_assignments_in_the_administrators_language(
+    curriculum, district, client
+):
+    course = CoursePage.objects.sources().get(slug="stronger-together")
+    Assignment.objects.create(
+        user=district.para, page=course, due_on=TODAY, assigned_by=district.district_admin
+    )
+    signed_in(client, district.district_admin, "es")
+
+    html = client.get(reverse("course_reports:completion")).text
+
+    assert spanish(course).title in html
+    assert course.title not in html
 
 
 def test_the_transcript_titles_modules_in_the_readers_language(curriculum, district):
