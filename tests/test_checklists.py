@@ -5,17 +5,21 @@ from dataclasses import dataclass
 from http import HTTPStatus
 
 import pytest
+from django.core.management import call_command
 from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from wagtail.models import Locale
 
 from content.markdown import render_markdown
-from courses.models import Assignment, ModuleProgress
+from courses.models import Assignment, ModulePage, ModuleProgress
 from pairs.models import Pair
 from tests.clock import TODAY
 from tests.factories import PairFactory, TeacherFactory
-from tests.page_factories import make_course, make_module, try_tomorrow
+from tests.page_factories import home_page, make_course, make_module, try_tomorrow
+from workspace.actions import add_module_actions
 from workspace.health import pair_health
 from workspace.models import (
     CheckIn,
@@ -633,3 +637,38 @@ def test_pair_health_in_one_query(ws, django_assert_num_queries):
     assert mine.has_plan_this_week
     assert (mine.waiting_on_para, mine.waiting_on_teacher) == (1, 3)
     assert (theirs.last_check_in, theirs.has_plan_this_week, theirs.waiting) == (None, False, 0)
+
+
+def test_a_modules_actions_read_in_the_readers_language_and_stay_one_record(district):
+    home_page()
+    call_command("load_curriculum", verbosity=0)
+    english = ModulePage.objects.sources().get(slug="clarifying-roles")
+    spanish = english.get_translation(Locale.objects.get(language_code="es"))
+    para, teacher = district.para, district.teacher
+    para.language, teacher.language = "es", "en"
+    para.save(update_fields=["language"])
+    teacher.save(update_fields=["language"])
+    add_module_actions(district.pair, english, TOMORROW, para)
+    english_words = [escape(block.value["text"]) for block in english.actions]
+    spanish_words = [escape(block.value["text"]) for block in spanish.actions]
+    pages = [
+        reverse("pair_detail", args=[district.pair.pk]),
+        reverse("pair_actions", args=[district.pair.pk]),
+    ]
+
+    for url in pages:
+        in_spanish = signed_in(para).get(url).text
+        in_english = signed_in(teacher).get(url).text
+        assert all(words in in_spanish for words in spanish_words)
+        assert not any(words in in_spanish for words in english_words)
+        assert escape(spanish.title) in in_spanish
+        assert all(words in in_english for words in english_words)
+    # The record keeps the English page's words; only what is shown changes.
+    assert sorted(PairAction.objects.values_list("text", flat=True)) == sorted(
+        block.value["text"] for block in english.actions
+    )
+
+    # A module not yet in Spanish: its actions in English, marked as such.
+    spanish.unpublish()
+    in_spanish = signed_in(para).get(pages[1]).text
+    assert in_spanish.count('<p class="action-item__text" lang="en">') == len(english_words)

@@ -110,6 +110,7 @@ def test_a_para_works_in_spanish_and_her_teacher_reads_it_in_english(world, new_
     module = scenario.module()
     spanish_module = in_spanish(module)
     together = scenario.together_action_text(module)
+    spanish_together = scenario.together_action_text(spanish_module)
     para_name, teacher_name = para_user.get_full_name(), teacher_user.get_full_name()
     axe_found: dict[str, list[str]] = {}
     mail.outbox.clear()
@@ -184,10 +185,13 @@ def test_a_para_works_in_spanish_and_her_teacher_reads_it_in_english(world, new_
     para.get_by_role("link", name=es("My learning")).first.click()
     para.get_by_role("region", name=es("My pairs")).get_by_role("link").click()
     expect(para.get_by_role("heading", level=1)).to_contain_text(teacher_name)
-    action = checklist_item(para, together)
+    # The action copied from the module reads as she read the module: in Spanish.
+    action = checklist_item(para, spanish_together)
+    expect(action).to_contain_text(spanish_module.title)
+    expect(para.locator("#checklist")).not_to_contain_text(together)
     action.get_by_role("button", name=es("I did my part")).click()
     expect(para.get_by_role("status")).to_have_text(es("Thank you. Your part is marked as done."))
-    expect(checklist_item(para, together)).to_contain_text(es("Planned"))
+    expect(checklist_item(para, spanish_together)).to_contain_text(es("Planned"))
     check_spanish_page(para, "pair page", axe_found)
 
     # This week's plan, under Spanish labels.

@@ -40,7 +40,7 @@ from workspace.models import (
     Measure,
     PairAction,
 )
-from workspace.overview import checklist_actions
+from workspace.overview import checklist_actions, show_actions_in_reader_language
 from workspace.plans import next_school_day
 from workspace.views.common import PER_PAGE, Kind, next_url, posted
 
@@ -58,7 +58,9 @@ def pair_actions(request: HttpRequest, pair: Pair) -> HttpResponse:
         {
             "pair": pair,
             "page_obj": page,
-            "actions": [action_view(action, role, today) for action in page],
+            "actions": [
+                action_view(action, role, today) for action in show_actions_in_reader_language(page)
+            ],
             "can_write": write_refusal(pair, request.user) is None,
             "role": role,
         },
