@@ -32,6 +32,8 @@ class School(models.Model):
     roster_id = models.CharField(_("roster id"), max_length=255, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -94,6 +96,8 @@ class Pair(models.Model):
     objects = PairQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("pair")
+        verbose_name_plural = _("pairs")
         ordering = ["school__name", "teacher__last_name", "para__last_name"]
         constraints = [
             models.UniqueConstraint(
