@@ -59,7 +59,7 @@ def es(message: str, context: str | None = None, **values) -> str:
 def es_plural(singular: str, plural: str, count: int, **values) -> str:
     with translation.override("es"):
         spanish = ngettext(singular, plural, count)
-    assert spanish != ngettext(singular, plural, count), f"No Spanish for {plural!r}"
+    assert spanish not in (singular, plural), f"No Spanish translation for {plural!r}"
     return spanish % {"counter": count, **values}
 
 
@@ -67,6 +67,12 @@ def field_label(model, name: str, language: str) -> str:
     """A model field's label as its form shows it, in ``language``."""
     with translation.override(language):
         return capfirst(str(model._meta.get_field(name).verbose_name))
+
+
+def es_label(model, name: str) -> str:
+    spanish = field_label(model, name, "es")
+    assert spanish != field_label(model, name, "en"), f"No Spanish label for {name!r}"
+    return spanish
 
 
 def in_spanish(page: ModulePage) -> ModulePage:
@@ -183,6 +189,15 @@ def test_a_para_works_in_spanish_and_her_teacher_reads_it_in_english(world, new_
 
     # The pair page, reached through My learning: she marks her part.
     para.get_by_role("link", name=es("My learning")).first.click()
+    modules_in_course = ModulePage.objects.sources().live().sibling_of(module).count()
+    expect(para.get_by_role("region", name=es("In progress"))).to_contain_text(
+        es_plural(
+            "%(done)s of %(counter)s module complete",
+            "%(done)s of %(counter)s modules complete",
+            modules_in_course,
+            done=1,
+        )
+    )
     para.get_by_role("region", name=es("My pairs")).get_by_role("link").click()
     expect(para.get_by_role("heading", level=1)).to_contain_text(teacher_name)
     # The action copied from the module reads as she read the module: in Spanish.
@@ -197,7 +212,7 @@ def test_a_para_works_in_spanish_and_her_teacher_reads_it_in_english(world, new_
     # This week's plan, under Spanish labels.
     para.get_by_role("link", name=es("Write this week's plan")).click()
     for name, text in PLAN.items():
-        para.get_by_label(field_label(WeeklyPlan, name, "es")).fill(text)
+        para.get_by_label(es_label(WeeklyPlan, name)).fill(text)
     check_spanish_page(para, "plan", axe_found)
     para.get_by_role("button", name=es("Save the plan")).click()
     expect(para.get_by_role("status")).to_have_text(es("The plan for this week is saved."))
@@ -212,7 +227,7 @@ def test_a_para_works_in_spanish_and_her_teacher_reads_it_in_english(world, new_
     expect(para.get_by_role("status")).to_have_text(es("Thank you. The meeting is in your log."))
     check_ins = para.get_by_role("region", name=es("Check-ins and planning meetings"))
     expect(check_ins).to_contain_text(CHECK_IN_NOTE)
-    expect(check_ins).to_contain_text(es(CheckIn.Kind.CHECK_IN.label))
+    expect(check_ins).to_contain_text(es(str(CheckIn.Kind.CHECK_IN.label)))
 
     # Her special educator chose English: the same records, in English.
     teacher = new_context(**LAPTOP, **SPANISH_BROWSER).new_page()
