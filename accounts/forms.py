@@ -29,13 +29,24 @@ class AddEmailForm(AllauthAddEmailForm):
         return email
 
 
+class LanguageSelect(forms.Select):
+    """Each language named in itself, and marked so (``lang``), so a screen reader
+    reads "Español" as Spanish on an English page."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 class MyAccountForm(forms.ModelForm):
     """What a person sets about themselves on My account."""
 
     class Meta:
         model = User
         fields = ["first_name", "last_name", "language", "email_notifications"]
-        widgets = {"email_notifications": forms.RadioSelect}
+        widgets = {"email_notifications": forms.RadioSelect, "language": LanguageSelect}
         labels = {"language": _("Language")}
         help_texts = {"language": _("The language of the site and of the emails Tandem sends you.")}
 

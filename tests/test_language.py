@@ -71,6 +71,12 @@ def test_a_persons_choice_wins_over_their_browser(client, para, teacher):
     assert "About you" in page.text
 
 
+def test_the_account_page_names_each_language_in_itself(client, para):
+    client.force_login(para)
+    page = client.get(reverse("my_account"), **ENGLISH_BROWSER).text
+    assert '<option value="es" lang="es">Español</option>' in page
+
+
 def test_the_page_not_found_in_spanish(client):
     response = client.get("/no-such-page/", **SPANISH_BROWSER)
     assert response.status_code == HTTPStatus.NOT_FOUND
