@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -12,6 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import PairRole
+from content.models import (
+    default_content_language,
+    reader_content_language,
+    show_in_reader_language,
+)
 from courses.models import ModulePage
 from pairs.models import Pair
 from workspace.coaching import can_coach
@@ -45,6 +51,38 @@ def add_module_actions(
     ]
     PairAction.objects.bulk_create(new, ignore_conflicts=True)
     return new
+
+
+def show_actions_in_reader_language(actions: Iterable[PairAction]) -> list[PairAction]:
+    """The actions, each copied from a module shown as the reader reads that module.
+
+    Its module's title, and its own words (text and look-fors), come from the
+    module's live translation in the reader's language, found by the block id the
+    two pages share: the record stays the English page's, in one query for all the
+    modules. A pair's own action keeps the words it was written in; one whose module
+    has no such translation says its language in ``other_language`` for ``lang``.
+    For showing only: the actions must not be saved.
+    """
+    actions = list(actions)
+    from_modules = [action for action in actions if action.module_id and action.block_id]
+    if not from_modules or reader_content_language() == default_content_language():
+        return actions
+    modules = {action.module_id: action.module for action in from_modules}
+    show_in_reader_language(modules.values(), ("title", "actions"))
+    # A module without a translation kept its deferred English actions: not loaded.
+    words = {
+        module.pk: {} if module.other_language else {b.id: b.value for b in module.actions}
+        for module in modules.values()
+    }
+    for action in from_modules:
+        action.module = modules[action.module_id]
+        block = words[action.module_id].get(action.block_id)
+        if block is None:
+            action.other_language = default_content_language()
+            continue
+        action.text = block["text"]
+        action.look_fors = [str(step) for step in block.get("look_fors") or []]
+    return actions
 
 
 class Confirmation(enum.Enum):

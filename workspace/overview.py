@@ -4,17 +4,11 @@ many courses, actions, plans or check-ins the pair has."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
 
 from accounts.roles import PairRole
-from content.models import (
-    default_content_language,
-    reader_content_language,
-    show_in_reader_language,
-)
 from courses.models import CoursePage, ModulePage
 from courses.my_learning import courses_for_pair
 from courses.progress import (
@@ -25,7 +19,7 @@ from courses.progress import (
 )
 from pairs.models import Pair
 from workspace.access import role_in_pair, write_refusal
-from workspace.actions import ActionView, action_view
+from workspace.actions import ActionView, action_view, show_actions_in_reader_language
 from workspace.coaching import StrategySummary, strategy_summaries
 from workspace.measures import Chart, MeasureTrend, measure_trends, planning_chart
 from workspace.models import DONE, PLAN_FIELDS, CheckIn, FidelityCheck, PairAction, WeeklyPlan
@@ -146,38 +140,6 @@ class PairOverview:
             *plan_texts,
             *(check_in.note for check_in in self.check_ins),
         ]
-
-
-def show_actions_in_reader_language(actions: Iterable[PairAction]) -> list[PairAction]:
-    """The actions, each copied from a module shown as the reader reads that module.
-
-    Its module's title, and its own words (text and look-fors), come from the
-    module's live translation in the reader's language, found by the block id the
-    two pages share: the record stays the English page's, in one query for all the
-    modules. A pair's own action keeps the words it was written in; one whose module
-    has no such translation says its language in ``other_language`` for ``lang``.
-    For showing only: the actions must not be saved.
-    """
-    actions = list(actions)
-    from_modules = [action for action in actions if action.module_id and action.block_id]
-    if not from_modules or reader_content_language() == default_content_language():
-        return actions
-    modules = {action.module_id: action.module for action in from_modules}
-    show_in_reader_language(modules.values(), ("title", "actions"))
-    # A module without a translation kept its deferred English actions: not loaded.
-    words = {
-        module.pk: {} if module.other_language else {b.id: b.value for b in module.actions}
-        for module in modules.values()
-    }
-    for action in from_modules:
-        action.module = modules[action.module_id]
-        block = words[action.module_id].get(action.block_id)
-        if block is None:
-            action.other_language = default_content_language()
-            continue
-        action.text = block["text"]
-        action.look_fors = [str(step) for step in block.get("look_fors") or []]
-    return actions
 
 
 def pair_overview(pair: Pair, user) -> PairOverview:

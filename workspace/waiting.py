@@ -18,9 +18,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from content.models import show_in_reader_language
 from courses.assignment_status import OVERDUE, SubqueryCount, with_status
 from courses.models import Assignment
 from courses.progress import COMPLETE
+from workspace.actions import show_actions_in_reader_language
 from workspace.models import Notification
 from workspace.notifications import sentence
 
@@ -98,6 +100,15 @@ class WaitingItem:
 
 
 def _notification_items(notifications) -> list[WaitingItem]:
+    notifications = list(
+        notifications.select_related("actor", "action__module").only(
+            "pk", "kind", "created_at", "week_of", "actor__first_name", "actor__last_name",
+            "actor__username", "action__text", "action__block_id", "action__module__title",
+            "action__module__translation_key",
+        )
+    )  # fmt: skip
+    # An action copied from a module reads in the reader's language, as on the checklist.
+    show_actions_in_reader_language(n.action for n in notifications if n.action)
     return [
         WaitingItem(
             text=sentence(notification),
@@ -105,11 +116,8 @@ def _notification_items(notifications) -> list[WaitingItem]:
             url=reverse("waiting_open", args=[notification.pk]),
             at=notification.created_at,
         )
-        for notification in notifications.select_related("actor", "action").only(
-            "pk", "kind", "created_at", "week_of", "actor__first_name", "actor__last_name",
-            "actor__username", "action__text",
-        )
-    ]  # fmt: skip
+        for notification in notifications
+    ]
 
 
 def waiting_in_pair(user, pair) -> list[WaitingItem]:
@@ -121,7 +129,10 @@ def waiting_items(user, today: datetime.date | None = None) -> list[WaitingItem]
     """The list behind the count: partners' news first (newest first), then work by due date."""
     today = today or timezone.localdate()
     items = _notification_items(Notification.objects.unread().filter(recipient=user))
-    for assignment in open_work({"user": user}, today).select_related("page"):
+    work = list(open_work({"user": user}, today).select_related("page"))
+    # Each assigned page by its title in the reader's language.
+    show_in_reader_language(assignment.page for assignment in work)
+    for assignment in work:
         overdue = assignment.status == OVERDUE
         items.append(
             WaitingItem(

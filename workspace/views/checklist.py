@@ -26,6 +26,7 @@ from workspace.actions import (
     action_view,
     add_module_actions,
     set_confirmation,
+    show_actions_in_reader_language,
 )
 from workspace.coaching import can_coach, coach
 from workspace.forms import (
@@ -40,7 +41,7 @@ from workspace.models import (
     Measure,
     PairAction,
 )
-from workspace.overview import checklist_actions, show_actions_in_reader_language
+from workspace.overview import checklist_actions
 from workspace.plans import next_school_day
 from workspace.views.common import PER_PAGE, Kind, next_url, posted
 
