@@ -671,6 +671,12 @@ def test_a_modules_actions_read_in_the_readers_language_and_stay_one_record(dist
     for url in pages[:2]:
         in_english = signed_in(teacher).get(url).text
         assert all(words in in_english for words in english_words)
+    # An action's own pages too: noting what happened, keeping a measure.
+    noted = district.pair.actions.get(records_data=True)
+    spanish_text = escape(next(b.value["text"] for b in spanish.actions if b.id == noted.block_id))
+    for name in ("pair_action_record", "pair_action_measure"):
+        page = signed_in(para).get(reverse(name, args=[district.pair.pk, noted.pk])).text
+        assert spanish_text in page and escape(noted.text) not in page, name
     # The record keeps the English page's words; only what is shown changes.
     assert sorted(PairAction.objects.values_list("text", flat=True)) == sorted(
         block.value["text"] for block in english.actions

@@ -168,6 +168,8 @@ def pair_action_record(request: HttpRequest, pair: Pair, action_pk: int) -> Http
         ),
         pk=action_pk,
     )
+    # Its words in the reader's language; the form saves only the record's own fields.
+    show_actions_in_reader_language([action])
     form = ActionRecordForm(posted(request), instance=action)
     if request.method != "POST":
         record_access(request, pair, Part.CHECKLIST)
@@ -198,6 +200,8 @@ def pair_action_coach(request: HttpRequest, pair: Pair, action_pk: int) -> HttpR
             request, _("This action waits for the para's part before you can give feedback.")
         )
         return redirect(reverse("pair_detail", args=[pair.pk]) + f"#action-{action.pk}")
+    # The look-fors in the reader's language: what is stored is their positions.
+    show_actions_in_reader_language([action])
     form = CoachForm(posted(request), action=action)
     if request.method == "POST" and form.is_valid():
         try_again = form.cleaned_data["decision"] == CoachForm.TRY_AGAIN
@@ -252,6 +256,7 @@ def pair_action_measure(request: HttpRequest, pair: Pair, action_pk: int) -> Htt
                 request, _("The measure is set. Record it each day from the pair page.")
             )
         return redirect(reverse("pair_detail", args=[pair.pk]) + "#data")
+    show_actions_in_reader_language([action])
     return render(
         request,
         "workspace/pair_action_measure.html",
