@@ -654,6 +654,11 @@ def test_a_modules_actions_read_in_the_readers_language_and_stay_one_record(dist
         # What waits on the para lists the action too (its words cut short).
         notify(district.pair, teacher, Notification.Kind.FEEDBACK, action=action)
     Assignment.objects.create(user=para, page=english, due_on=TOMORROW)
+    # The pair page's data names the action a measure or a look is about.
+    for action in district.pair.actions.all():
+        FidelityCheck.objects.create(action=action, observer=teacher, seen=[0], total=2)
+        if not action.records_data:  # the other keeps its measure page open, below
+            Measure.objects.create(action=action, kind=Measure.Kind.COUNT, what="x", student="J.M.")
     english_words = [escape(block.value["text"][:60]) for block in english.actions]
     spanish_words = [escape(block.value["text"][:60]) for block in spanish.actions]
     pages = [

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.roles import PairRole
 from pairs.models import Pair
 from workspace import notifications
-from workspace.models import FidelityCheck, Notification, PairAction
+from workspace.models import MODULE_CONTENT, FidelityCheck, Notification, PairAction
 from workspace.plans import monday_of, next_school_day
 
 Kind = Notification.Kind
@@ -114,7 +114,12 @@ def strategy_summaries(pair: Pair, today: datetime.date) -> list[StrategySummary
             bucket[0] += 1
             bucket[1] += len(seen)
             bucket[2] += total
-    actions = pair.actions.filter(pk__in=totals).order_by("pk")
+    actions = (
+        pair.actions.filter(pk__in=totals)
+        .select_related("module")
+        .defer(*MODULE_CONTENT)
+        .order_by("pk")
+    )
     mondays = [first_monday + datetime.timedelta(weeks=n) for n in range(SUMMARY_WEEKS)]
     return [
         StrategySummary(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pairs.models import Pair
-from workspace.models import CheckIn, Measure, MeasureDay
+from workspace.models import MODULE_CONTENT, CheckIn, Measure, MeasureDay
 from workspace.plans import PLANNING_GOAL_MINUTES, monday_of
 
 # Weeks the charts show, the current one last.
@@ -127,7 +127,10 @@ def measure_trends(pair: Pair, today: datetime.date) -> list[MeasureTrend]:
     """Each measure of the pair with its weekly totals (a yes/no counts its yes days)
     and today's value. Two queries, however many measures and days."""
     measures = list(
-        Measure.objects.filter(action__pair=pair).select_related("action").order_by("pk")
+        Measure.objects.filter(action__pair=pair)
+        .select_related("action__module")
+        .defer(*(f"action__{field}" for field in MODULE_CONTENT))
+        .order_by("pk")
     )
     if not measures:
         return []

@@ -29,6 +29,9 @@ def needs_confirmation(role: PairRole) -> Q:
 
 # ``PairAction.is_done`` as a query: nobody it concerns still has a key to turn.
 DONE = ~(needs_confirmation(PairRole.PARA) | needs_confirmation(PairRole.TEACHER))
+# A module page's big fields (body, quiz): a list of actions needs the module's
+# title, URL and translation key only (``PairAction.module`` prefixes them).
+MODULE_CONTENT = ("module__body", "module__quiz", "module__actions", "module__objectives")
 
 
 class PairActionQuerySet(models.QuerySet):

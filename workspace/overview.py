@@ -22,7 +22,15 @@ from workspace.access import role_in_pair, write_refusal
 from workspace.actions import ActionView, action_view, show_actions_in_reader_language
 from workspace.coaching import StrategySummary, strategy_summaries
 from workspace.measures import Chart, MeasureTrend, measure_trends, planning_chart
-from workspace.models import DONE, PLAN_FIELDS, CheckIn, FidelityCheck, PairAction, WeeklyPlan
+from workspace.models import (
+    DONE,
+    MODULE_CONTENT,
+    PLAN_FIELDS,
+    CheckIn,
+    FidelityCheck,
+    PairAction,
+    WeeklyPlan,
+)
 from workspace.plans import PlanningTime, monday_of, planning_time
 from workspace.waiting import WaitingItem, waiting_in_pair
 
@@ -31,8 +39,6 @@ from workspace.waiting import WaitingItem, waiting_in_pair
 OPEN_ACTIONS_SHOWN = 30
 DONE_ACTIONS_SHOWN = 5
 CHECK_INS_SHOWN = 5
-# The module pages are big (body, quiz); the checklist needs their titles and URLs.
-MODULE_CONTENT = ("module__body", "module__quiz", "module__actions", "module__objectives")
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,10 @@ def pair_overview(pair: Pair, user) -> PairOverview:
     role = role_in_pair(pair, user)
     today = pair.today()
     monday = monday_of(today)
+    measures, strategies = measure_trends(pair, today), strategy_summaries(pair, today)
+    show_actions_in_reader_language(
+        [trend.measure.action for trend in measures] + [row.action for row in strategies]
+    )
     open_actions = list(checklist_actions(pair).open()[: OPEN_ACTIONS_SHOWN + 1])
     done_actions: list[PairAction] = list(
         checklist_actions(pair).done().order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN]
@@ -170,7 +180,7 @@ def pair_overview(pair: Pair, user) -> PairOverview:
         planning=planning_time(pair, monday),
         check_ins=list(pair.check_ins.select_related("author")[:CHECK_INS_SHOWN]),
         waiting=waiting_in_pair(user, pair) if role else [],
-        measures=measure_trends(pair, today),
+        measures=measures,
         planning_chart=planning_chart(pair, today),
-        strategies=strategy_summaries(pair, today),
+        strategies=strategies,
     )
