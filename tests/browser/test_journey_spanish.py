@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from wagtail.models import Locale
 
 from accounts.models import EmailNotifications
-from courses.models import ModulePage
+from courses.models import ModulePage, QuizAttempt
 from tests.browser import scenario
 from tests.browser.helpers import (
     LAPTOP,
@@ -133,6 +133,8 @@ def test_a_para_works_in_spanish_and_her_teacher_reads_it_in_english(world, new_
     para.get_by_label(es("Password")).fill(scenario.PASSWORD)
     para.get_by_role("button", name=es("Sign In"), exact=True).click()
     para.wait_for_load_state()
+    para_user.refresh_from_db()
+    assert para_user.language == "es"  # she chose none: her sign-in's language is kept
 
     # Her school administrator assigns her the module; the email is in Spanish.
     scenario.assign(module, para_user, by=world.school_admin)
@@ -178,6 +180,9 @@ def test_a_para_works_in_spanish_and_her_teacher_reads_it_in_english(world, new_
         es("Your result: %(percent)s%%", percent=100)
     )
     expect(para.get_by_role("status")).to_have_text(es("You completed this module."))
+    # One record, on the English page, whatever language the quiz was taken in.
+    assert QuizAttempt.objects.filter(user=para_user, module=module).count() == 2
+    assert not QuizAttempt.objects.filter(module=spanish_module).exists()
     para.get_by_role("link", name=spanish_module.title, exact=True).click()
     next_step = para.get_by_role("region", name=es("Check your understanding"))
     expect(next_step).to_contain_text(es("Complete"))
