@@ -92,7 +92,7 @@ def test_my_account_and_the_email_page_pass_axe(signed_in, viewport):
     page.goto("/accounts/me/")
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
     found["my account"] = problems_on(page)
-    page.get_by_label("Language").select_option("en")
+    page.get_by_role("combobox", name="Language").select_option("en")  # not the header switch
     page.get_by_label("One summary a day").check()
     page.get_by_role("button", name="Save my details").click()
     expect(page.get_by_text("Your changes are saved.")).to_be_visible()
