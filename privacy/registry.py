@@ -578,6 +578,10 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
     "wagtailcore.APIToken": owned("wagtailcore.APIToken", "user", ("name", "created")),
     "wagtailcore.UploadedFile": owned("wagtailcore.UploadedFile", "uploaded_by_user", ("file",)),
     "wagtailcore.Locale": NoPersonalData("A language the site is in."),
+    # An empty table: it exists to carry the "submit translation" permission.
+    "simple_translation.SimpleTranslation": NoPersonalData(
+        "Holds only the permission to translate pages."
+    ),
     "wagtailcore.Site": NoPersonalData("A host name and its root page."),
     "wagtailcore.Collection": NoPersonalData("A folder for documents and images."),
     "wagtailcore.CollectionViewRestriction": PERMISSIONS,

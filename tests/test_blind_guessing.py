@@ -79,10 +79,11 @@ def test_answering_blindly_passes_no_shipped_quiz(
     home_page()
     call_command("load_curriculum", verbosity=0)
     para = district.para
-    for course in CoursePage.objects.live():
+    for course in CoursePage.objects.live().sources():
         Assignment.objects.create(user=para, page=course, due_on=TODAY)
     client.force_login(para)
-    modules = [m for m in ModulePage.objects.live().order_by("path") if m.has_quiz]
+    # The English pages: their translations share their block ids, so grade alike.
+    modules = [m for m in ModulePage.objects.live().sources().order_by("path") if m.has_quiz]
     assert len(modules) >= 12
 
     passes, best, always_right = Counter(), {}, {}
