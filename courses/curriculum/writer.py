@@ -20,7 +20,7 @@ are shared between the languages.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,36 +160,22 @@ def _publish_translation(
     source's block ids; one revision if changed."""
     model = type(source)
     page = model.objects.filter(translation_key=source.translation_key, locale=locale).first()
-    streams = {name for name in fields if isinstance(model._meta.get_field(name), StreamField)}
+    streams = _stored_streams(model, fields)
     for name in streams:
-        fields[name] = _stream_data(model, name, fields[name])
         # The English page's ids, not this page's last ones: grading and records
         # read them, and the two languages share both.
         _carry_ids(fields[name], _stream_data(model, name, getattr(source, name)))
-    if page is None:
-        page = model(
+
+    def new_page() -> Page:
+        return model(
             slug=source.slug,
             locale=locale,
             translation_key=source.translation_key,
             live=False,
             **fields,
         )
-        parent.add_child(instance=page)
-        log(instance=page, action="wagtail.create")
-        outcome = CREATED
-    elif page.live and _same_content(page, fields, streams, ids_count=SHARED_IDS):
-        summary.add(model, UNCHANGED)
-        return page
-    elif _published_by_an_editor(page) and not summary.overwrite:
-        summary.add(model, KEPT)
-        return page
-    else:
-        for name, value in fields.items():
-            setattr(page, name, value)
-        outcome = UPDATED
-    page.save_revision(log_action=True).publish()
-    summary.add(model, outcome)
-    return page
+
+    return _create_or_update(page, new_page, parent, fields, streams, summary, SHARED_IDS)
 
 
 def _course_fields(course: Course) -> dict[str, Any]:
@@ -219,28 +205,53 @@ def _stream(blocks: Sequence[Block]) -> list[tuple[str, Any]]:
 def _publish(parent: Page, model: type[Page], slug: str, fields: dict, summary) -> Page:
     """The child of ``parent`` with ``slug``, live with ``fields``; one revision if changed."""
     page = model.objects.child_of(parent).filter(slug=slug).first()
+    streams = _stored_streams(model, fields)
+    if page is not None:
+        for name in streams:
+            _carry_ids(fields[name], _stream_data(model, name, getattr(page, name)))
+    return _create_or_update(
+        page, lambda: model(slug=slug, live=False, **fields), parent, fields, streams, summary
+    )
+
+
+def _stored_streams(model: type[Page], fields: dict) -> set[str]:
+    """Turn ``fields``' StreamField values into their stored JSON; their names."""
     streams = {name for name in fields if isinstance(model._meta.get_field(name), StreamField)}
     for name in streams:
         fields[name] = _stream_data(model, name, fields[name])
+    return streams
+
+
+def _create_or_update(
+    page: Page | None,
+    new_page: Callable[[], Page],
+    parent: Page,
+    fields: dict,
+    streams: set[str],
+    summary: ImportSummary,
+    compared_ids: Collection[str] = (),
+) -> Page:
+    """Publish ``page`` with ``fields`` (``new_page()`` under ``parent`` when there is
+    none yet): one revision, only if the content changed, and never over a version an
+    editor published unless the import was asked to overwrite. ``compared_ids``: the
+    streams whose block ids count as content (a translation's must be the source's)."""
     if page is None:
-        page = model(slug=slug, live=False, **fields)
+        page = new_page()
         parent.add_child(instance=page)
         log(instance=page, action="wagtail.create")
         outcome = CREATED
-    elif page.live and _same_content(page, fields, streams):
-        summary.add(model, UNCHANGED)
+    elif page.live and _same_content(page, fields, streams, ids_count=compared_ids):
+        summary.add(type(page), UNCHANGED)
         return page
     elif _published_by_an_editor(page) and not summary.overwrite:
-        summary.add(model, KEPT)
+        summary.add(type(page), KEPT)
         return page
     else:
-        for name in streams:
-            _carry_ids(fields[name], _stream_data(model, name, getattr(page, name)))
         for name, value in fields.items():
             setattr(page, name, value)
         outcome = UPDATED
     page.save_revision(log_action=True).publish()
-    summary.add(model, outcome)
+    summary.add(type(page), outcome)
     return page
 
 
