@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     school_admin_for,
 )
+from tests.markdown_renders import count_renders, forget_renders
 
 
 def pytest_collection_modifyitems(config, items):
@@ -68,6 +69,20 @@ def leave_the_database_as_migrated(request):
                 if contents:
                     connections[alias].creation.deserialize_db_from_string(contents)
             ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def no_rendered_notes():
+    """No rendered note in either cache before the test or after it."""
+    forget_renders()
+    yield
+    forget_renders()
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The texts the Markdown renderer itself was run on (the caches in front of it aside)."""
+    return count_renders(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -23,37 +23,14 @@ from bench.slow_notes import slow_notes
 from content import markdown
 from content.markdown import cache_key, render_markdown
 from tests.clock import TODAY
+from tests.markdown_renders import forget_renders
 from workspace.models import CheckIn
+
+pytestmark = pytest.mark.usefixtures("no_rendered_notes")
 
 PLAIN_LINE = str(markdown.UNFORMATTED)
 # The product's requirement for the check-ins page, and the page's own.
 PAGE_SECONDS = 0.5
-
-
-def forget_renders() -> None:
-    cache.clear()
-    markdown.recent.clear()
-
-
-@pytest.fixture(autouse=True)
-def empty_caches():
-    forget_renders()
-    yield
-    forget_renders()
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[str]:
-    """The texts the renderer itself was run on (the cache in front of it aside)."""
-    calls = []
-    render = markdown._render
-
-    def counted(text):
-        calls.append(text)
-        return render(text)
-
-    monkeypatch.setattr(markdown, "_render", counted)
-    return calls
 
 
 # The cache ----------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from http import HTTPStatus
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
@@ -27,6 +26,7 @@ from django.utils import timezone
 from bench.slow_notes import slow_notes
 from content import markdown
 from tests.clock import TODAY
+from tests.markdown_renders import forget_renders
 from workspace.models import (
     CheckIn,
     FidelityCheck,
@@ -37,6 +37,8 @@ from workspace.models import (
 )
 from workspace.plans import monday_of
 from workspace.views.common import PER_PAGE
+
+pytestmark = pytest.mark.usefixtures("no_rendered_notes")
 
 CORPUS = Path(__file__).resolve().parent / "hostile_inputs"
 UNFORMATTED = str(markdown.UNFORMATTED)
@@ -54,32 +56,6 @@ def corpus_notes(count: int) -> list[str]:
 
 
 NOTES = {"slow": slow_notes(), "corpus": corpus_notes(PER_PAGE)}
-
-
-def forget_renders() -> None:
-    cache.clear()
-    markdown.recent.clear()
-
-
-@pytest.fixture(autouse=True)
-def empty_caches():
-    forget_renders()
-    yield
-    forget_renders()
-
-
-@pytest.fixture
-def renders(monkeypatch) -> list[str]:
-    """The texts the renderer itself was run on."""
-    calls = []
-    render = markdown._render
-
-    def counted(text):
-        calls.append(text)
-        return render(text)
-
-    monkeypatch.setattr(markdown, "_render", counted)
-    return calls
 
 
 @pytest.fixture

@@ -77,4 +77,7 @@ def test_school_admin_downloads_the_completion_report_as_csv(world, page, tmp_pa
     assert para["School"] == world.pair.school.name
     assert (para["Status"], para["Progress (percent of modules complete)"]) == ("Complete", "100")
     assert para["Last activity"] == f"{timezone.localdate():%Y-%m-%d}"
-    assert (teacher["Status"], teacher["Progress (percent of modules complete)"]) == ("Not started", "0")
+    assert (teacher["Status"], teacher["Progress (percent of modules complete)"]) == (
+        "Not started",
+        "0",
+    )
