@@ -6,18 +6,22 @@ from __future__ import annotations
 import datetime
 import tempfile
 from collections.abc import Iterator, Sequence
+from itertools import islice
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from wagtail.admin.views.reports import ReportView
 
 from config.database import iterate_with_replica_reads, replica_reads
+from content.models import show_in_reader_language
 from pairs.scoping import is_administrator
 
 SORTABLE_HEADER = "reporting/admin/sortable_column_header.html"
+# Rows an export reads from the database cursor at a time.
+EXPORT_CHUNK = 2000
 
 
 def sortable(column, *fields: str):
@@ -77,6 +81,9 @@ class AdministratorReportView(ReadsFromReplica, ReportView):
     # row. The page's rows are then chosen by these alone, and their columns
     # computed for those rows only (SQLite computes them for every row it sorts).
     page_keys: tuple[str, ...] = ()
+    # The attribute of a row holding the course or module it is about ("page"), so
+    # the screen and the exports title it in the administrator's language.
+    row_page: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not is_administrator(request.user):
@@ -126,7 +133,22 @@ class AdministratorReportView(ReadsFromReplica, ReportView):
         return super().get(request, *args, **kwargs)
 
     def export_rows(self, queryset: QuerySet) -> Iterator:
-        return queryset.iterator(chunk_size=2000)
+        rows = queryset.iterator(chunk_size=EXPORT_CHUNK)
+        return self.titled_by_chunk(rows) if self.row_page else rows
+
+    def titled_by_chunk(self, rows: Iterator) -> Iterator:
+        """``rows`` with their pages titled in the reader's language: one query a
+        chunk, so memory stays flat. The export streams after the view has returned,
+        so the request's language is kept for it here."""
+        language = translation.get_language()
+        while chunk := list(islice(rows, EXPORT_CHUNK)):
+            with translation.override(language):
+                self.title_pages(chunk)
+            yield from chunk
+
+    def title_pages(self, rows: Sequence) -> None:
+        if self.row_page:
+            show_in_reader_language(getattr(row, self.row_page) for row in rows)
 
     def paginate_queryset(self, queryset, page_size):
         # Wagtail builds the table from the page's rows before its
@@ -140,6 +162,9 @@ class AdministratorReportView(ReadsFromReplica, ReportView):
         """The rows of one page, as the table shows them: a hook to add what is
         computed for a page's rows only."""
         if not self.page_keys:
+            if self.row_page:
+                rows = list(rows)
+                self.title_pages(rows)
             return rows
         keys = list(rows.values_list(*self.page_keys))
         wanted = {
@@ -152,7 +177,9 @@ class AdministratorReportView(ReadsFromReplica, ReportView):
             # than the query.
             for row in self.object_list.filter(**wanted)
         }
-        return [computed[key] for key in keys]
+        rows = [computed[key] for key in keys]
+        self.title_pages(rows)
+        return rows
 
     def write_xlsx_response(self, rows):
         # Wagtail builds the workbook in a BytesIO (SpreadsheetExportMixin

@@ -223,6 +223,7 @@ class CompletionByPersonReport(AdministratorReportView):
     index_results_url_name = "course_reports:completion_results"
     filterset_class = CompletionFilterSet
     export_filename = "completion-by-person"
+    row_page = "page"
     page_keys = ("pk",)
     columns = [
         sortable(
@@ -286,12 +287,6 @@ class CompletionByPersonReport(AdministratorReportView):
 
     def get_base_queryset(self):
         return completion_rows(self.request.user, self.today)
-
-    def page_rows(self, rows):
-        rows = super().page_rows(rows)
-        # The assigned course or module titled in the administrator's language.
-        show_in_reader_language([row.page for row in rows])
-        return rows
 
 
 class ModuleFilterSet(ReportFilterSet):

@@ -2,11 +2,13 @@
 from courses/curriculum/es/, shown at the English pages' URLs, with one record for
 both languages."""
 
+import io
 import shutil
 import uuid
 from http import HTTPStatus
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -346,6 +348,34 @@ def test_completion_by_person_titles_assignments_in_the_administrators_language(
 
     assert spanish(course).title in html
     assert course.title not in html
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_completion_by_person_exports_title_assignments_in_the_administrators_language(
+    curriculum, district, client, export
+):
+    course = CoursePage.objects.sources().get(slug="stronger-together")
+    Assignment.objects.create(
+        user=district.para, page=course, due_on=TODAY, assigned_by=district.district_admin
+    )
+    url = reverse("course_reports:completion") + f"?export={export}"
+
+    signed_in(client, district.district_admin, "es")
+    in_spanish = b"".join(client.get(url).streaming_content)
+    signed_in(client, district.district_admin, "en")
+    in_english = b"".join(client.get(url).streaming_content)
+
+    if export == "xlsx":
+        in_spanish, in_english = (xlsx_text(data) for data in (in_spanish, in_english))
+    else:
+        in_spanish, in_english = (data.decode("utf-8-sig") for data in (in_spanish, in_english))
+    assert spanish(course).title in in_spanish and course.title not in in_spanish
+    assert course.title in in_english and spanish(course).title not in in_english
+
+
+def xlsx_text(data: bytes) -> str:
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
+    return "\n".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
 
 
 def test_the_transcript_titles_modules_in_the_readers_language(curriculum, district):
