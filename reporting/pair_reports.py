@@ -183,6 +183,22 @@ def pair_assignment_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
     )
 
 
+def pairs_with_assigned_work(
+    pairs: QuerySet[Pair], today: datetime.date, course=None, status: str | None = None
+) -> QuerySet[Pair]:
+    """The pairs among ``pairs`` that have rows in ``pair_assignment_rows``: a
+    partner holds an assignment (of a page under ``course``, at ``status``, when
+    given). The pairs table and an indexed look-up per pair, never the join of
+    every pair to every assignment."""
+    work = Assignment.objects.filter(Q(user=OuterRef("para")) | Q(user=OuterRef("teacher")))
+    if course is not None:
+        work = work.filter(page__path__startswith=course.path)
+    if status:
+        # A row is at ``status`` when either partner's own assignment of its page is.
+        work = with_status(work, today).filter(status=status)
+    return pairs.filter(Exists(work))
+
+
 def _administered_with_health(admin, today: datetime.date) -> QuerySet[Pair]:
     pairs = pairs_administered_by(admin).active()
     return with_health(pairs, today).select_related("school", "teacher", "para")
@@ -311,8 +327,58 @@ class PairAssignmentReport(AdministratorReportView):
         "pair.has_plan_this_week": {fmt: yes_no for fmt in ReportView.FORMATS},
     }
 
+    # In the pairs' order a page is a run of whole pairs, chosen from the pairs table
+    # (``paginate_queryset``): this many, about 50 rows at two or three assignments a pair.
+    pairs_per_page = 20
+    # Orderings that keep each pair's rows together: the report's own, and by school.
+    PAIRS_ORDER_FIELDS = {None: (), "school_name": ("school__name",)}
+
     def get_base_queryset(self):
         return pair_assignment_rows(self.request.user, self.today)
+
+    def paginate_queryset(self, queryset, page_size):
+        """A page of whole pairs when the rows keep their pairs together.
+
+        Choosing a page's rows from the rows themselves joins every pair to every
+        assignment, twice (the count and the page's keys). In the pairs' order the
+        page's pairs are chosen, and counted, from the pairs table alone; one
+        annotated query then gives those pairs' rows. Sorted by assignment, the
+        rows of different pairs interleave and the page is chosen from the rows.
+        """
+        key = self.ordering.removeprefix("-") if self.ordering else None
+        if key not in self.PAIRS_ORDER_FIELDS:
+            return super().paginate_queryset(queryset, page_size)
+        descending = bool(self.ordering) and self.ordering.startswith("-")
+        chosen = [
+            F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+            for field in self.PAIRS_ORDER_FIELDS[key]
+        ]
+        pairs = pairs_with_assigned_work(
+            pairs_administered_by(self.request.user).active(),
+            self.today,
+            course=self.filter_value("course"),
+            status=self.filter_value("status"),
+        )
+        school = self.filter_value("school")
+        if school is not None:
+            pairs = pairs.filter(school=school)
+        pair_ids = pairs.order_by(*chosen, "school__name", "pk").values_list("pk", flat=True)
+        paginator = self.get_paginator(
+            pair_ids,
+            self.pairs_per_page,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        on_page = pairs_with_health(page.object_list, *self.scope)
+        partners = {
+            person for pair in on_page.values() for person in (pair.para_id, pair.teacher_id)
+        }
+        # Their partners' assignments first (an index look-up), then those in the
+        # page's pairs (a teacher of two pairs may have the other on another page).
+        rows = queryset.filter(user_id__in=partners, pair_id__in=on_page)
+        page.object_list = list(self.with_pairs(rows, on_page))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def page_rows(self, rows):
         rows = super().page_rows(rows)

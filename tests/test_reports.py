@@ -9,8 +9,10 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Value
 from django.db.models.functions import Concat
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ from courses.grading import questions_from_quiz
 from courses.models import Assignment, MissedQuestion, ModuleProgress, QuizAttempt
 from pairs.models import Pair
 from tests.clock import TODAY
-from tests.factories import UserFactory
+from tests.factories import PairFactory, UserFactory
 from tests.page_factories import make_course, take_quiz
 from workspace.models import CheckIn, PairAction, WeeklyPlan
 from workspace.plans import monday_of
@@ -281,6 +283,68 @@ def test_the_module_report_filters_by_learner_status(client, district, learning)
 
 
 # By pair ----------------------------------------------------------------------------------
+
+
+def more_pairs_with_work(school, course, count: int) -> list[Pair]:
+    """``count`` pairs at ``school``: each para assigned ``course``, each teacher its
+    first module."""
+    pairs = [PairFactory(school=school) for _ in range(count)]
+    for pair in pairs:
+        Assignment.objects.create(user=pair.para, page=course, due_on=TODAY + DAY)
+        Assignment.objects.create(user=pair.teacher, page=course.modules()[0], due_on=TODAY)
+    return pairs
+
+
+def test_the_pair_reports_page_runs_as_many_queries_however_many_pairs(client, district, learning):
+    client.force_login(district.district_admin)
+    url = reverse("pair_reports:by_pair")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == HTTPStatus.OK
+        return len(captured)
+
+    queries()  # The first request also fills caches (the site, the session).
+    few = queries()
+    more_pairs_with_work(district.school, learning, 45)
+    assert queries() == few
+
+
+@pytest.mark.parametrize(
+    "shown_by",
+    ["report's order", "school, descending", "a status", "a school", "a course"],
+)
+def test_the_pair_reports_pages_hold_whole_pairs_and_together_every_row(
+    client, district, learning, shown_by
+):
+    more_pairs_with_work(district.other_school, learning, 45)
+    params = {
+        "report's order": {},
+        "school, descending": {"ordering": "-school_name"},
+        "a status": {"status": "not_started"},
+        "a school": {"school": district.other_school.pk},
+        "a course": {"course": learning.pk},
+    }[shown_by]
+    client.force_login(district.district_admin)
+    exported = [
+        (row["Para"], row["Assignment"])
+        for row in export_csv(client, "pair_reports:by_pair", **params)
+    ]
+    pages, number = [], 1
+    while True:
+        page = client.get(reverse("pair_reports:by_pair"), {**params, "p": number}).context[
+            "page_obj"
+        ]
+        pages.append(page.object_list)
+        if not page.has_next():
+            break
+        number += 1
+    assert len(pages) > 1
+    shown = [(str(row.pair.para), row.page.title) for row in itertools.chain(*pages)]
+    assert sorted(shown) == sorted(exported)
+    # Each pair's rows are on one page.
+    pairs_by_page = [{row.pair_id for row in rows} for rows in pages]
+    assert sum(map(len, pairs_by_page)) == len(set().union(*pairs_by_page))
 
 
 def test_the_pair_report_puts_both_partners_side_by_side(client, district, learning):
