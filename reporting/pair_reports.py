@@ -378,6 +378,7 @@ class PairAssignmentReport(AdministratorReportView):
         # page's pairs (a teacher of two pairs may have the other on another page).
         rows = queryset.filter(user_id__in=partners, pair_id__in=on_page)
         page.object_list = list(self.with_pairs(rows, on_page))
+        self.title_pages(page.object_list)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def page_rows(self, rows):
