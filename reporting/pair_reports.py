@@ -210,9 +210,10 @@ def _administered_with_health(admin, today: datetime.date) -> QuerySet[Pair]:
     return with_health(pairs, today).select_related("school", "teacher", "para")
 
 
-def pairs_with_health(pair_ids: Iterable[int], admin, today: datetime.date) -> dict:
-    """``{pair id: pair}`` with names, school and health of the pairs named, in one query."""
-    pairs = _administered_with_health(admin, today).filter(pk__in=list(pair_ids))
+def pairs_with_health(pair_ids: Iterable[int] | QuerySet, admin, today: datetime.date) -> dict:
+    """``{pair id: pair}`` with names, school and health of the pairs named (ids, or
+    a query of them, which then runs inside this one), in one query."""
+    pairs = _administered_with_health(admin, today).filter(pk__in=pair_ids)
     return {pair.pk: pair for pair in pairs}
 
 
@@ -376,6 +377,7 @@ class PairAssignmentReport(AdministratorReportView):
             allow_empty_first_page=self.get_allow_empty(),
         )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        # The page's ids as a subquery: the pairs and their health in one round trip.
         on_page = pairs_with_health(page.object_list, *self.scope)
         partners = {
             person for pair in on_page.values() for person in (pair.para_id, pair.teacher_id)
