@@ -42,13 +42,11 @@ from courses.assignment_status import (
 from courses.models import Assignment
 from pairs.models import Pair
 from pairs.scoping import in_scope, pairs_administered_by, schools_administered_by
-from reporting.base import AdministratorReportView, sortable
+from reporting.base import EXPORT_CHUNK, AdministratorReportView, sortable
 from workspace.health import with_health
 from workspace.models import PairAction
 
 QUIET_AFTER = datetime.timedelta(days=14)
-# Rows of a sorted export whose pairs are looked up together.
-EXPORT_CHUNK = 2000
 
 ATTENTION, QUIET, NO_PLAN, WAITING, FINE = "attention", "quiet", "no_plan", "waiting", "fine"
 HEALTH_CHOICES = [
@@ -275,6 +273,7 @@ class PairAssignmentReport(AdministratorReportView):
     export_filename = "assigned-work-by-pair"
     # An assignment shows once for each pair its person is in.
     page_keys = ("pk", "pair_id")
+    row_page = "page"
     columns = [
         TitleColumn(
             "pair",

@@ -350,15 +350,16 @@ def test_completion_by_person_titles_assignments_in_the_administrators_language(
     assert course.title not in html
 
 
+@pytest.mark.parametrize("report", ["course_reports:completion", "pair_reports:by_pair"])
 @pytest.mark.parametrize("export", ["csv", "xlsx"])
-def test_completion_by_person_exports_title_assignments_in_the_administrators_language(
-    curriculum, district, client, export
+def test_report_exports_title_assignments_in_the_administrators_language(
+    curriculum, district, client, report, export
 ):
     course = CoursePage.objects.sources().get(slug="stronger-together")
     Assignment.objects.create(
         user=district.para, page=course, due_on=TODAY, assigned_by=district.district_admin
     )
-    url = reverse("course_reports:completion") + f"?export={export}"
+    url = reverse(report) + f"?export={export}"
 
     signed_in(client, district.district_admin, "es")
     in_spanish = b"".join(client.get(url).streaming_content)
