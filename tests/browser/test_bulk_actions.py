@@ -38,11 +38,16 @@ def test_school_admin_moves_two_assignments_to_a_new_date(world, signed_in):
     expect(page.get_by_role("main")).to_contain_text(world.para.get_full_name())
     expect(page.get_by_role("main")).to_contain_text(world.teacher.get_full_name())
     assert serious_accessibility_violations(page) == []
-    page.get_by_label("New due date").fill(new_date.isoformat())
-    # Wagtail's date chooser opens on focus and can lie over the button on a slow
-    # machine: leave the field, as a person would, and let it close first.
+    due_on = page.get_by_label("New due date")
+    due_on.fill(new_date.isoformat())
+    # Wagtail's date chooser opens on focus, a moment later, and lies over the
+    # button: wait for it, then leave the field as a person would, so it closes.
+    picker = page.locator(".xdsoft_datetimepicker").filter(visible=True)
+    due_on.click()
+    expect(picker).to_be_visible()
     page.get_by_role("heading", level=1).click()
-    expect(page.locator(".xdsoft_datetimepicker").filter(visible=True)).to_have_count(0)
+    expect(picker).to_have_count(0)
+    expect(due_on).to_have_value(new_date.isoformat())
     page.get_by_role("button", name="Yes, change the date").click()
 
     expect(page).to_have_url(f"{page.url.split('/admin/')[0]}{reverse('assignments:index')}")
