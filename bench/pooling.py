@@ -14,17 +14,14 @@ shared machine falls on every configuration alike; the medians are printed.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 
-from bench.run import GUNICORN, ROOT, free_port, get_status, wrk
+from bench.run import ROOT, gunicorn, wrk
 
 CONFIGURATIONS = {
     "persistent connections (CONN_MAX_AGE=60)": {"DATABASE_POOL": "false"},
@@ -64,31 +61,6 @@ def signed_in_urls(env: dict) -> tuple[str, dict[str, str]]:
     return found
 
 
-@contextlib.contextmanager
-def served(env: dict, extra: dict):
-    port = free_port()
-    server_env = env | extra | {"DJANGO_SETTINGS_MODULE": "config.settings.production"}
-    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed below
-    command = [GUNICORN, "config.wsgi:application", "--workers", "2", "--no-control-socket"]
-    server = subprocess.Popen(
-        [*command, "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=server_env, stdout=log, stderr=log
-    )
-    try:
-        for _ in range(60):
-            with contextlib.suppress(OSError):
-                if get_status(port, "/healthz") == 200:
-                    break
-            time.sleep(0.5)
-        else:
-            log.seek(0)
-            raise RuntimeError(f"gunicorn did not start:\n{log.read()}")
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=5)
@@ -113,7 +85,7 @@ def main() -> int:
     rps = {(name, page): [] for name in CONFIGURATIONS for page in loads}
     for round_number in range(args.rounds):
         for name, extra in CONFIGURATIONS.items():
-            with served(env, extra) as port:
+            with gunicorn(env | extra, "/healthz") as port:
                 for page, (path, session) in loads.items():
                     wrk(port, path, session, 1)  # warm up
                     result = wrk(port, path, session, args.seconds)

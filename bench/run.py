@@ -251,6 +251,40 @@ def wrk(port: int, path: str, cookie: str, seconds: int) -> dict:
     return {"rps": round(rps, 1), "non_2xx": int(bad[1]) if bad else 0}
 
 
+@contextlib.contextmanager
+def gunicorn(env: dict, health_path: str) -> Iterator[int]:
+    """gunicorn with 2 workers under production settings on a free port of
+    127.0.0.1: its port, once ``health_path`` answers 200."""
+    port = free_port()
+    server_env = env | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+    }
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed below
+    command = [GUNICORN, "config.wsgi:application", "--workers", "2", "--no-control-socket"]
+    server = subprocess.Popen(
+        [*command, "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=server_env, stdout=log, stderr=log
+    )
+    try:
+        for _ in range(60):
+            with contextlib.suppress(OSError):
+                if get_status(port, health_path) == 200:
+                    break
+            time.sleep(0.5)
+        else:
+            log.seek(0)
+            raise RuntimeError(f"gunicorn did not answer {health_path} within 30 s:\n{log.read()}")
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
 def serve(env: dict, scale: float, subject: dict, seconds: int, rounds: int) -> dict | None:
     """Requests per second of a module page and My learning, from gunicorn with 2
     workers under production settings, beside two baselines: the trivial view
@@ -266,26 +300,7 @@ def serve(env: dict, scale: float, subject: dict, seconds: int, rounds: int) -> 
         print(WRK_MISSING, flush=True)
         return None
     print(f"Scale {scale:g}: serving with gunicorn and loading it with wrk…", flush=True)
-    port = free_port()
-    server_env = env | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-    }
-    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - closed below
-    command = [GUNICORN, "config.wsgi:application", "--workers", "2", "--no-control-socket"]
-    server = subprocess.Popen(
-        [*command, "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=server_env, stdout=log, stderr=log
-    )
-    try:
-        for _ in range(60):
-            with contextlib.suppress(OSError):
-                if get_status(port, subject["urls"]["health_check"]) == 200:
-                    break
-            time.sleep(0.5)
-        else:
-            log.seek(0)
-            raise RuntimeError(f"gunicorn did not answer /healthz within 30 s:\n{log.read()}")
+    with gunicorn(env, subject["urls"]["health_check"]) as port:
         served, loads = {}, {}
         for key, path in subject["urls"].items():
             cookie = "" if key in BASELINES else subject["cookie"]
@@ -314,13 +329,6 @@ def serve(env: dict, scale: float, subject: dict, seconds: int, rounds: int) -> 
                 served[key]["ratio"] = round(statistics.median(ratios), 4)
                 served[key]["ratio_by_round"] = [round(ratio, 4) for ratio in ratios]
         return served
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 # Report -------------------------------------------------------------------------
