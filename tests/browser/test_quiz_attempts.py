@@ -48,6 +48,10 @@ def test_each_attempt_has_its_own_order_and_my_attempts_lists_both(world, signed
     found["result, not passed"] = problems_on(page)
 
     page.get_by_role("link", name="Try again").click()
+    # Read the new form only once it has loaded: read at once, the page may still be
+    # the result, which has no choices.
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Quiz: {module.title}")
+    expect(page.locator("fieldset.quiz-question")).to_have_count(len(first_order))
     second_order = shown_order(page)
     assert sorted(map(sorted, second_order)) == sorted(map(sorted, first_order))
     assert second_order != first_order  # the same choices, in another order
