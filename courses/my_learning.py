@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from content.models import show_in_reader_language
@@ -65,10 +65,11 @@ def _course_paths_around(paths: Iterable[str], steplen: int) -> set[str]:
 def my_learning(user, today: datetime.date | None = None) -> MyLearning:
     """Everything on "My learning", in a fixed number of queries."""
     today = today or timezone.localdate()
-    assignments = list(Assignment.objects.filter(user=user).select_related("page"))
+    # The assigned page is found again among the courses' progress, by path.
+    assignments = list(Assignment.objects.filter(user=user).annotate(page_path=F("page__path")))
     started_paths = ModuleProgress.objects.filter(user=user).values_list("module__path", flat=True)
     steplen = CoursePage.steplen
-    own_paths = _course_paths_around([a.page.path for a in assignments], steplen) | {
+    own_paths = _course_paths_around([a.page_path for a in assignments], steplen) | {
         path[:-steplen] for path in started_paths
     }
     audiences = audiences_for(user)
@@ -83,12 +84,12 @@ def my_learning(user, today: datetime.date | None = None) -> MyLearning:
 
     assigned, assigned_course_ids = [], set()
     for assignment in assignments:
-        page = assignment.page
-        if page.path in by_path:
-            item = AssignedItem(assignment, by_path[page.path], None, today)
-        elif page.pk in steps_by_module:
-            course = by_path[parent_path(page)]
-            item = AssignedItem(assignment, course, steps_by_module[page.pk], today)
+        if assignment.page_path in by_path:
+            item = AssignedItem(assignment, by_path[assignment.page_path], None, today)
+        elif assignment.page_id in steps_by_module:
+            step = steps_by_module[assignment.page_id]
+            course = by_path[parent_path(step.module)]
+            item = AssignedItem(assignment, course, step, today)
         else:
             continue  # not published (any more): nothing to take
         if not item.complete:
@@ -107,7 +108,7 @@ def my_learning(user, today: datetime.date | None = None) -> MyLearning:
         elif is_meant_for(user, progress.course):
             catalogue.append(progress)
 
-    pairs = list(pairs_of(user).active().select_related("teacher", "para", "school"))
+    pairs = list(pairs_of(user).active().named())
     return MyLearning(assigned, in_progress, finished, catalogue, pairs)
 
 

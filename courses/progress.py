@@ -150,7 +150,9 @@ def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[Modu
         .public()
         .annotate(parent_path=Substr("path", 1, Length("path") - ModulePage.steplen))
         .filter(parent_path__in=list(course_ids_by_path))
-        .defer("body", "actions", "objectives")
+        # Listings need titles, totals and whether there is a quiz: a module's
+        # text is the bulk of its row.
+        .defer("body", "actions", "objectives", "precheck", "model_answer")
         .order_by("path")
     )
     by_course: dict[int, list[ModulePage]] = {pk: [] for pk in course_ids_by_path.values()}

@@ -53,6 +53,19 @@ class PairQuerySet(models.QuerySet):
     def active(self) -> PairQuerySet:
         return self.filter(ended_on__isnull=True)
 
+    def named(self) -> PairQuerySet:
+        """With what a listing shows of each pair: its people's names and its school's.
+        A person's row is long (sign-in, roster and notification fields), and a
+        page listing pairs needs none of it."""
+        people = [
+            f"{person}__{field}"
+            for person in ("teacher", "para")
+            for field in ("first_name", "last_name", "username")
+        ]
+        return self.select_related("teacher", "para", "school").only(
+            *IDENTITY_FIELDS, "started_on", "ended_on", "school__name", *people
+        )
+
 
 PEOPLE_FIXED = _(
     "A pair's school and two people never change once it is made: its records are "

@@ -132,6 +132,33 @@ def test_work_due_within_a_week_or_overdue_waits_and_complete_work_does_not(pair
     assert 'aria-label="1 thing waits for you"' in page
 
 
+def waiting_section(client, url) -> str:
+    page = client.get(url).content.decode()
+    return re.search(r'<section id="waiting".*?</section>', page, re.S).group(0)
+
+
+def test_my_learning_and_my_pairs_list_the_same_work_waiting(pair):
+    """My learning takes the work due soon from the assigned work it has already read;
+    My pairs asks the database. Both lists are the same: due soon or overdue, by due
+    date, the overdue marked, finished and far-off work left out."""
+    course = make_course("Stronger Together", modules=4)
+    done, overdue, soon, later = course.get_children().specific()
+    for module, days in ((done, -2), (overdue, -1), (soon, 5), (later, 30)):
+        Assignment.objects.create(
+            user=pair.para, page=module, due_on=TODAY + datetime.timedelta(days)
+        )
+    now = timezone.now()
+    ModuleProgress.objects.create(user=pair.para, module=done, read_at=now, completed_at=now)
+    para = signed_in(pair.para)
+
+    on_my_learning = waiting_section(para, reverse("my_learning"))
+    assert on_my_learning == waiting_section(para, reverse("my_pairs"))
+    titles = re.findall(r'<a href="[^"]+">([^<]+)</a>', on_my_learning)
+    assert titles == [overdue.title, soon.title]
+    assert on_my_learning.count("Overdue") == 1
+    assert on_my_learning.index("Overdue") < on_my_learning.index(overdue.title)
+
+
 def test_work_starts_to_wait_as_its_due_date_comes_near(pair, clock):
     """The count's SQL is kept from one request to the next: each day's is its own."""
     course = make_course("Stronger Together", modules=1)

@@ -125,20 +125,34 @@ def waiting_in_pair(user, pair) -> list[WaitingItem]:
     return _notification_items(Notification.objects.unread().filter(recipient=user, pair=pair))
 
 
-def waiting_items(user, today: datetime.date | None = None) -> list[WaitingItem]:
-    """The list behind the count: partners' news first (newest first), then work by due date."""
+def waiting_items(
+    user, today: datetime.date | None = None, *, assigned=None, request=None
+) -> list[WaitingItem]:
+    """The list behind the count: partners' news first (newest first), then work by due date.
+
+    ``assigned`` is the person's unfinished assigned work when the page has already
+    worked it out (``courses.my_learning.AssignedItem``, as My learning has): the
+    work due soon is taken from it rather than asked of the database again. A
+    ``request`` lets page URLs use the site paths Wagtail keeps on it.
+    """
     today = today or timezone.localdate()
     items = _notification_items(Notification.objects.unread().filter(recipient=user))
-    work = list(open_work({"user": user}, today).select_related("page"))
-    # Each assigned page by its title in the reader's language.
-    show_in_reader_language(assignment.page for assignment in work)
-    for assignment in work:
-        overdue = assignment.status == OVERDUE
+    due_by = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    if assigned is None:
+        work = list(open_work({"user": user}, today).select_related("page"))
+        # Each assigned page by its title in the reader's language.
+        show_in_reader_language(assignment.page for assignment in work)
+        due = [(assignment, assignment.page, assignment.status == OVERDUE) for assignment in work]
+    else:
+        soon = [item for item in assigned if item.assignment.due_on <= due_by]
+        soon.sort(key=lambda item: (item.assignment.due_on, item.assignment.pk))
+        due = [(item.assignment, item.page, item.overdue) for item in soon]
+    for assignment, page, overdue in due:
         items.append(
             WaitingItem(
-                text=assignment.page.title,
+                text=page.title,
                 detail="",
-                url=assignment.page.url,
+                url=page.get_url(request),
                 due_on=assignment.due_on,
                 overdue=overdue,
             )

@@ -1,5 +1,5 @@
 """What waits on the person signed in: ``{% waiting_count %}`` in the header of every
-page, ``{% waiting_list %}`` on My learning (My pairs has it from its view).
+page, ``{% waiting_list learning.assigned %}`` on My learning (My pairs has it from its view).
 
 Template tags, so that pages of other apps show it without importing this one.
 """
@@ -28,6 +28,10 @@ def waiting_count(context) -> dict:
 
 
 @register.inclusion_tag("workspace/includes/waiting_list.html", takes_context=True)
-def waiting_list(context) -> dict:
+def waiting_list(context, assigned=None) -> dict:
+    """``assigned``: the person's unfinished assigned work, when the page has it."""
     user = _learner(context)
-    return {"waiting": waiting_items(user) if user else [], "show": user is not None}
+    if user is None:
+        return {"waiting": [], "show": False}
+    waiting = waiting_items(user, assigned=assigned, request=context.get("request"))
+    return {"waiting": waiting, "show": True}

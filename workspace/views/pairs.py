@@ -41,7 +41,9 @@ def my_pairs(request: HttpRequest) -> HttpResponse:
         for pair in pairs
     ]
     return render(
-        request, "workspace/my_pairs.html", {"rows": rows, "waiting": waiting_items(user)}
+        request,
+        "workspace/my_pairs.html",
+        {"rows": rows, "waiting": waiting_items(user, request=request)},
     )
 
 
