@@ -394,7 +394,7 @@ def test_the_record_of_access_filters_and_exports_what_it_shows(pair, district, 
     url = reverse("privacy:pairs")
 
     def shown(**filters) -> str:
-        """The table of records, without the filters' own lists of names."""
+        """The table of records and the filters in use."""
         response = admin.get(reverse("privacy:pairs_results"), filters)
         assert response.status_code == HTTPStatus.OK
         return response.content.decode()
