@@ -11,8 +11,13 @@ Only the row values are kept: each request gets instances of its own, so what
 one request caches on them (a root page's ``specific``, say) is never another's.
 The answers are forgotten in this process when a Site, or a page that is a
 site's root, is saved or deleted; other processes see the change within
-``CACHE_SECONDS``. Wagtail's own ``Site.get_site_root_paths`` is cached by
-Wagtail already (in Django's cache, cleared on Site save) and is left to it.
+``CACHE_SECONDS``.
+
+Wagtail's site root paths (``Site.get_site_root_paths``, which every page URL
+needs) are kept in Django's cache, which in production is the database: one
+query on every page that links to a page. This process keeps them too, for
+``CACHE_SECONDS``, and forgets them whenever Wagtail clears its own copy (a Site
+saved or deleted, a site's root page moved or translated).
 """
 
 from __future__ import annotations
@@ -108,8 +113,38 @@ def site_for_request(request: HttpRequest) -> Site | None:
     return _sites.get(hostname, request.get_port())
 
 
+class _RootPaths:
+    """Wagtail's ``Site.get_site_root_paths``, kept in this process for ``CACHE_SECONDS``."""
+
+    wagtails = staticmethod(Site.get_site_root_paths)
+    clear_wagtails = staticmethod(Site.clear_site_root_paths_cache)
+
+    def __init__(self):
+        self.paths: tuple | None = None
+        self.expires = 0.0
+
+    def get(self) -> list:
+        paths = self.paths
+        if paths is None or self.expires <= time.monotonic():
+            paths = tuple(self.wagtails())
+            self.paths, self.expires = paths, time.monotonic() + CACHE_SECONDS
+        return list(paths)
+
+    def forget(self) -> None:
+        self.paths = None
+
+    def clear(self) -> None:
+        """Wagtail's own clearing (Site saves, root page moves): here and in Django's cache."""
+        self.forget()
+        self.clear_wagtails()
+
+
+_root_paths = _RootPaths()
+
+
 def forget_sites(**kwargs) -> None:
     _sites.clear()
+    _root_paths.forget()
 
 
 def forget_sites_for_root_page(sender, instance, **kwargs) -> None:
@@ -145,9 +180,13 @@ def find_for_request(request: HttpRequest | None) -> Site | None:
 
 def use_cached_sites() -> None:
     """Every caller of ``Site.find_for_request`` (Wagtail's page serving, its
-    ``pageurl`` tag and settings, the redirects, this project) asks the cache:
-    Wagtail has no setting for its site finder, so the method is replaced. It is
+    ``pageurl`` tag and settings, the redirects, this project) asks the cache,
+    and so does every caller of ``Site.get_site_root_paths``: Wagtail has no
+    setting for either, so the methods are replaced (and the one that clears
+    the root paths, so that Wagtail's clearing reaches this process's copy). It is
     only called when something needs the site, so a page that does not pays
     nothing; ``tests/test_site_cache.py`` checks the answers stay Wagtail's.
     """
     Site.find_for_request = staticmethod(find_for_request)
+    Site.get_site_root_paths = staticmethod(_root_paths.get)
+    Site.clear_site_root_paths_cache = staticmethod(_root_paths.clear)

@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from content.models import show_in_reader_language
@@ -115,18 +115,27 @@ def my_learning(user, today: datetime.date | None = None) -> MyLearning:
 # The pair page --------------------------------------------------------------------
 
 
-def courses_for_pair(pair: Pair) -> list[CoursePage]:
+def courses_for_pair(pair: Pair, module_paths: QuerySet | None = None) -> list[CoursePage]:
     """Published courses assigned to either partner (directly or through one of its
-    modules) or that either has started, in catalogue order. Three queries."""
+    modules), that either has started, or that hold one of ``module_paths`` (the
+    paths of modules, as a ``values_list`` queryset), in catalogue order. Two
+    queries: every path in one, the courses in the other."""
     members = [pair.teacher_id, pair.para_id]
-    steplen = CoursePage.steplen
-    assigned = Assignment.objects.filter(user_id__in=members).values_list("page__path", flat=True)
-    started = ModuleProgress.objects.filter(user_id__in=members).values_list(
-        "module__path", flat=True
+    paths = (
+        Assignment.objects.filter(user_id__in=members)
+        .order_by()
+        .values_list("page__path", flat=True)
+        .union(
+            ModuleProgress.objects.filter(user_id__in=members)
+            .order_by()
+            .values_list("module__path", flat=True),
+            *([module_paths.order_by()] if module_paths is not None else []),
+        )
     )
-    paths = _course_paths_around(assigned, steplen) | {path[:-steplen] for path in started}
+    # A path is a course's or a module's: the course is the one or its parent.
+    course_paths = _course_paths_around(paths, CoursePage.steplen)
     return show_in_reader_language(
-        CoursePage.objects.live().filter(path__in=paths).order_by("path")
+        CoursePage.objects.live().filter(path__in=course_paths).order_by("path")
     )
 
 

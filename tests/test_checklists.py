@@ -289,6 +289,21 @@ def test_the_pair_page_shows_the_partner_and_courses_side_by_side(ws):
     assert "In progress" in page and "Not started" in page
 
 
+def test_the_pair_page_lists_the_courses_whose_actions_the_pair_took_on(ws):
+    """A course neither partner was assigned nor started shows once the pair takes
+    on one of its module's actions; an untouched course does not."""
+    from_an_action = make_course("From an action", modules=2)
+    make_course("Untouched", modules=1)
+    PairAction.objects.create(
+        pair=ws.pair,
+        module=from_an_action.get_children().specific()[1],
+        text="Try the cue.",
+        planned_for=TOMORROW,
+    )
+    overview = signed_in(ws.district.para).get(url("pair_detail", ws)).context["overview"]
+    assert [row.course.title for row in overview.courses] == [ws.course.title, "From an action"]
+
+
 def make_history(pair, module, actions: int, check_ins: int, plans: int, modules: int):
     course = make_course(f"Course for {actions}", modules=modules)
     Assignment.objects.create(user=pair.para, page=course, due_on=TOMORROW)

@@ -110,3 +110,52 @@ def test_made_up_hosts_cannot_grow_the_cache(home):
     for number in range(sites.MAX_HOSTS * 3):
         site_for_request(request_for(f"host{number}.example.org"))
     assert len(sites._sites.found) <= sites.MAX_HOSTS
+
+
+# Wagtail's site root paths (every page URL needs them) -----------------------------------
+
+
+def test_page_urls_do_not_ask_django_cache_once_the_root_paths_are_kept(home, monkeypatch):
+    """In production Django's cache is the database: each read is a query."""
+    asked = []
+    wagtails = sites._RootPaths.wagtails
+    monkeypatch.setattr(
+        sites._RootPaths, "wagtails", staticmethod(lambda: asked.append(1) or wagtails())
+    )
+    child = home.add_child(instance=Page(title="About", slug="about"))
+    for _ in range(3):
+        assert Page.objects.get(pk=child.pk).get_url() == "/about/"
+    assert len(asked) == 1
+
+
+def test_a_changed_site_changes_page_urls_at_once(home):
+    child = home.add_child(instance=Page(title="About", slug="about"))
+    assert Page.objects.get(pk=child.pk).full_url == "http://localhost/about/"
+    site = Site.objects.get(is_default_site=True)
+    site.hostname = "pd.example.org"
+    site.save()
+    assert Page.objects.get(pk=child.pk).full_url == "http://pd.example.org/about/"
+
+
+def test_a_moved_root_page_changes_page_urls_at_once(home):
+    child = home.add_child(instance=Page(title="About", slug="about"))
+    Page.objects.get(pk=child.pk).get_url()
+    home.slug = "welcome"
+    home.save()  # Wagtail clears its root paths: this process's copy goes too
+    assert Page.objects.get(pk=child.pk).get_url() == "/about/"
+    assert Site.get_site_root_paths()[0].root_path == Page.objects.get(pk=home.pk).url_path
+
+
+def test_another_process_sees_changed_root_paths_within_the_cache_time(home, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(sites.time, "monotonic", lambda: now[0])
+    child = home.add_child(instance=Page(title="About", slug="about"))
+    assert Page.objects.get(pk=child.pk).full_url == "http://localhost/about/"
+    # As another process would: the site changed and Django's cache cleared, no
+    # signal sent here.
+    Site.objects.filter(is_default_site=True).update(hostname="pd.example.org")
+    sites._RootPaths.clear_wagtails()
+    now[0] += sites.CACHE_SECONDS - 1
+    assert Page.objects.get(pk=child.pk).full_url == "http://localhost/about/"
+    now[0] += 1
+    assert Page.objects.get(pk=child.pk).full_url == "http://pd.example.org/about/"

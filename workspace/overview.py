@@ -59,18 +59,10 @@ class CourseRow:
 def pair_courses(pair: Pair) -> list[CoursePage]:
     """The partners' courses (``courses.my_learning.courses_for_pair``) and the courses
     whose actions the pair took on, in catalogue order."""
-    courses = courses_for_pair(pair)
-    known = {course.path for course in courses}
-    action_course_paths = {
-        path[: -CoursePage.steplen]
-        for path in pair.actions.filter(module__isnull=False)
-        .values_list("module__path", flat=True)
-        .distinct()
-    } - known
-    if action_course_paths:
-        courses += CoursePage.objects.live().filter(path__in=action_course_paths)
-        courses.sort(key=lambda course: course.path)
-    return courses
+    action_modules = pair.actions.filter(module__isnull=False).values_list(
+        "module__path", flat=True
+    )
+    return courses_for_pair(pair, module_paths=action_modules)
 
 
 def course_rows(pair: Pair) -> list[CourseRow]:
