@@ -271,7 +271,10 @@ def test_a_partner_logs_a_planning_meeting_and_both_see_the_weeks_minutes(pair):
         (45, "more than the 15–30 minute goal"),
     ],
 )
-def test_planning_time_is_said_in_words(pair, minutes, words):
+@pytest.mark.parametrize("url_name", ["check_ins", "pair_detail"])
+def test_planning_time_is_said_in_words(pair, minutes, words, url_name):
+    """The check-in log counts the week's minutes; the pair page reads them from its
+    weekly planning chart. Both say the same."""
     if minutes:
         CheckIn.objects.create(
             pair=pair, kind=CheckIn.Kind.PLANNING, happened_on=MONDAY, minutes=minutes
@@ -284,7 +287,7 @@ def test_planning_time_is_said_in_words(pair, minutes, words):
         happened_on=MONDAY - datetime.timedelta(days=1),
         minutes=30,
     )
-    page = signed_in(pair.para).get(reverse("check_ins", args=[pair.pk])).content.decode()
+    page = signed_in(pair.para).get(reverse(url_name, args=[pair.pk])).content.decode()
     assert words in page
     assert f'value="{minutes}"' in page
 

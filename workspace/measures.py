@@ -170,12 +170,18 @@ def _unit(measure: Measure) -> str:
 
 
 def planning_chart(pair: Pair, today: datetime.date) -> Chart:
-    """Minutes of planning meetings each week, against the 15 to 30 minute goal. One query."""
+    """Minutes of planning meetings each week, against the 15 to 30 minute goal. One query.
+
+    The last week is the whole of this one, as ``workspace.plans.planning_time``
+    counts it, so the pair page reads this week's minutes from the chart."""
     mondays = _mondays(today)
+    week_ends = mondays[-1] + datetime.timedelta(days=6)
     minutes: dict[datetime.date, int] = defaultdict(int)
     days: dict[datetime.date, int] = defaultdict(int)
     for day, total in (
-        pair.check_ins.filter(kind=CheckIn.Kind.PLANNING, happened_on__range=(mondays[0], today))
+        pair.check_ins.filter(
+            kind=CheckIn.Kind.PLANNING, happened_on__range=(mondays[0], week_ends)
+        )
         .order_by()
         .values("happened_on")
         .annotate(total=Sum("minutes"))

@@ -31,7 +31,7 @@ from workspace.models import (
     PairAction,
     WeeklyPlan,
 )
-from workspace.plans import PlanningTime, monday_of, planning_time
+from workspace.plans import PlanningTime, monday_of
 from workspace.waiting import WaitingItem, waiting_in_pair
 
 # The page lists the open actions (up to this many) and the latest done ones;
@@ -148,6 +148,7 @@ def pair_overview(pair: Pair, user) -> PairOverview:
     show_actions_in_reader_language(
         [trend.measure.action for trend in measures] + [row.action for row in strategies]
     )
+    weekly_planning = planning_chart(pair, today)
     open_actions = list(checklist_actions(pair).open()[: OPEN_ACTIONS_SHOWN + 1])
     done_actions: list[PairAction] = list(
         checklist_actions(pair).done().order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN]
@@ -169,10 +170,11 @@ def pair_overview(pair: Pair, user) -> PairOverview:
             action_view(a, role, today) for a in show_actions_in_reader_language(done_actions)
         ],
         plan=pair.plans.select_related("updated_by").filter(week_of=monday).first(),
-        planning=planning_time(pair, monday),
+        # This week's planning minutes are the chart's last week.
+        planning=PlanningTime(weekly_planning.points[-1].value),
         check_ins=list(pair.check_ins.select_related("author")[:CHECK_INS_SHOWN]),
         waiting=waiting_in_pair(user, pair) if role else [],
         measures=measures,
-        planning_chart=planning_chart(pair, today),
+        planning_chart=weekly_planning,
         strategies=strategies,
     )
