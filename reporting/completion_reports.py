@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 import django_filters
 from django.contrib.auth import get_user_model
@@ -23,18 +24,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Length, Round, Substr
+from django.db.models.functions import Coalesce, JSONObject, Length, Round, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import (
-    Column,
-    DateColumn,
-    NumberColumn,
-    StatusTagColumn,
-    TitleColumn,
-)
+from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
@@ -74,6 +69,13 @@ from pairs.scoping import (
     school_name_of,
 )
 from reporting.base import AdministratorReportView, sortable
+from reporting.columns import (
+    Column,
+    NumberColumn,
+    PageTitleColumn,
+    StatusTagColumn,
+    TitleColumn,
+)
 
 MOST_MISSED_SHOWN = 3
 
@@ -191,29 +193,74 @@ def module_status_exists(status: str, people: QuerySet, today: datetime.date) ->
 
 def module_rows(people: QuerySet) -> QuerySet[ModulePage]:
     """Live modules, each once (records belong to the English page, whatever the
-    language it was read in), with how many of ``people`` started and completed it
-    and the average number of attempts their first passes took."""
-    progress = in_scope(ModuleProgress.objects.filter(module=OuterRef("pk")), "user", people)
+    language it was read in), with their course's title. How many of ``people``
+    started and completed each is ``progress_by_module``'s (or, to sort by it,
+    ``with_progress_numbers``'s)."""
     return (
         ModulePage.objects.live()
         .sources()
-        .defer("body", "actions", "objectives")
+        # What a row shows of its module: the title, the link and the quiz (for its
+        # most missed questions). The other stream fields are long JSON to decode.
+        .defer("body", "actions", "objectives", "precheck", "model_answer")
         .annotate(
             parent_path=Substr("path", 1, Length("path") - ModulePage.steplen),
             course_title=Subquery(
                 Page.objects.filter(path=OuterRef("parent_path")).values("title")[:1]
             ),
-            started_count=SubqueryCount(progress.values("pk")),
-            completed_count=SubqueryCount(progress.filter(completed_at__isnull=False).values("pk")),
-            average_attempts_to_pass=Subquery(
-                progress.order_by()
-                .values("module")
-                .annotate(average=Round(Avg("attempts_to_pass"), 1))
-                .values("average")
-            ),
         )
         .order_by("path")
     )
+
+
+# How many of the people started and completed each module, and the average number
+# of attempts their first passes took: aggregates of their progress in the module.
+PROGRESS_NUMBERS = {
+    "started_count": Count("*"),
+    "completed_count": Count("completed_at"),
+    "average_attempts_to_pass": Round(Avg("attempts_to_pass"), 1),
+}
+NO_PROGRESS = {"started_count": 0, "completed_count": 0, "average_attempts_to_pass": None}
+
+
+def progress_by_module(module_ids: Iterable[int], people: QuerySet) -> dict[int, dict]:
+    """``{module id: PROGRESS_NUMBERS}`` for the modules named, in one query: a
+    module's numbers come from one pass over its entries in the index of progress by
+    module, where a subquery per number reads them once per number. A module nobody
+    started is left out (``NO_PROGRESS``)."""
+    progress = in_scope(ModuleProgress.objects.filter(module=OuterRef("pk")), "user", people)
+    numbers = progress.order_by().values("module").annotate(numbers=JSONObject(**PROGRESS_NUMBERS))
+    modules = ModulePage.objects.filter(pk__in=module_ids).annotate(
+        numbers=Subquery(numbers.values("numbers"))
+    )
+    found = {}
+    for module_id, found_numbers in modules.values_list("pk", "numbers"):
+        if found_numbers is None:
+            continue
+        average = found_numbers["average_attempts_to_pass"]
+        # Read back from JSON as a float; shown, like the rest of the report's averages,
+        # as the database rounded it.
+        found_numbers["average_attempts_to_pass"] = (
+            None if average is None else Decimal(str(average))
+        )
+        found[module_id] = found_numbers
+    return found
+
+
+def with_progress_numbers(modules: QuerySet[ModulePage], people: QuerySet) -> QuerySet:
+    """``modules`` annotated with ``PROGRESS_NUMBERS``, to sort them by one: each
+    number a subquery per module, so only a listing sorted by one pays for it."""
+    progress = (
+        in_scope(ModuleProgress.objects.filter(module=OuterRef("pk")), "user", people)
+        .order_by()
+        .values("module")
+    )
+    annotations = {}
+    for name, aggregate in PROGRESS_NUMBERS.items():
+        number = Subquery(progress.annotate(number=aggregate).values("number"))
+        # No progress gives no row: a count of nobody is 0.
+        no_progress = NO_PROGRESS[name]
+        annotations[name] = number if no_progress is None else Coalesce(number, no_progress)
+    return modules.annotate(**annotations)
 
 
 class CompletionByPersonReport(AdministratorReportView):
@@ -322,11 +369,7 @@ class ModuleReport(AdministratorReportView):
     filterset_class = ModuleFilterSet
     export_filename = "completion-by-module"
     columns = [
-        sortable(
-            TitleColumn(
-                "title", label=_("Module"), get_url=lambda module: module.url, sort_key="title"
-            )
-        ),
+        sortable(PageTitleColumn("title", label=_("Module"), sort_key="title")),
         sortable(Column("course_title", label=_("Course"), sort_key="course_title")),
         sortable(NumberColumn("started_count", label=_("Started"), sort_key="started_count")),
         sortable(NumberColumn("completed_count", label=_("Completed"), sort_key="completed_count")),
@@ -387,6 +430,11 @@ class ModuleReport(AdministratorReportView):
     def get_base_queryset(self):
         return module_rows(self.people_listed)
 
+    def order_queryset(self, queryset):
+        if self.ordering and self.ordering.removeprefix("-") in PROGRESS_NUMBERS:
+            queryset = with_progress_numbers(queryset, self.people_listed)
+        return super().order_queryset(queryset)
+
     def page_rows(self, modules):
         # Titled in the administrator's language: one query for the modules' titles
         # and one for their courses', in a language other than English.
@@ -399,9 +447,13 @@ class ModuleReport(AdministratorReportView):
                     CoursePage.objects.filter(path__in={module.parent_path for module in modules})
                 )
             }
+        module_ids = [module.pk for module in modules]
+        progress = progress_by_module(module_ids, self.people_listed)
         missed = most_missed(modules, self.people_listed)
-        gains = learning_by_module([module.pk for module in modules], self.people_listed)
+        gains = learning_by_module(module_ids, self.people_listed)
         for module in modules:
+            for name, number in progress.get(module.pk, NO_PROGRESS).items():
+                setattr(module, name, number)
             module.course_title = course_titles.get(module.parent_path, module.course_title)
             module.most_missed_text = "; ".join(str(count) for count in missed[module.pk])
             gain = gains.get(module.pk)

@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 
 from accounts import roles
 from courses.admin_filters import LongSelect, school_choices
@@ -39,6 +38,7 @@ from hours.models import PersonnelRecord, TitleIQualification
 from hours.rules import COLLABORATION, MODULE, OUTSIDE, rule_choices
 from pairs.scoping import memberships, people_in_scope, school_name_of
 from reporting.base import AdministratorReportView
+from reporting.columns import Column, StatusTagColumn, TitleColumn
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column, NumberColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from courses.admin_filters import ReportFilterSet
@@ -43,6 +42,7 @@ from courses.models import Assignment
 from pairs.models import Pair
 from pairs.scoping import in_scope, pairs_administered_by, schools_administered_by
 from reporting.base import EXPORT_CHUNK, AdministratorReportView, sortable
+from reporting.columns import Column, NumberColumn, StatusTagColumn, TitleColumn
 from workspace.health import with_health
 from workspace.models import PairAction
 

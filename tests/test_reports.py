@@ -282,6 +282,48 @@ def test_the_module_report_filters_by_learner_status(client, district, learning)
     assert [row["Module"] for row in overdue] == [first.title, second.title]
 
 
+@pytest.mark.parametrize(
+    ("ordering", "column"),
+    [
+        ("started_count", "Started"),
+        ("-completed_count", "Completed"),
+        ("average_attempts_to_pass", "Average attempts to pass"),
+    ],
+)
+def test_the_module_report_sorts_by_the_numbers_it_shows(
+    client, district, learning, ordering, column
+):
+    first, _second = learning.modules()
+    take_quiz(district.other_pair.para, first, wrong=(0,))
+    client.force_login(district.district_admin)
+    shown = {row["Module"]: row for row in export_csv(client, "course_reports:modules")}
+    rows = export_csv(client, "course_reports:modules", ordering=ordering)
+    assert {row["Module"]: row for row in rows} == shown
+    # Empty (nobody's attempts) sorts last either way.
+    values = [(row[column] == "", float(row[column] or 0)) for row in rows]
+    descending = ordering.startswith("-")
+    assert values == sorted(
+        values, key=lambda value: (value[0], -value[1] if descending else value[1])
+    )
+
+
+def test_the_module_reports_links_read_the_sites_once(client, district, learning, monkeypatch):
+    from wagtail.models import Site
+
+    reads = []
+    read_site_root_paths = Site.get_site_root_paths
+    monkeypatch.setattr(
+        Site, "get_site_root_paths", lambda: reads.append(1) or read_site_root_paths()
+    )
+    client.force_login(district.district_admin)
+    links = [f'href="{module.url}"' for module in learning.modules()]
+    reads.clear()
+    page = client.get(reverse("course_reports:modules")).text
+    assert all(link in page for link in links)
+    # Once for the page, not once a module (as ``module.url`` reads them).
+    assert len(reads) == 1
+
+
 # By pair ----------------------------------------------------------------------------------
 
 
@@ -472,10 +514,10 @@ def test_report_queries_do_not_grow_with_the_district(
     client, district, learning, django_assert_max_num_queries, url_name
 ):
     client.force_login(district.district_admin)
-    # Session, user, permissions and menus, the filters' choices, the rows (and pairs),
-    # the site's root paths for the modules' links; the locales, twice (Wagtail's admin
-    # with its localisation on).
-    limit = 22
+    # Session, user, permissions and menus, the filters' choices, the rows (and pairs,
+    # or the modules' progress), the site and its root paths for the modules' links;
+    # the locales, twice (Wagtail's admin with its localisation on).
+    limit = 23
     small = count_queries(client, django_assert_max_num_queries, url_name, limit)
     grow(district, learning, pairs=1500)
     large = count_queries(client, django_assert_max_num_queries, url_name, limit)

@@ -1,0 +1,73 @@
+"""The reports' columns write the same cells as Wagtail's cell templates."""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.test.html import parse_html
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+
+from reporting.columns import Column, NumberColumn, StatusTagColumn, TitleColumn
+
+TABLE_CONTEXT = {"row": None, "table": None, "request": None}
+
+
+def assert_same_cell(column, row):
+    written = column.render_cell_html(row, TABLE_CONTEXT)
+    templated = column.cell_template.render(column.get_cell_context_data(row, TABLE_CONTEXT))
+    assert parse_html(written) == parse_html(templated)
+    return written
+
+
+VALUES = [
+    None,
+    "",
+    "   ",
+    0,
+    1234567,
+    2.5,
+    True,
+    datetime.date(2026, 11, 18),
+    "Ruiz & <Sons>",
+    gettext_lazy("Not assigned"),
+]
+
+
+@pytest.mark.parametrize("value", VALUES)
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("column_class", [Column, NumberColumn])
+def test_a_plain_cell_is_the_templates(column_class, value, language):
+    with translation.override(language):
+        assert_same_cell(column_class("value"), SimpleNamespace(value=value))
+        assert_same_cell(column_class("value", classname="w-num"), SimpleNamespace(value=value))
+
+
+@pytest.mark.parametrize("primary", [True, False, None])
+@pytest.mark.parametrize("value", ["Overdue", "", "<b>Done</b>"])
+def test_a_status_cell_is_the_templates(value, primary):
+    column = StatusTagColumn("status", primary=lambda row: primary)
+    assert_same_cell(column, SimpleNamespace(status=value))
+
+
+@pytest.mark.parametrize("url", ["/admin/reports/people/3/?a=1&b=2", None, ""])
+@pytest.mark.parametrize("value", ["Ana <Ruiz>", None, ""])
+def test_a_title_cell_is_the_templates(value, url):
+    column = TitleColumn("name", get_url=lambda row: url)
+    assert_same_cell(column, SimpleNamespace(name=value))
+    styled = TitleColumn(
+        "name",
+        get_url=lambda row: url,
+        classname="w-wide",
+        link_classname="w-link",
+        link_attrs={"data-report": "people", "hidden": True, "lang": False},
+    )
+    written = assert_same_cell(styled, SimpleNamespace(name=value))
+    if url:
+        assert "&amp;b=2" in written
+
+
+def test_a_title_cell_with_an_id_is_left_to_the_template():
+    column = TitleColumn("name", get_url=lambda row: "/x/", get_title_id=lambda row: "title-3")
+    written = assert_same_cell(column, SimpleNamespace(name="Ana"))
+    assert 'id="title-3"' in written
