@@ -371,6 +371,32 @@ def test_workspace_lists_query_count_does_not_grow(ws, name, size, django_assert
 # The checklist -----------------------------------------------------------------------
 
 
+def test_the_pair_page_shows_open_actions_in_planned_order_and_the_latest_done(ws):
+    from workspace.overview import DONE_ACTIONS_SHOWN, OPEN_ACTIONS_SHOWN
+
+    ws.action.delete()
+    now = timezone.now()
+    planned = [TODAY - datetime.timedelta(days=n) for n in range(OPEN_ACTIONS_SHOWN + 2)]
+    for day in reversed(planned):  # made out of order: the page orders them
+        PairAction.objects.create(pair=ws.pair, text=f"Open {day}", planned_for=day)
+    for n in range(DONE_ACTIONS_SHOWN + 2):
+        PairAction.objects.create(
+            pair=ws.pair,
+            text=f"Done {n}",
+            planned_for=TODAY - datetime.timedelta(days=n),
+            para_done_at=now,
+            teacher_done_at=now,
+        )
+    overview = signed_in(ws.district.para).get(url("pair_detail", ws)).context["overview"]
+    assert [item.action.text for item in overview.open_actions] == [
+        f"Open {day}" for day in sorted(planned)[:OPEN_ACTIONS_SHOWN]
+    ]
+    assert overview.more_open_actions
+    assert [item.action.text for item in overview.done_actions] == [
+        f"Done {n}" for n in range(DONE_ACTIONS_SHOWN)
+    ]
+
+
 def confirm(client, ws, action=None):
     action = action or ws.action
     return client.post(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 
 from accounts.roles import PairRole
 from courses.models import CoursePage, ModulePage
@@ -109,6 +110,32 @@ def checklist_actions(pair: Pair):
     )
 
 
+def shown_actions(pair: Pair) -> tuple[list[PairAction], list[PairAction]]:
+    """The open actions the page shows, in the order they are planned, with one
+    more when there are more; and the latest done ones, newest first. One query
+    (and one for the latest looks), each side numbered in its own order."""
+    done = ExpressionWrapper(DONE, output_field=BooleanField())
+    numbered = checklist_actions(pair).annotate(
+        done_now=done,
+        open_place=Window(
+            RowNumber(), partition_by=[done], order_by=[F("planned_for").asc(), F("pk").asc()]
+        ),
+        done_place=Window(
+            RowNumber(), partition_by=[done], order_by=[F("planned_for").desc(), F("pk").desc()]
+        ),
+    )
+    shown = numbered.filter(
+        Q(done_now=False, open_place__lte=OPEN_ACTIONS_SHOWN + 1)
+        | Q(done_now=True, done_place__lte=DONE_ACTIONS_SHOWN)
+    )
+    open_actions, done_actions = [], []
+    for action in shown:
+        (done_actions if action.done_now else open_actions).append(action)
+    open_actions.sort(key=lambda action: action.open_place)
+    done_actions.sort(key=lambda action: action.done_place)
+    return open_actions, done_actions
+
+
 @dataclass(frozen=True)
 class PairOverview:
     pair: Pair
@@ -149,10 +176,7 @@ def pair_overview(pair: Pair, user) -> PairOverview:
         [trend.measure.action for trend in measures] + [row.action for row in strategies]
     )
     weekly_planning = planning_chart(pair, today)
-    open_actions = list(checklist_actions(pair).open()[: OPEN_ACTIONS_SHOWN + 1])
-    done_actions: list[PairAction] = list(
-        checklist_actions(pair).done().order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN]
-    )
+    open_actions, done_actions = shown_actions(pair)
     return PairOverview(
         pair=pair,
         role=role,
