@@ -207,6 +207,25 @@ def test_the_pair_page_is_in_spanish_for_the_para_and_in_english_for_the_teacher
     assert "El plan de esta semana" not in english
 
 
+def test_the_pair_pages_charts_draw_the_same_in_spanish(pair, course):
+    """SVG numbers take a decimal point in every language: "12,5" is not a coordinate."""
+    url = reverse("pair_detail", args=[pair.pk])
+
+    def coordinates(person) -> list[str]:
+        page = signed_in(person).get(url).content.decode()
+        svgs = re.findall(r"<svg.*?</svg>", page, re.S)
+        return [
+            value
+            for svg in svgs
+            for value in re.findall(r' (?:x|y|x1|x2|y1|y2|cx|cy|width|height)="([^"]*)"', svg)
+        ]
+
+    spanish, english = coordinates(pair.para), coordinates(pair.teacher)
+    assert spanish == english
+    assert any("." in value for value in spanish)  # a chart with a fraction in it
+    assert not any("," in value for value in spanish)
+
+
 def test_the_weekly_plan_and_the_check_in_log_in_spanish(pair, course):
     client = signed_in(pair.para)
     plan = page_text(client, reverse("weekly_plan", args=[pair.pk]))
