@@ -12,7 +12,10 @@ from __future__ import annotations
 from django.forms.utils import flatatt
 from django.template.base import render_value_in_context
 from django.template.context import Context
+from django.template.defaultfilters import capfirst, date
 from django.utils.html import format_html
+from django.utils.timezone import template_localtime
+from wagtail.admin.templatetags.wagtailadmin_tags import human_readable_date, timesince_simple
 from wagtail.admin.ui import tables
 
 # The context ``{{ value }}`` is rendered in: autoescaped, localised as settings say.
@@ -55,6 +58,29 @@ class StatusTagColumn(PythonCell, tables.StatusTagColumn):
         classes = "w-status w-status--primary" if context["primary"] else "w-status"
         label = shown(context["value"]) if context["value"] else ""
         return cell(context, format_html('<span class="{}">{}</span>', classes, label))
+
+
+class DateColumn(PythonCell, tables.DateColumn):
+    """Wagtail's ``{% human_readable_date %}``: how long ago, with the date itself in a
+    tooltip, in the format the tag chooses."""
+
+    def render_cell(self, context):
+        value = context["value"]
+        if not value:
+            return cell(context, "")
+        chosen = human_readable_date(value)
+        # The ``date`` filter reads a date and time in the current time zone.
+        local = template_localtime(value)
+        readable = format_html(
+            '<button type="button" class="w-human-readable-date" data-controller="w-tooltip"'
+            ' data-w-tooltip-content-value="{}" data-w-tooltip-placement-value="{}">'
+            '<time class="w-human-readable-date__date" datetime="{}">{}</time></button>',
+            date(local, chosen["tooltip_format"]),
+            chosen["placement"],
+            date(local, "c"),
+            capfirst(timesince_simple(value)),
+        )
+        return cell(context, readable)
 
 
 class TitleColumn(PythonCell, tables.TitleColumn):

@@ -29,7 +29,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import DateColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
@@ -71,6 +70,7 @@ from pairs.scoping import (
 from reporting.base import AdministratorReportView, sortable
 from reporting.columns import (
     Column,
+    DateColumn,
     NumberColumn,
     PageTitleColumn,
     StatusTagColumn,

@@ -5,10 +5,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.test.html import parse_html
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from reporting.columns import Column, NumberColumn, StatusTagColumn, TitleColumn
+from reporting.columns import Column, DateColumn, NumberColumn, StatusTagColumn, TitleColumn
 
 TABLE_CONTEXT = {"row": None, "table": None, "request": None}
 
@@ -71,3 +71,22 @@ def test_a_title_cell_with_an_id_is_left_to_the_template():
     column = TitleColumn("name", get_url=lambda row: "/x/", get_title_id=lambda row: "title-3")
     written = assert_same_cell(column, SimpleNamespace(name="Ana"))
     assert 'id="title-3"' in written
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        datetime.date(2026, 11, 2),
+        datetime.datetime(2026, 11, 18, 3, 30, tzinfo=datetime.UTC),
+        "now",
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_date_cell_is_the_templates(value, language):
+    if value == "now":
+        value = timezone.now()
+    with translation.override(language):
+        assert_same_cell(DateColumn("at"), SimpleNamespace(at=value))
+        assert_same_cell(DateColumn("at", classname="w-date"), SimpleNamespace(at=value))
