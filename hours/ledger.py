@@ -6,7 +6,8 @@ collaboration from check-ins the partner confirmed, and outside PD from what an
 administrator entered. Each hour is therefore recorded once, where it happens,
 and the ledger, the transcript and the reports cannot disagree.
 
-``ledger_for`` reads any number of people in three queries.
+``ledger_for`` reads any number of people in three queries, or one when it sums
+by day.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,8 @@ SOURCE_LABELS = {
     OUTSIDE: _("Outside PD"),
 }
 MINUTES_PER_HOUR = Decimal(60)
+# A day's sum of hours or minutes, as the three sources are read together.
+AMOUNT = DecimalField(max_digits=12, decimal_places=2)
 
 
 @dataclass(frozen=True)
@@ -143,29 +146,50 @@ def ledger_for(
 
 
 def _summed_by_day(entries, completed, collaboration, outside) -> dict[int, list[LedgerEntry]]:
-    day = TruncDate("completed_at", tzinfo=timezone.get_current_timezone())
-    modules = (
-        completed.annotate(day=day)
-        .values_list("user_id", "day")
-        .annotate(hours=Sum("module__pd_hours"))
-        .order_by()
-    )
-    for user_id, on, hours in modules:
-        entries[user_id].append(LedgerEntry(user_id, MODULE, on, hours * 60, ""))
-    together = (
-        collaboration.values_list("pair__para_id", "pair__teacher_id", "happened_on")
-        .annotate(minutes=Sum("minutes"))
-        .order_by()
-    )
-    for para_id, teacher_id, on, minutes in together:
-        for person_id in (para_id, teacher_id):
-            entries[person_id].append(
-                LedgerEntry(person_id, COLLABORATION, on, Decimal(minutes), "")
+    """Each source's sum per person and day, the three sums read in one query.
+
+    Every part gives the same columns: the source, the person (for collaboration,
+    the para and the teacher, whose time together counts for both), the day, and
+    the amount (hours for modules and outside PD, minutes for collaboration).
+    """
+    nobody = Value(None, output_field=IntegerField())
+
+    def summed(rows, source, person, partner, day, amount):
+        return (
+            # Named apart from the models' own fields (an outside PD entry has a person).
+            rows.annotate(
+                ledger_source=Value(source),
+                ledger_person=person,
+                ledger_partner=partner,
+                ledger_day=day,
             )
-    for person_id, on, hours in (
-        outside.values_list("person_id", "completed_on").annotate(hours=Sum("hours")).order_by()
-    ):
-        entries[person_id].append(LedgerEntry(person_id, OUTSIDE, on, hours * 60, ""))
+            .values_list("ledger_source", "ledger_person", "ledger_partner", "ledger_day")
+            .annotate(ledger_amount=Sum(amount, output_field=AMOUNT))
+            .order_by()
+        )
+
+    modules = summed(
+        completed,
+        MODULE,
+        F("user_id"),
+        nobody,
+        TruncDate("completed_at", tzinfo=timezone.get_current_timezone()),
+        "module__pd_hours",
+    )
+    together = summed(
+        collaboration,
+        COLLABORATION,
+        F("pair__para_id"),
+        F("pair__teacher_id"),
+        F("happened_on"),
+        Cast("minutes", AMOUNT),
+    )
+    elsewhere = summed(outside, OUTSIDE, F("person_id"), nobody, F("completed_on"), "hours")
+    for source, person_id, partner_id, on, amount in modules.union(together, elsewhere, all=True):
+        minutes = Decimal(amount) if source == COLLABORATION else amount * MINUTES_PER_HOUR
+        for someone in (person_id, partner_id):
+            if someone is not None:
+                entries[someone].append(LedgerEntry(someone, source, on, minutes, ""))
     for rows in entries.values():
         rows.sort(key=lambda row: (row.on, row.source))
     return dict(entries)
