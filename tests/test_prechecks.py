@@ -374,7 +374,7 @@ def learning(district, module):
 def screen_row(page: str, title: str) -> list[str]:
     """The cells of the report's row for the module ``title``, as text."""
     rows = re.findall(r"<tr>(.*?)</tr>", re.sub(r"\s+", " ", page))
-    row = next(row for row in rows if f"> {title} <" in row)
+    row = next(row for row in rows if re.search(rf">\s*{re.escape(title)}\s*<", row))
     return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row)]
 
 
