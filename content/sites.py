@@ -1,4 +1,4 @@
-"""Wagtail's site for a request, found without a query on every request.
+"""Wagtail's site, its root paths and its locales, found without a query on every request.
 
 Wagtail finds a request's site with a query (``get_site_for_hostname``: a CASE
 over the sites, with the root page joined) once per request, and keeps it on
@@ -12,6 +12,9 @@ one request caches on them (a root page's ``specific``, say) is never another's.
 The answers are forgotten in this process when a Site, or a page that is a
 site's root, is saved or deleted; other processes see the change within
 ``CACHE_SECONDS``.
+
+The locales are kept the same way (``Locale.objects.get_for_language``, asked
+by every page served), forgotten when a Locale is saved or deleted.
 
 Wagtail's site root paths (``Site.get_site_root_paths``, which every page URL
 needs) are kept in Django's cache, which in production is the database: one
@@ -29,7 +32,8 @@ from dataclasses import dataclass
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 from django.http.request import split_domain_port
-from wagtail.models import Page, Site, get_page_models
+from wagtail.models import Locale, Page, Site, get_page_models
+from wagtail.models.i18n import LocaleManager
 from wagtail.models.sites import get_site_for_hostname
 
 # How long another process may go on using a site changed here.
@@ -38,26 +42,36 @@ CACHE_SECONDS = 60
 # requests for made-up hosts cannot grow the process.
 MAX_HOSTS = 64
 SITE_FIELDS = tuple(field.attname for field in Site._meta.concrete_fields)
-PAGE_FIELDS = tuple(field.attname for field in Page._meta.concrete_fields)
 ROOT_PAGE_ID = SITE_FIELDS.index("root_page_id")
 
 
 @dataclass(frozen=True)
 class _Found:
-    """A lookup's answer as row values: the site and its root page, or no site."""
+    """A lookup's answer as row values: the site and its root page, or no site.
+
+    The root page is kept as its own type (the home page), since serving a page
+    starts from ``site.root_page.specific``: that would be a query on every request.
+    """
 
     site: tuple | None
     root_page: tuple | None
     database: str | None
     expires: float
+    root_page_type: type[Page] = Page
 
     def instance(self) -> Site | None:
         if self.site is None:
             return None
         site = Site.from_db(self.database, SITE_FIELDS, self.site)
         if self.root_page is not None:
-            site.root_page = Page.from_db(self.database, PAGE_FIELDS, self.root_page)
+            site.root_page = self.root_page_type.from_db(
+                self.database, fields_of(self.root_page_type), self.root_page
+            )
         return site
+
+
+def fields_of(model: type[Page]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 class _Sites:
@@ -86,12 +100,13 @@ class _Sites:
             site = get_site_for_hostname(hostname, port)
         except Site.DoesNotExist:
             return _Found(None, None, None, expires)
-        root_page = site.root_page  # joined by Wagtail's query
+        root_page = site.root_page.specific
         return _Found(
             site=tuple(getattr(site, name) for name in SITE_FIELDS),
-            root_page=tuple(getattr(root_page, name) for name in PAGE_FIELDS),
+            root_page=tuple(getattr(root_page, name) for name in fields_of(type(root_page))),
             database=site._state.db,
             expires=expires,
+            root_page_type=type(root_page),
         )
 
     def clear(self) -> None:
@@ -142,9 +157,45 @@ class _RootPaths:
 _root_paths = _RootPaths()
 
 
+class _Locales:
+    """Wagtail's ``Locale.objects.get_for_language``, kept in this process for
+    ``CACHE_SECONDS``: serving any page asks it for the active language
+    (``root_page.localized``), a query each time for a row that changes about never."""
+
+    wagtails = staticmethod(LocaleManager.get_for_language)
+
+    def __init__(self):
+        self.found: dict[str, tuple[str | None, tuple]] = {}
+        self.expires = 0.0
+
+    def get_for_language(self, manager: LocaleManager, language_code: str) -> Locale:
+        if self.expires <= time.monotonic():
+            self.found, self.expires = {}, time.monotonic() + CACHE_SECONDS
+        found = self.found.get(language_code)
+        if found is None:
+            locale = self.wagtails(manager, language_code)  # raises as Wagtail's does
+            found = (locale._state.db, tuple(getattr(locale, name) for name in LOCALE_FIELDS))
+            self.found[language_code] = found
+        database, values = found
+        return Locale.from_db(database, LOCALE_FIELDS, values)
+
+    def forget(self, **kwargs) -> None:
+        self.found = {}
+
+
+_locales = _Locales()
+LOCALE_FIELDS = fields_of(Locale)
+
+
+def locale_for_language(manager: LocaleManager, language_code: str) -> Locale:
+    """``LocaleManager.get_for_language`` as Wagtail's, from this process's cache."""
+    return _locales.get_for_language(manager, language_code)
+
+
 def forget_sites(**kwargs) -> None:
     _sites.clear()
     _root_paths.forget()
+    _locales.forget()
 
 
 def forget_sites_for_root_page(sender, instance, **kwargs) -> None:
@@ -155,6 +206,8 @@ def forget_sites_for_root_page(sender, instance, **kwargs) -> None:
 def connect_signals() -> None:
     """Site saves and deletes, and every page model's: a specific page's signal
     is sent for its own class, not for ``Page``."""
+    post_save.connect(_locales.forget, sender=Locale, dispatch_uid="content.sites.locale_saved")
+    post_delete.connect(_locales.forget, sender=Locale, dispatch_uid="content.sites.locale_deleted")
     post_save.connect(forget_sites, sender=Site, dispatch_uid="content.sites.site_saved")
     post_delete.connect(forget_sites, sender=Site, dispatch_uid="content.sites.site_deleted")
     for model in get_page_models():
@@ -183,10 +236,12 @@ def use_cached_sites() -> None:
     ``pageurl`` tag and settings, the redirects, this project) asks the cache,
     and so does every caller of ``Site.get_site_root_paths``: Wagtail has no
     setting for either, so the methods are replaced (and the one that clears
-    the root paths, so that Wagtail's clearing reaches this process's copy). It is
+    the root paths, so that Wagtail's clearing reaches this process's copy), and
+    so is the locale lookup every page served makes. It is
     only called when something needs the site, so a page that does not pays
     nothing; ``tests/test_site_cache.py`` checks the answers stay Wagtail's.
     """
     Site.find_for_request = staticmethod(find_for_request)
     Site.get_site_root_paths = staticmethod(_root_paths.get)
     Site.clear_site_root_paths_cache = staticmethod(_root_paths.clear)
+    LocaleManager.get_for_language = locale_for_language

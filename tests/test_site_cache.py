@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from content import sites
 from content.sites import site_for_request
@@ -159,3 +159,45 @@ def test_another_process_sees_changed_root_paths_within_the_cache_time(home, mon
     assert Page.objects.get(pk=child.pk).full_url == "http://localhost/about/"
     now[0] += 1
     assert Page.objects.get(pk=child.pk).full_url == "http://pd.example.org/about/"
+
+
+# The root page and the locales, which serving every page asks for ------------------------
+
+
+def test_the_root_page_comes_as_its_own_type_without_a_query(home):
+    site_for_request(request_for("testserver"))
+    with CaptureQueriesContext(connection) as queries:
+        root = site_for_request(request_for("testserver")).root_page.specific
+    assert queries.captured_queries == []
+    assert type(root) is type(home.specific) and root.title == home.title
+
+
+def test_locales_are_found_without_a_query_once_kept(home):
+    english = Locale.objects.get_for_language("en")
+    Locale.get_active()
+    with CaptureQueriesContext(connection) as queries:
+        again = Locale.objects.get_for_language("en")
+        active = Locale.get_active()
+    assert queries.captured_queries == []
+    assert again.pk == active.pk == english.pk and again is not english
+
+
+def test_a_saved_locale_is_looked_up_again_and_a_missing_one_still_raises(home, monkeypatch):
+    asked = []
+    wagtails = sites._Locales.wagtails
+    monkeypatch.setattr(
+        sites._Locales,
+        "wagtails",
+        staticmethod(lambda manager, code: asked.append(code) or wagtails(manager, code)),
+    )
+    Locale.objects.get_for_language("es")
+    Locale.objects.get_for_language("es")
+    assert asked == ["es"]
+    Locale.objects.get(language_code="es").save()
+    Locale.objects.get_for_language("es")
+    assert asked == ["es", "es"]
+    for page in Page.objects.filter(locale__language_code="es", depth=2):
+        page.delete()  # the Spanish home and what is under it
+    Locale.objects.get(language_code="es").delete()
+    with pytest.raises(Locale.DoesNotExist):
+        Locale.objects.get_for_language("es")
