@@ -1,8 +1,9 @@
 """Completion reports for administrators: by person and by module.
 
-Every number is computed in the database, as annotations on one queryset, so a
-report's page and its export run the same fixed number of queries however many
-rows there are, and the export streams rows from the database cursor. The rows
+Every number is computed in the database, for all of a page's rows at once (as
+annotations on one queryset, or one query for the modules listed), so a report's
+page and its export run the same fixed number of queries however many rows there
+are, and the person report's export streams rows from the database cursor. The rows
 an administrator sees are always built from ``pairs.scoping``.
 """
 
@@ -223,10 +224,10 @@ NO_PROGRESS = {"started_count": 0, "completed_count": 0, "average_attempts_to_pa
 
 
 def progress_by_module(module_ids: Iterable[int], people: QuerySet) -> dict[int, dict]:
-    """``{module id: PROGRESS_NUMBERS}`` for the modules named, in one query: a
-    module's numbers come from one pass over its entries in the index of progress by
-    module, where a subquery per number reads them once per number. A module nobody
-    started is left out (``NO_PROGRESS``)."""
+    """``{module id: PROGRESS_NUMBERS}`` for the modules named, in one query. A
+    module's numbers are read together, as one object from one subquery, so its
+    entries in the index of progress by module are read once rather than once a
+    number. A module nobody started is left out (``NO_PROGRESS``)."""
     progress = in_scope(ModuleProgress.objects.filter(module=OuterRef("pk")), "user", people)
     numbers = progress.order_by().values("module").annotate(numbers=JSONObject(**PROGRESS_NUMBERS))
     modules = ModulePage.objects.filter(pk__in=module_ids).annotate(
@@ -237,8 +238,8 @@ def progress_by_module(module_ids: Iterable[int], people: QuerySet) -> dict[int,
         if found_numbers is None:
             continue
         average = found_numbers["average_attempts_to_pass"]
-        # Read back from JSON as a float; shown, like the rest of the report's averages,
-        # as the database rounded it.
+        # Read back from JSON as a float: the decimal the database rounded, as the
+        # subquery a sorted listing orders by gives it.
         found_numbers["average_attempts_to_pass"] = (
             None if average is None else Decimal(str(average))
         )
