@@ -17,19 +17,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
-from django.template.defaultfilters import date
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import get_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.templatetags.wagtailadmin_tags import timesince_simple
-from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
 
+from content.tables import Column, DateColumn, TitleColumn
 from pairs.models import Pair
 from pairs.scoping import pairs_for_user
 from workspace.models import AccessRecord
@@ -183,48 +178,6 @@ class AccessFilterSet(WagtailFilterSet):
         ]
 
 
-# The table's cells are written in Python rather than through Wagtail's cell
-# templates (wagtail/admin/templates/wagtailadmin/tables/): a template render a
-# cell cost more than the rest of the row, 300 cells a page. Each gives the
-# markup of the template it replaces, which tests/test_access_report.py pins.
-
-
-class TextColumn(Column):
-    """Plain text, as ``cell.html`` shows it."""
-
-    def render_cell_html(self, instance, parent_context):
-        value = self.get_value(instance)
-        return format_html("<td>{}</td>", "" if value is None else value)
-
-
-class WhenColumn(DateColumn):
-    """How long ago, with the date and time in a tooltip, as ``date_cell.html``
-    shows it through Wagtail's ``human_readable_date``."""
-
-    def render_cell_html(self, instance, parent_context):
-        at = timezone.localtime(self.get_value(instance))
-        return format_html(
-            '<td><button type="button" class="w-human-readable-date" data-controller="w-tooltip"'
-            ' data-w-tooltip-content-value="{}" data-w-tooltip-placement-value="top">'
-            '<time class="w-human-readable-date__date" datetime="{}">{}</time></button></td>',
-            date(at, get_format("DATETIME_FORMAT") or "N j, Y, P"),
-            date(at, "c"),
-            capfirst(timesince_simple(at)),
-        )
-
-
-class PairColumn(Column):
-    """The pair's name, linking to its own record of access, as ``title_cell.html``
-    shows a title with a link."""
-
-    def render_cell_html(self, record, parent_context):
-        return format_html(
-            '<td class="title"><div class="title-wrapper"><a href="{}">{}</a></div></td>',
-            reverse("privacy:pair_access", args=[record.pair_id]),
-            self.get_value(record),
-        )
-
-
 ROLE_LABELS = dict(AccessRecord._meta.get_field("role").choices)
 ACTION_LABELS = dict(AccessRecord.Action.choices)
 PART_LABELS = dict(AccessRecord.Part.choices)
@@ -252,13 +205,19 @@ class AccessReport(ReportView):
     index_url_name = "privacy:pairs"
     index_results_url_name = "privacy:pairs_results"
     filterset_class = AccessFilterSet
+    # Cells written in Python (content.tables): a template each cost more than the
+    # rest of the row, 300 cells a page.
     columns = [
-        WhenColumn("at", label=_("When")),
-        TextColumn("person_name", label=_("Who")),
-        TextColumn("role", label=_("As"), accessor=label_of(ROLE_LABELS, "role")),
-        PairColumn("pair_name", label=_("Pair")),
-        TextColumn("action", label=_("Action"), accessor=label_of(ACTION_LABELS, "action")),
-        TextColumn("part", label=_("Records"), accessor=label_of(PART_LABELS, "part")),
+        DateColumn("at", label=_("When")),
+        Column("person_name", label=_("Who")),
+        Column("role", label=_("As"), accessor=label_of(ROLE_LABELS, "role")),
+        TitleColumn(
+            "pair_name",
+            label=_("Pair"),
+            get_url=lambda record: reverse("privacy:pair_access", args=[record.pair_id]),
+        ),
+        Column("action", label=_("Action"), accessor=label_of(ACTION_LABELS, "action")),
+        Column("part", label=_("Records"), accessor=label_of(PART_LABELS, "part")),
     ]
     list_export = ["at", "person_name", "role", "pair_name", "action", "part"]
     export_headings = {

@@ -38,6 +38,14 @@ from content.models import (
     reader_content_language,
     show_in_reader_language,
 )
+from content.tables import (
+    Column,
+    DateColumn,
+    NumberColumn,
+    PageTitleColumn,
+    StatusTagColumn,
+    TitleColumn,
+)
 from courses.admin_filters import (
     CompletionFilterSet,
     ReportFilterSet,
@@ -69,14 +77,6 @@ from pairs.scoping import (
     school_name_of,
 )
 from reporting.base import AdministratorReportView, sortable
-from reporting.columns import (
-    Column,
-    DateColumn,
-    NumberColumn,
-    PageTitleColumn,
-    StatusTagColumn,
-    TitleColumn,
-)
 
 MOST_MISSED_SHOWN = 3
 

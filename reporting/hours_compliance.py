@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from accounts import roles
+from content.tables import Column, StatusTagColumn, TitleColumn
 from courses.admin_filters import LongSelect, school_choices
 from hours.compliance import (
     BEHIND,
@@ -38,7 +39,6 @@ from hours.models import PersonnelRecord, TitleIQualification
 from hours.rules import COLLABORATION, MODULE, OUTSIDE, rule_choices
 from pairs.scoping import memberships, people_in_scope, school_name_of
 from reporting.base import AdministratorReportView
-from reporting.columns import Column, StatusTagColumn, TitleColumn
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 
+from content.tables import Column, NumberColumn, StatusTagColumn, TitleColumn
 from courses.admin_filters import ReportFilterSet
 from courses.assignment_status import (
     OVERDUE,
@@ -42,7 +43,6 @@ from courses.models import Assignment
 from pairs.models import Pair
 from pairs.scoping import in_scope, pairs_administered_by, schools_administered_by
 from reporting.base import EXPORT_CHUNK, AdministratorReportView, sortable
-from reporting.columns import Column, NumberColumn, StatusTagColumn, TitleColumn
 from workspace.health import with_health
 from workspace.models import PairAction
 

@@ -8,7 +8,7 @@ from django.test.html import parse_html
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from reporting.columns import Column, DateColumn, NumberColumn, StatusTagColumn, TitleColumn
+from content.tables import Column, DateColumn, NumberColumn, StatusTagColumn, TitleColumn
 
 TABLE_CONTEXT = {"row": None, "table": None, "request": None}
 

@@ -1,4 +1,5 @@
-"""Wagtail's table columns, their cells written in Python.
+"""Wagtail's table columns, their cells written in Python, for the admin's reports
+(``reporting``, the record of access in ``privacy``).
 
 Wagtail renders every cell of a listing through a template: on a report's page of
 50 rows that is hundreds of template renders, a quarter of the page's time. The
