@@ -146,6 +146,7 @@ def submit_quiz(
         MissedQuestion.objects.bulk_create(
             MissedQuestion(
                 attempt=attempt,
+                user=user,
                 module=module,
                 question_id=item.question.id,
                 first_attempt=tries == 1,

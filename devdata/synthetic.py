@@ -490,6 +490,7 @@ class DistrictBuilder:
                 self.writer.add(
                     MissedQuestion(
                         attempt=attempt,
+                        user_id=user.pk,
                         module_id=module.page_id,
                         question_id=question_id,
                         first_attempt=number == 1,

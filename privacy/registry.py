@@ -461,7 +461,7 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
     ),
     "courses.MissedQuestion": owned(
         "courses.MissedQuestion",
-        "attempt__user",
+        "user",
         ("attempt_id", "module__title", "question_id", "first_attempt"),
     ),
     "courses.Certificate": owned(

@@ -150,7 +150,7 @@ def most_missed(
     # COUNT(*), not COUNT(id): PostgreSQL can then count from the index alone.
     misses = MissedQuestion.objects.filter(module_id__in=list(quizzes), first_attempt__in=[True])
     counted = (
-        in_scope(misses, "attempt__user", people)
+        in_scope(misses, "user", people)
         .values_list("module_id", "question_id")
         .annotate(count=Count("*"))
         .order_by()

@@ -21,13 +21,16 @@ record_earlier_attempts = importlib.import_module(
 
 def recorded() -> tuple[set, set]:
     misses = MissedQuestion.objects.values_list(
-        "attempt_id", "module_id", "question_id", "first_attempt"
+        "attempt_id", "user_id", "module_id", "question_id", "first_attempt"
     )
     tries = ModuleProgress.objects.values_list("user_id", "module_id", "attempts_to_pass")
     return set(misses), set(tries)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_earlier_attempts_get_the_misses_and_tries_a_submission_records(district):
+    """0003 graded the attempts taken before misses were recorded, and 0009 named
+    each miss's person: together they fill in what a submission records today."""
     first, second = make_course("Stronger Together", modules=2).modules()
     take_quiz(district.para, first, wrong=(0, 1))
     take_quiz(district.para, first, wrong=(1,))
@@ -40,9 +43,15 @@ def test_earlier_attempts_get_the_misses_and_tries_a_submission_records(district
     assert len(expected[0]) == 4
     assert (district.para.pk, first.pk, 3) in expected[1]
 
-    MissedQuestion.objects.all().delete()
-    ModuleProgress.objects.update(attempts_to_pass=None)
-    record_earlier_attempts(apps, schema_editor=None)
+    # Back to before misses named their person, with nothing recorded yet.
+    executor = MigrationExecutor(connection)
+    old_state = executor.migrate([("courses", "0008_action_look_fors_and_block_labels")])
+    old_state.apps.get_model("courses", "MissedQuestion").objects.all().delete()
+    old_state.apps.get_model("courses", "ModuleProgress").objects.update(attempts_to_pass=None)
+    record_earlier_attempts(old_state.apps, schema_editor=None)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
     assert recorded() == expected
 
 

@@ -135,7 +135,11 @@ class MissedQuestion(models.Model):
     attempt = models.ForeignKey(
         QuizAttempt, on_delete=models.CASCADE, related_name="missed_questions"
     )
-    # The attempt's module, copied so misses are counted per module without a join.
+    # The attempt's person and module, copied so misses are counted per module, and
+    # within a school administrator's people, without joining the attempts.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     module = models.ForeignKey("courses.ModulePage", on_delete=models.CASCADE, related_name="+")
     # The question's StreamField block id in the module's quiz.
     question_id = models.CharField(max_length=64)
@@ -149,7 +153,13 @@ class MissedQuestion(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["module", "first_attempt", "question_id"], name="missed_by_module")
+            models.Index(
+                fields=["module", "first_attempt", "question_id"], name="missed_by_module"
+            ),
+            # A school's counts, and erasure, find a person's misses by this index.
+            models.Index(
+                fields=["user", "module", "first_attempt", "question_id"], name="missed_by_person"
+            ),
         ]
 
     def __str__(self) -> str:
