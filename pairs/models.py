@@ -151,12 +151,21 @@ class Pair(models.Model):
         if self.identity_changed():
             raise PairIdentityChanged(PEOPLE_FIXED)
 
-    def _identity(self) -> tuple:
-        return tuple(getattr(self, field, None) for field in IDENTITY_FIELDS)
+    def _identity(self) -> dict:
+        """The identity fields this pair holds. A deferred one is left out, not read:
+        reading it would load the pair again and come back through ``from_db``
+        (Django's delete collector reads pairs with only their keys)."""
+        return {field: self.__dict__[field] for field in IDENTITY_FIELDS if field in self.__dict__}
 
     def identity_changed(self) -> bool:
         loaded = getattr(self, "_identity_as_loaded", None)
-        return loaded is not None and loaded != self._identity()
+        if loaded is None:
+            return False
+        now = self._identity()
+        if unread := [field for field in now if field not in loaded]:
+            # Loaded deferred, then set: the database has what it was.
+            loaded |= Pair.objects.filter(pk=self.pk).values(*unread).get()
+        return any(now[field] != loaded[field] for field in now)
 
     @property
     def is_active(self) -> bool:

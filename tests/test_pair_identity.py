@@ -11,6 +11,7 @@ from http import HTTPStatus
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
@@ -85,6 +86,24 @@ def test_the_model_refuses_to_change_a_pairs_people_or_school(worked):
     with pytest.raises(PairIdentityChanged):
         pair.save()
     assert str(PEOPLE_FIXED).startswith("A pair's school and two people never change")
+
+
+def test_a_pair_read_with_only_its_key_is_held_to_its_people_too(worked):
+    pair = Pair.objects.only("pk").get(pk=worked.pair.pk)
+    pair.para = worked.newcomer
+    with pytest.raises(PairIdentityChanged):
+        pair.save()
+    pair = Pair.objects.only("pk", "ended_on").get(pk=worked.pair.pk)
+    pair.ended_on = TODAY
+    pair.save()
+    assert Pair.objects.get(pk=worked.pair.pk).ended_on == TODAY
+
+
+def test_a_person_in_a_pair_cannot_be_deleted_only_erased(worked):
+    """Django's delete collector reads the protecting pairs with their keys alone;
+    that must end in the protection, not in loading the pair over and over."""
+    with pytest.raises(ProtectedError):
+        worked.para.delete()
 
 
 @pytest.mark.parametrize(
