@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 
 
 def grant_editor_permissions(sender, **kwargs) -> None:
@@ -62,3 +62,6 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(grant_editor_permissions, sender=self)
         post_migrate.connect(grant_assignment_permissions, sender=self)
+        from courses.models.learning import MissedQuestion, forget_first_try_miss
+
+        post_delete.connect(forget_first_try_miss, sender=MissedQuestion)

@@ -20,6 +20,7 @@ from courses.choice_order import choice_order
 from courses.grading import InvalidAnswers, grade, questions_from_quiz
 from courses.models import (
     Certificate,
+    FirstTryMisses,
     MissedQuestion,
     ModulePage,
     ModuleProgress,
@@ -143,17 +144,19 @@ def submit_quiz(
         # Counted under the progress row's lock: no other attempt of this person
         # at this module can land in between.
         tries = QuizAttempt.objects.filter(user=user, module=module).count()
+        missed = [item.question.id for item in result.feedback if not item.correct]
         MissedQuestion.objects.bulk_create(
             MissedQuestion(
                 attempt=attempt,
                 user=user,
                 module=module,
-                question_id=item.question.id,
+                question_id=question_id,
                 first_attempt=tries == 1,
             )
-            for item in result.feedback
-            if not item.correct
+            for question_id in missed
         )
+        if tries == 1 and missed:
+            FirstTryMisses.objects.count_first_try(module.pk, missed)
         changed = []
         if passed and progress.passed_at is None:
             progress.passed_at = attempt.created_at

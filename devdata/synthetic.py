@@ -32,6 +32,7 @@ from courses.models import (
     Assignment,
     Certificate,
     CoursePage,
+    FirstTryMisses,
     MissedQuestion,
     ModulePage,
     ModuleProgress,
@@ -303,6 +304,9 @@ class DistrictBuilder:
         for index in range(school_count(scale)):
             self.build_school(index, district_admin)
         self.writer.flush()
+        # The misses went in by the batch, past the tally that recording keeps.
+        FirstTryMisses.objects.recount()
+        self.writer.counts[FirstTryMisses._meta.label] = FirstTryMisses.objects.count()
         return self.writer.counts
 
     # People --------------------------------------------------------------------

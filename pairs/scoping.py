@@ -74,6 +74,12 @@ def administers_school(user, school_id: int) -> bool:
     return schools_administered_by(user).filter(pk=school_id).exists()
 
 
+def is_everyone(scope: QuerySet) -> bool:
+    """Whether ``scope`` (people, or schools) is the whole table: a district
+    administrator's, with no school chosen."""
+    return not scope.query.has_filters()
+
+
 def in_scope(rows: QuerySet, field: str, scope: QuerySet) -> QuerySet:
     """``rows`` whose ``field`` is in ``scope`` (people, or schools).
 
@@ -81,7 +87,7 @@ def in_scope(rows: QuerySet, field: str, scope: QuerySet) -> QuerySet:
     each row against a whole table filters nothing and, at district scale, costs
     more than the rest of a report, so an unfiltered ``scope`` leaves ``rows`` be.
     """
-    if not scope.query.has_filters():
+    if is_everyone(scope):
         return rows
     return rows.filter(**{f"{field}__in": scope.values("pk")})
 

@@ -464,6 +464,9 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
         "user",
         ("attempt_id", "module__title", "question_id", "first_attempt"),
     ),
+    "courses.FirstTryMisses": NoPersonalData(
+        "How many people missed each question on a first try; no one is named."
+    ),
     "courses.Certificate": owned(
         "courses.Certificate",
         "user",

@@ -63,6 +63,7 @@ from courses.grading import Question, questions_from_quiz
 from courses.models import (
     Assignment,
     CoursePage,
+    FirstTryMisses,
     MissedQuestion,
     ModulePage,
     ModuleProgress,
@@ -72,6 +73,7 @@ from courses.progress import COMPLETE, IN_PROGRESS, NOT_STARTED
 from pairs.scoping import (
     administered_schools,
     in_scope,
+    is_everyone,
     people_in_scope,
     rows_of_people_in_scope,
     school_name_of,
@@ -140,21 +142,30 @@ def most_missed(
     first attempt, in one query.
 
     Misses are recorded when an attempt is graded (``MissedQuestion``), so this
-    counts rows in the database instead of re-grading every attempt. First
+    counts rows in the database instead of re-grading every attempt; everyone's
+    are tallied as they are recorded (``FirstTryMisses``). First
     attempts show what the module left unclear, each person counted once; a
     question today's quiz no longer has is left out.
     """
     quizzes = {module.pk: questions_from_quiz(module.quiz) for module in modules}
-    # ``first_attempt__in=[True]``, not ``=True``: Django writes the latter as the bare
-    # column, which SQLite cannot match to the index, and counting then takes 5 times longer.
-    # COUNT(*), not COUNT(id): PostgreSQL can then count from the index alone.
-    misses = MissedQuestion.objects.filter(module_id__in=list(quizzes), first_attempt__in=[True])
-    counted = (
-        in_scope(misses, "user", people)
-        .values_list("module_id", "question_id")
-        .annotate(count=Count("*"))
-        .order_by()
-    )
+    if is_everyone(people):
+        # The running tally: a row per question, however many attempts were recorded.
+        counted = FirstTryMisses.objects.filter(
+            module_id__in=list(quizzes), people__gt=0
+        ).values_list("module_id", "question_id", "people")
+    else:
+        # ``first_attempt__in=[True]``, not ``=True``: Django writes the latter as the bare
+        # column, which SQLite cannot match to the index, and counting then takes 5 times
+        # longer. COUNT(*), not COUNT(id): PostgreSQL can then count from the index alone.
+        misses = MissedQuestion.objects.filter(
+            module_id__in=list(quizzes), first_attempt__in=[True]
+        )
+        counted = (
+            in_scope(misses, "user", people)
+            .values_list("module_id", "question_id")
+            .annotate(count=Count("*"))
+            .order_by()
+        )
     counts = {(module_id, question_id): count for module_id, question_id, count in counted}
     found = {}
     for module_id, questions in quizzes.items():
@@ -423,7 +434,7 @@ class ModuleReport(AdministratorReportView):
         module's progress and read every quiz attempt for them: 0.9 s for a school
         administrator's page at scale 5 on PostgreSQL. Given the ids, it reads
         theirs by index."""
-        if not self.people.query.has_filters():
+        if is_everyone(self.people):
             return self.people
         ids = list(self.people.values_list("pk", flat=True))
         return get_user_model().objects.filter(pk__in=ids)

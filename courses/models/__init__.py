@@ -1,6 +1,7 @@
 from courses.models.learning import (
     Assignment,
     Certificate,
+    FirstTryMisses,
     MissedQuestion,
     ModuleProgress,
     PreCheck,
@@ -15,6 +16,7 @@ __all__ = [
     "Certificate",
     "CourseIndexPage",
     "CoursePage",
+    "FirstTryMisses",
     "MissedQuestion",
     "ModulePage",
     "ModuleProgress",
