@@ -11,7 +11,6 @@ import datetime
 from django.db.models import (
     Case,
     Exists,
-    F,
     FloatField,
     IntegerField,
     OuterRef,
@@ -21,7 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Greatest, Round
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf, Round
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Assignment, Certificate, ModulePage, ModuleProgress, QuizAttempt
@@ -35,6 +34,21 @@ STATUS_CHOICES = [
     (OVERDUE, _("Overdue")),
 ]
 STATUS_LABELS = dict(STATUS_CHOICES)
+
+
+class LaterOf(Greatest):
+    """The later of two times, either of which may be missing.
+
+    PostgreSQL's ``GREATEST`` passes over a NULL; SQLite's ``MAX()`` returns NULL
+    if any argument is, so there each is coalesced with the other. Written once
+    on PostgreSQL, where each argument is a correlated subquery run per row:
+    https://docs.djangoproject.com/en/5.2/ref/models/database-functions/#greatest
+    """
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        first, second = self.get_source_expressions()
+        coalesced = Greatest(Coalesce(first, second), Coalesce(second, first))
+        return compiler.compile(coalesced)
 
 
 class SubqueryCount(Subquery):
@@ -106,17 +120,15 @@ def with_completion(assignments: QuerySet[Assignment], today: datetime.date) -> 
         .annotate(
             module_count=SubqueryCount(_modules_under_page().values("pk")),
             completed_count=SubqueryCount(progress.filter(completed_at__isnull=False).values("pk")),
-            # GREATEST ignores NULLs on PostgreSQL but not on SQLite: coalesce both ways.
-            last_activity_at=Greatest(
-                Coalesce("last_progress_at", "last_attempt_at"),
-                Coalesce("last_attempt_at", "last_progress_at"),
-            ),
-            percent=Case(
-                When(module_count=0, then=Value(0)),
-                default=Cast(
-                    Round(Cast("completed_count", FloatField()) * 100 / F("module_count")),
+            last_activity_at=LaterOf("last_progress_at", "last_attempt_at"),
+            # Each name is its subquery written out again: dividing by NULLIF instead
+            # of testing for zero first runs the module count once less per row.
+            percent=Coalesce(
+                Cast(
+                    Round(Cast("completed_count", FloatField()) * 100 / NullIf("module_count", 0)),
                     IntegerField(),
                 ),
+                0,
             ),
         )
     )

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from courses.assignment_status import with_completion
 from courses.grading import questions_from_quiz
 from courses.models import Assignment, MissedQuestion, ModuleProgress, QuizAttempt
 from pairs.models import Pair
@@ -675,3 +676,26 @@ def test_drill_down_queries_do_not_grow_with_the_persons_or_pairs_history(
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == HTTPStatus.OK
+
+
+def test_last_activity_is_the_later_of_reading_and_quizzes_either_may_be_missing(district):
+    first, _second = make_course("Stronger Together", modules=2).modules()
+    monday = timezone.make_aware(datetime.datetime(2026, 11, 16, 9))
+    for person in (district.para, district.teacher, district.other_pair.para):
+        Assignment.objects.create(user=person, page=first, due_on=TODAY + 10 * DAY)
+    # The para read and took no quiz; the teacher's quiz came after her reading.
+    ModuleProgress.objects.create(
+        user=district.para, module=first, started_at=monday, read_at=monday + DAY
+    )
+    take_quiz(district.teacher, first)
+    ModuleProgress.objects.filter(user=district.teacher).update(
+        started_at=monday, read_at=monday, completed_at=None
+    )
+    QuizAttempt.objects.filter(user=district.teacher).update(created_at=monday + 2 * DAY)
+
+    rows = with_completion(Assignment.objects.all(), TODAY).values_list("user", "last_activity_at")
+    assert dict(rows) == {
+        district.para.pk: monday + DAY,
+        district.teacher.pk: monday + 2 * DAY,
+        district.other_pair.para.pk: None,
+    }
