@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content.models import show_in_reader_language
 from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress
+from courses.models.pages import QuizLength
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -151,8 +152,9 @@ def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[Modu
         .annotate(parent_path=Substr("path", 1, Length("path") - ModulePage.steplen))
         .filter(parent_path__in=list(course_ids_by_path))
         # Listings need titles, totals and whether there is a quiz: a module's
-        # text is the bulk of its row.
-        .defer("body", "actions", "objectives", "precheck", "model_answer")
+        # text and questions are the bulk of its row.
+        .defer("body", "actions", "objectives", "precheck", "model_answer", "quiz")
+        .annotate(quiz_length=QuizLength("quiz"))
         .order_by("path")
     )
     by_course: dict[int, list[ModulePage]] = {pk: [] for pk in course_ids_by_path.values()}

@@ -19,7 +19,7 @@ from courses.models import (
     QuizAttempt,
 )
 from courses.my_learning import courses_for_pair, my_learning
-from courses.progress import course_progress
+from courses.progress import course_progress, live_modules_by_course
 from courses.transcript import school_year_of
 from tests.clock import TODAY
 from tests.factories import PASSWORD
@@ -172,6 +172,19 @@ def test_a_module_without_a_quiz_completes_when_read_and_goes_to_the_next(para_c
     assert ModuleProgress.objects.get(module=first).completed_at is not None
     read(para_client, first)  # reading again changes nothing
     assert ModuleProgress.objects.count() == 1
+
+
+def test_a_listing_knows_which_modules_have_a_quiz_without_reading_the_quizzes(district):
+    course = make_course("Short", modules=0, audience="paras")
+    make_module(course, "Read only", quiz=[])
+    make_module(course, "With a quiz")
+    listed = live_modules_by_course([course])[course.pk]
+    assert [module.has_quiz for module in listed] == [False, True]
+    assert all("quiz" in module.get_deferred_fields() for module in listed)
+    assert [module.has_quiz for module in ModulePage.objects.filter(pk__in=listed)] == [
+        False,
+        True,
+    ]
 
 
 def test_wagtail_preview_renders_and_records_nothing(client, district, course):
