@@ -26,7 +26,7 @@ from wagtail.admin.views.reports import ReportView
 
 from content.tables import Column, DateColumn, TitleColumn
 from pairs.models import Pair
-from pairs.scoping import pairs_for_user
+from pairs.scoping import in_scope, pairs_for_user
 from workspace.models import AccessRecord
 
 
@@ -57,7 +57,9 @@ def access_rows(admin) -> QuerySet[AccessRecord]:
         .values("name")
     )
     return (
-        AccessRecord.objects.filter(pair_id__in=pairs_for_user(admin).values("pk"))
+        # The district administrator's scope is every pair, so also a deleted one:
+        # a record outlives its pair and, naming no school, is theirs alone.
+        in_scope(AccessRecord.objects.all(), "pair_id", pairs_for_user(admin))
         .annotate(
             person_name=Coalesce(Subquery(person[:1]), Value(str(_("A deleted person")))),
             pair_name=Coalesce(Subquery(pair[:1]), Value(str(_("A deleted pair")))),

@@ -106,6 +106,20 @@ def test_a_school_administrators_search_never_matches_a_pair_outside_their_schoo
         assert [record.pair_id for record in filters.qs] in ([], [named[0].pk]), data
 
 
+def test_a_deleted_pairs_records_are_the_district_administrators_alone(district, named):
+    """A record outlives its pair. A deleted pair names no school any more, so (as
+    in the site history) only the district administrator still reads its records."""
+    ruiz_li, ruiz_okafor = named
+    ruiz_li.delete()
+    assert rows_shown(district.district_admin) == 2
+    assert "A deleted pair" in shown(district.district_admin)
+    # The report is the district administrator's; its rows keep to anyone's scope.
+    assert not access_rows(district.school_admin).exists()
+    assert [record.pair_id for record in access_rows(district.other_school_admin)] == [
+        ruiz_okafor.pk
+    ]
+
+
 def test_links_naming_a_pair_or_a_person_by_id_keep_working(district, named):
     ruiz_li, ruiz_okafor = named
     admin = district.district_admin
