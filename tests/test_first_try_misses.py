@@ -3,7 +3,9 @@ report reads: it stays what counting the recorded misses gives, through first
 attempts and retakes, an erasure, a deleted account and a rebuilt tally."""
 
 import pytest
+from django.db import connection
 from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 
 from courses.grading import questions_from_quiz
 from courses.models import FirstTryMisses, MissedQuestion
@@ -80,6 +82,17 @@ def test_a_deleted_account_no_longer_counts(attempts):
     newcomer.delete()
     assert tallied() == counted()
     assert tallied()[first.pk, questions[0]] == 2
+
+
+@pytest.mark.parametrize("deleted", ["module", "course"])
+def test_a_deleted_page_takes_its_tallies_without_counting_each_miss_down(attempts, deleted):
+    _questions, first = attempts
+    page = first if deleted == "module" else first.get_parent()
+    with CaptureQueriesContext(connection) as queries:
+        page.delete()
+    assert not FirstTryMisses.objects.filter(module_id=first.pk).exists()
+    assert not any(query["sql"].startswith('UPDATE "courses_firsttrymisses"') for query in queries)
+    assert tallied() == counted()
 
 
 def test_a_rebuilt_tally_is_the_kept_one(attempts, district):

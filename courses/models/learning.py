@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 
 class Assignment(models.Model):
@@ -218,8 +219,14 @@ class FirstTryMisses(models.Model):
         return f"{self.question_id} in {self.module_id}: {self.people}"
 
 
-def forget_first_try_miss(sender, instance: MissedQuestion, **kwargs) -> None:
-    """``post_delete`` of a miss: its person no longer counts in the tally."""
+def forget_first_try_miss(sender, instance: MissedQuestion, origin=None, **kwargs) -> None:
+    """``post_delete`` of a miss: its person no longer counts in the tally.
+
+    A deleted page (a module, or the course above it) takes its tallies with it,
+    so its misses, thousands at a district, are not counted down one by one."""
+    deleted = origin.model if isinstance(origin, models.QuerySet) else type(origin)
+    if issubclass(deleted, Page):
+        return
     if instance.first_attempt:
         FirstTryMisses.objects.filter(
             module_id=instance.module_id, question_id=instance.question_id
