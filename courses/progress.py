@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from content.models import show_in_reader_language
 from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress
-from courses.models.pages import QuizLength
+from courses.models.pages import MODULE_CONTENT_FIELDS, QuizLength
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -153,7 +153,7 @@ def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[Modu
         .filter(parent_path__in=list(course_ids_by_path))
         # Listings need titles, totals and whether there is a quiz: a module's
         # text and questions are the bulk of its row.
-        .defer("body", "actions", "objectives", "precheck", "model_answer", "quiz")
+        .defer(*MODULE_CONTENT_FIELDS)
         .annotate(quiz_length=QuizLength("quiz"))
         .order_by("path")
     )

@@ -68,6 +68,7 @@ from courses.models import (
     ModulePage,
     ModuleProgress,
 )
+from courses.models.pages import MODULE_CONTENT_FIELDS
 from courses.prechecks import learning_by_module
 from courses.progress import COMPLETE, IN_PROGRESS, NOT_STARTED
 from pairs.scoping import (
@@ -212,8 +213,8 @@ def module_rows(people: QuerySet) -> QuerySet[ModulePage]:
         ModulePage.objects.live()
         .sources()
         # What a row shows of its module: the title, the link and the quiz (for its
-        # most missed questions). The other stream fields are long JSON to decode.
-        .defer("body", "actions", "objectives", "precheck", "model_answer")
+        # most missed questions).
+        .defer(*(field for field in MODULE_CONTENT_FIELDS if field != "quiz"))
         .annotate(
             parent_path=Substr("path", 1, Length("path") - ModulePage.steplen),
             course_title=Subquery(

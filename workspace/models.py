@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import AccessRole, ActionWho, PairRole
+from courses.models.pages import MODULE_CONTENT_FIELDS
 from pairs.models import Pair
 from workspace.student_data import validate_no_personal_data, validate_student_initials
 
@@ -31,15 +32,12 @@ def needs_confirmation(role: PairRole) -> Q:
 DONE = ~(needs_confirmation(PairRole.PARA) | needs_confirmation(PairRole.TEACHER))
 # A module page's big fields (body, quiz): a list of actions needs the module's
 # title, URL and translation key only (``PairAction.module`` prefixes them).
-MODULE_CONTENT = ("module__body", "module__quiz", "module__actions", "module__objectives")
+MODULE_CONTENT = tuple(f"module__{field}" for field in MODULE_CONTENT_FIELDS)
 
 
 class PairActionQuerySet(models.QuerySet):
     def done(self):
         return self.filter(DONE)
-
-    def open(self):
-        return self.exclude(DONE)
 
     def waiting_on(self, role: PairRole, today: datetime.date):
         """Actions whose day has passed and that still need ``role`` to confirm."""

@@ -93,6 +93,11 @@ class CoursePage(ViewRestrictionsInOneQuery, ShownInReaderLanguage, Page):
         return context
 
 
+# A module page's stream fields: long JSON to read and decode, which a listing of
+# modules (titles, links, totals) leaves unread with ``defer``.
+MODULE_CONTENT_FIELDS = ("body", "objectives", "actions", "quiz", "precheck", "model_answer")
+
+
 class QuizLength(models.Func):
     """How many questions a module's quiz has, counted by the database."""
 
