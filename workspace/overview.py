@@ -172,11 +172,15 @@ def pair_overview(pair: Pair, user) -> PairOverview:
     today = pair.today()
     monday = monday_of(today)
     measures, strategies = measure_trends(pair, today), strategy_summaries(pair, today)
+    open_actions, done_actions = shown_actions(pair)
+    # Every action the page quotes, in the reader's language in one query.
     show_actions_in_reader_language(
-        [trend.measure.action for trend in measures] + [row.action for row in strategies]
+        [trend.measure.action for trend in measures]
+        + [row.action for row in strategies]
+        + open_actions[:OPEN_ACTIONS_SHOWN]
+        + done_actions
     )
     weekly_planning = planning_chart(pair, today)
-    open_actions, done_actions = shown_actions(pair)
     return PairOverview(
         pair=pair,
         role=role,
@@ -185,14 +189,9 @@ def pair_overview(pair: Pair, user) -> PairOverview:
         today=today,
         monday=monday,
         courses=course_rows(pair),
-        open_actions=[
-            action_view(a, role, today)
-            for a in show_actions_in_reader_language(open_actions[:OPEN_ACTIONS_SHOWN])
-        ],
+        open_actions=[action_view(a, role, today) for a in open_actions[:OPEN_ACTIONS_SHOWN]],
         more_open_actions=len(open_actions) > OPEN_ACTIONS_SHOWN,
-        done_actions=[
-            action_view(a, role, today) for a in show_actions_in_reader_language(done_actions)
-        ],
+        done_actions=[action_view(a, role, today) for a in done_actions],
         plan=pair.plans.select_related("updated_by").filter(week_of=monday).first(),
         # This week's planning minutes are the chart's last week.
         planning=PlanningTime(weekly_planning.points[-1].value),
