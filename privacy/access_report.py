@@ -68,10 +68,6 @@ def access_rows(admin) -> QuerySet[AccessRecord]:
     )
 
 
-def words_of(text: str) -> list[str]:
-    return text.split()
-
-
 def person_matches(words: list[str], prefix: str = "") -> Q:
     """Whether every word is part of the person's first or last name, email
     address or username: "ana lopez" finds Ana López, "lopez@" her address."""
@@ -156,11 +152,11 @@ class AccessFilterSet(WagtailFilterSet):
     def filter_who(self, queryset, name, value):
         # The rows are already those of the pairs in scope; whoever opened them is
         # findable, whichever school (if any) that person belongs to.
-        people = get_user_model().objects.filter(person_matches(words_of(value)))
+        people = get_user_model().objects.filter(person_matches(value.split()))
         return queryset.filter(user_id__in=people.values("pk"))
 
     def filter_pair_of(self, queryset, name, value):
-        pairs = pairs_for_user(self.request.user).filter(pair_matches(words_of(value)))
+        pairs = pairs_for_user(self.request.user).filter(pair_matches(value.split()))
         return queryset.filter(pair_id__in=pairs.values("pk"))
 
     @property
