@@ -163,8 +163,9 @@ class Pair(models.Model):
             return False
         now = self._identity()
         if unread := [field for field in now if field not in loaded]:
-            # Loaded deferred, then set: the database has what it was.
-            loaded |= Pair.objects.filter(pk=self.pk).values(*unread).get()
+            # Loaded deferred, then set: the database has what it was, kept as loaded.
+            stored = Pair.objects.filter(pk=self.pk).values(*unread).get()
+            self._identity_as_loaded = loaded = {**loaded, **stored}
         return any(now[field] != loaded[field] for field in now)
 
     @property
