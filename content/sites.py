@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
@@ -128,25 +129,34 @@ def site_for_request(request: HttpRequest) -> Site | None:
     return _sites.get(hostname, request.get_port())
 
 
-class _RootPaths:
-    """Wagtail's ``Site.get_site_root_paths``, kept in this process for ``CACHE_SECONDS``."""
+class _KeptAMinute:
+    """Answers kept in this process by key, all forgotten together after
+    ``CACHE_SECONDS`` or when ``forget`` is called (by a signal, say)."""
+
+    def __init__(self):
+        self.found: dict = {}
+        self.expires = 0.0
+
+    def get(self, key, look_up: Callable[[], object]):
+        if self.expires <= time.monotonic():
+            self.found, self.expires = {}, time.monotonic() + CACHE_SECONDS
+        if key not in self.found:
+            self.found[key] = look_up()
+        return self.found[key]
+
+    def forget(self, **kwargs) -> None:
+        # The next answer is kept a whole minute again, from when it is looked up.
+        self.found, self.expires = {}, 0.0
+
+
+class _RootPaths(_KeptAMinute):
+    """Wagtail's ``Site.get_site_root_paths``, kept in this process."""
 
     wagtails = staticmethod(Site.get_site_root_paths)
     clear_wagtails = staticmethod(Site.clear_site_root_paths_cache)
 
-    def __init__(self):
-        self.paths: tuple | None = None
-        self.expires = 0.0
-
-    def get(self) -> list:
-        paths = self.paths
-        if paths is None or self.expires <= time.monotonic():
-            paths = tuple(self.wagtails())
-            self.paths, self.expires = paths, time.monotonic() + CACHE_SECONDS
-        return list(paths)
-
-    def forget(self) -> None:
-        self.paths = None
+    def paths(self) -> list:
+        return list(self.get(None, lambda: tuple(self.wagtails())))
 
     def clear(self) -> None:
         """Wagtail's own clearing (Site saves, root page moves): here and in Django's cache."""
@@ -155,36 +165,27 @@ class _RootPaths:
 
 
 _root_paths = _RootPaths()
+LOCALE_FIELDS = fields_of(Locale)
 
 
-class _Locales:
-    """Wagtail's ``Locale.objects.get_for_language``, kept in this process for
-    ``CACHE_SECONDS``: serving any page asks it for the active language
-    (``root_page.localized``), a query each time for a row that changes about never."""
+class _Locales(_KeptAMinute):
+    """Wagtail's ``Locale.objects.get_for_language``, kept in this process: serving
+    any page asks it for the active language (``root_page.localized``), a query
+    each time for a row that changes about never. Row values are kept, and each
+    caller gets an instance of its own."""
 
     wagtails = staticmethod(LocaleManager.get_for_language)
 
-    def __init__(self):
-        self.found: dict[str, tuple[str | None, tuple]] = {}
-        self.expires = 0.0
-
     def get_for_language(self, manager: LocaleManager, language_code: str) -> Locale:
-        if self.expires <= time.monotonic():
-            self.found, self.expires = {}, time.monotonic() + CACHE_SECONDS
-        found = self.found.get(language_code)
-        if found is None:
+        def look_up():
             locale = self.wagtails(manager, language_code)  # raises as Wagtail's does
-            found = (locale._state.db, tuple(getattr(locale, name) for name in LOCALE_FIELDS))
-            self.found[language_code] = found
-        database, values = found
-        return Locale.from_db(database, LOCALE_FIELDS, values)
+            return locale._state.db, tuple(getattr(locale, name) for name in LOCALE_FIELDS)
 
-    def forget(self, **kwargs) -> None:
-        self.found = {}
+        database, values = self.get(language_code, look_up)
+        return Locale.from_db(database, LOCALE_FIELDS, values)
 
 
 _locales = _Locales()
-LOCALE_FIELDS = fields_of(Locale)
 
 
 def locale_for_language(manager: LocaleManager, language_code: str) -> Locale:
@@ -242,6 +243,6 @@ def use_cached_sites() -> None:
     nothing; ``tests/test_site_cache.py`` checks the answers stay Wagtail's.
     """
     Site.find_for_request = staticmethod(find_for_request)
-    Site.get_site_root_paths = staticmethod(_root_paths.get)
+    Site.get_site_root_paths = staticmethod(_root_paths.paths)
     Site.clear_site_root_paths_cache = staticmethod(_root_paths.clear)
     LocaleManager.get_for_language = locale_for_language
