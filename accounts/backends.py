@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from accounts.models import ADMIN_ACCESS
+from config.database import ANY_PERSON, CompiledQuery
 
 
 @functools.cache
@@ -69,22 +70,16 @@ class AuthenticationBackend(AllauthBackend):
         # tests/test_wagtail_pins.py checks the flags agree with the plain user.
         User = get_user_model()
         alias = router.db_for_read(User)
-        sql, params, person_at = _person_sql(alias)
-        params = list(params)
-        params[person_at] = User._meta.pk.get_db_prep_value(user_id, connections[alias])
-        user = next(iter(User._default_manager.raw(sql, params, using=alias)), None)
+        compiled = _compiled_person(alias)
+        params = compiled.params_for(User._meta.pk.get_db_prep_value(user_id, connections[alias]))
+        user = next(iter(User._default_manager.raw(compiled.sql, params, using=alias)), None)
         if user is None:
             return None
         return user if self.user_can_authenticate(user) else None
 
 
-# Stands for the person while their query's SQL is put together, and is found
-# again among its parameters: no flag or permission name is equal to it.
-_ANY_PERSON = -7_240_002
-
-
 @functools.cache
-def _person_sql(alias: str) -> tuple[str, tuple, int]:
+def _compiled_person(alias: str) -> CompiledQuery:
     """The SQL that loads one person with their flags, compiled once per database.
 
     Every signed-in request loads its person; putting this query together and
@@ -93,7 +88,4 @@ def _person_sql(alias: str) -> tuple[str, tuple, int]:
     its person's id. The raw queryset sets the flags on the person as
     attributes, as ``annotate`` does.
     """
-    query = people_with_access_flags().filter(pk=_ANY_PERSON).query
-    sql, params = query.get_compiler(alias).as_sql()
-    (person_at,) = (n for n, param in enumerate(params) if param == _ANY_PERSON)
-    return sql, tuple(params), person_at
+    return CompiledQuery(people_with_access_flags().filter(pk=ANY_PERSON), alias)

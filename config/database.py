@@ -26,7 +26,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
 
 REPLICA = "replica"
 
@@ -82,3 +83,65 @@ class PrimaryReplicaRouter:
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         # The replica follows the primary through PostgreSQL's own replication.
         return db != REPLICA
+
+
+# Compiled once, run for anyone ------------------------------------------------------
+
+# Stands for the person while a query's SQL is put together, and is found again
+# among its parameters: no real id, date, amount or flag is equal to it.
+ANY_PERSON = -7_240_001
+
+
+class CompiledQuery:
+    """A queryset's SQL, compiled once, run for one person at a time.
+
+    Some queries run on nearly every page for the person signed in (what waits
+    on them, their PD-hours ledger). Putting such a queryset together and
+    compiling it costs several times what the database takes to answer it, so
+    the caller builds it once for ``ANY_PERSON``; each run puts the person's id
+    where that stood among the parameters. Rows come back as ``values_list``
+    gives them: each value goes through the converters Django would apply (on
+    SQLite a day is read back as text, for one). For model instances, run
+    ``sql`` with ``params_for`` through the model manager's ``raw``.
+
+    The SQL belongs to ``alias`` and to whatever else went into the queryset
+    (a day, the time zone): the caller keys its cache of these on all of them.
+    """
+
+    def __init__(self, queryset: QuerySet, alias: str):
+        compiler = queryset.query.get_compiler(alias)
+        self.sql, params = compiler.as_sql()
+        self.params = tuple(params)
+        self.person_at = tuple(n for n, param in enumerate(params) if param == ANY_PERSON)
+        if not self.person_at:
+            raise ValueError("The queryset was not built for ANY_PERSON.")
+        self.alias = alias
+        selected = [expression for expression, _sql, _alias in compiler.select]
+        self.converters = [
+            (position, functions, expression)
+            for position, (functions, expression) in compiler.get_converters(
+                selected[: compiler.col_count]
+            ).items()
+        ]
+
+    def params_for(self, person_id: int) -> list:
+        params = list(self.params)
+        for n in self.person_at:
+            params[n] = person_id
+        return params
+
+    def rows(self, person_id: int) -> list[tuple]:
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params_for(person_id))
+            rows = cursor.fetchall()
+        if not self.converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, functions, expression in self.converters:
+                for convert in functions:
+                    row[position] = convert(row[position], expression, connection)
+            converted.append(tuple(row))
+        return converted

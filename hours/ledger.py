@@ -7,22 +7,25 @@ administrator entered. Each hour is therefore recorded once, where it happens,
 and the ledger, the transcript and the reports cannot disagree.
 
 ``ledger_for`` reads any number of people in three queries, or one when it sums
-by day.
+by day (for one person, from SQL compiled once a day).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import router
 from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.database import ANY_PERSON, CompiledQuery
 from courses.models import ModuleProgress
 from hours.models import OutsidePD
 from hours.rules import COLLABORATION, MODULE, OUTSIDE
@@ -78,21 +81,9 @@ def verified_check_ins() -> QuerySet[CheckIn]:
     ).exclude(confirmation__confirmed_by=F("author"))
 
 
-def ledger_for(
-    people: Iterable[int] | QuerySet,
-    first: datetime.date | None = None,
-    last: datetime.date | None = None,
-    *,
-    by_day: bool = False,
-) -> dict[int, list[LedgerEntry]]:
-    """Each person's ledger rows between ``first`` and ``last`` (both included, either
-    open), oldest first. ``people`` is ids or a queryset of people (read as a subquery).
-
-    ``by_day`` sums each source's minutes per person and day in the database, without
-    titles: all that standings need, and far fewer rows to read for a district."""
-    ids = people.values("pk") if isinstance(people, QuerySet) else list(people)
-    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
-
+def _sources(ids, first: datetime.date | None, last: datetime.date | None):
+    """The three sources' rows for ``ids`` between ``first`` and ``last``: completed
+    modules, verified collaboration and outside PD."""
     completed = ModuleProgress.objects.filter(user_id__in=ids, completed_at__isnull=False)
     outside = OutsidePD.objects.filter(person_id__in=ids)
     collaboration = verified_check_ins().filter(
@@ -106,9 +97,32 @@ def ledger_for(
         completed = completed.filter(completed_at__lt=local_day_bounds(last, last)[1])
         outside = outside.filter(completed_on__lte=last)
         collaboration = collaboration.filter(happened_on__lte=last)
+    return completed, collaboration, outside
 
+
+def ledger_for(
+    people: Iterable[int] | QuerySet,
+    first: datetime.date | None = None,
+    last: datetime.date | None = None,
+    *,
+    by_day: bool = False,
+) -> dict[int, list[LedgerEntry]]:
+    """Each person's ledger rows between ``first`` and ``last`` (both included, either
+    open), oldest first. ``people`` is ids or a queryset of people (read as a subquery).
+
+    ``by_day`` sums each source's minutes per person and day in the database, without
+    titles: all that standings need, and far fewer rows to read for a district."""
+    ids = people.values("pk") if isinstance(people, QuerySet) else list(people)
     if by_day:
-        return _summed_by_day(entries, completed, collaboration, outside)
+        if isinstance(ids, list) and len(ids) == 1:
+            # One person (My learning, My hours): the same SQL, compiled once a day.
+            compiled = _compiled_by_day(
+                first, last, timezone.get_current_timezone_name(), router.db_for_read(CheckIn)
+            )
+            return _entries_by_day(compiled.rows(ids[0]))
+        return _entries_by_day(_summed_by_day(*_sources(ids, first, last)))
+    completed, collaboration, outside = _sources(ids, first, last)
+    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
     for pk, user_id, completed_at, title, pd_hours in completed.values_list(
         "pk", "user_id", "completed_at", "module__title", "module__pd_hours"
     ):
@@ -145,7 +159,7 @@ def ledger_for(
     return dict(entries)
 
 
-def _summed_by_day(entries, completed, collaboration, outside) -> dict[int, list[LedgerEntry]]:
+def _summed_by_day(completed, collaboration, outside) -> QuerySet:
     """Each source's sum per person and day, the three sums read in one query.
 
     Every part gives the same columns: the source, the person (for collaboration,
@@ -185,13 +199,30 @@ def _summed_by_day(entries, completed, collaboration, outside) -> dict[int, list
         Cast("minutes", AMOUNT),
     )
     elsewhere = summed(outside, OUTSIDE, F("person_id"), nobody, F("completed_on"), "hours")
-    for source, person_id, partner_id, on, amount in modules.union(together, elsewhere, all=True):
+    return modules.union(together, elsewhere, all=True)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled_by_day(
+    first: datetime.date | None, last: datetime.date | None, zone: str, alias: str
+) -> CompiledQuery:
+    """One person's sums by day between ``first`` and ``last``, in ``zone``'s days.
+
+    Putting the three-part query together took four times what the database
+    takes to answer it for one person (1.6 ms against 0.4 ms on PostgreSQL).
+    """
+    return CompiledQuery(_summed_by_day(*_sources([ANY_PERSON], first, last)), alias)
+
+
+def _entries_by_day(rows: Iterable[tuple]) -> dict[int, list[LedgerEntry]]:
+    entries: dict[int, list[LedgerEntry]] = defaultdict(list)
+    for source, person_id, partner_id, on, amount in rows:
         minutes = Decimal(amount) if source == COLLABORATION else amount * MINUTES_PER_HOUR
         for someone in (person_id, partner_id):
             if someone is not None:
                 entries[someone].append(LedgerEntry(someone, source, on, minutes, ""))
-    for rows in entries.values():
-        rows.sort(key=lambda row: (row.on, row.source))
+    for rows_of_one in entries.values():
+        rows_of_one.sort(key=lambda row: (row.on, row.source))
     return dict(entries)
 
 

@@ -214,3 +214,41 @@ def test_the_ledger_by_day_sums_what_the_full_ledger_lists(district):
 
     assert totals(by_day) == totals(full)
     assert len(by_day) == 3  # two modules on one day are one row
+
+
+def test_one_persons_ledger_by_day_reads_what_a_group_read_gives_them(district):
+    """One person's sums come from SQL compiled once and run with their id: each
+    person gets their own rows, of the same types, as when read with others."""
+    para, teacher = district.para, district.teacher
+    modules = [m.specific for m in make_course("Compiled", modules=2).modules()]
+    complete(para, modules[0], TODAY, hour=23)
+    complete(teacher, modules[1], datetime.date(2026, 9, 1))
+    confirmed = check_in(district.pair, para, minutes=20, day=datetime.date(2026, 10, 5))
+    CheckInConfirmation.objects.create(check_in=confirmed, confirmed_by=teacher)
+    OutsidePD.objects.create(
+        person=teacher,
+        title="Reading interventions",
+        provider="Regional center",
+        completed_on=datetime.date(2026, 8, 20),
+        hours=Decimal("2.5"),
+        delivery=OutsidePD.Delivery.LIVE_ONLINE,
+    )
+    first, last = datetime.date(2026, 8, 1), TODAY
+
+    together = ledger_for([para.pk, teacher.pk], first, last, by_day=True)
+    alone = {
+        person.pk: ledger_for([person.pk], first, last, by_day=True)[person.pk]
+        for person in (para, teacher)
+    }
+
+    assert alone == together
+    assert {(row.source, row.on, row.minutes) for row in alone[teacher.pk]} == {
+        (MODULE, datetime.date(2026, 9, 1), Decimal(30)),
+        (COLLABORATION, datetime.date(2026, 10, 5), Decimal(20)),
+        (OUTSIDE, datetime.date(2026, 8, 20), Decimal(150)),
+    }
+    assert all(type(row.on) is datetime.date for row in alone[para.pk])
+    # The bounds hold: a day before ``first`` is left out for one person too.
+    assert ledger_for([teacher.pk], datetime.date(2026, 9, 2), last, by_day=True)[teacher.pk] == [
+        row for row in alone[teacher.pk] if row.on >= datetime.date(2026, 9, 2)
+    ]

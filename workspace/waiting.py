@@ -12,12 +12,13 @@ import functools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connections, router
+from django.db import router
 from django.db.models import IntegerField, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from config.database import ANY_PERSON, CompiledQuery
 from content.models import show_in_reader_language
 from courses.assignment_status import OVERDUE, SubqueryCount, with_status
 from courses.models import Assignment
@@ -54,19 +55,9 @@ def waiting_count_query(person_id: int, today: datetime.date):
     )
 
 
-# Stands for the person while the count's SQL is put together, and is found
-# again among its parameters: no real id, date or flag is equal to it.
-_ANY_PERSON = -7_240_001
-
-
 @functools.lru_cache(maxsize=8)
-def _count_sql(today: datetime.date, alias: str) -> tuple[str, tuple, tuple[int, ...]]:
-    """The count's SQL for ``today`` on ``alias``, its parameters, and where the
-    person's id goes among them."""
-    query = waiting_count_query(_ANY_PERSON, today).query
-    sql, params = query.get_compiler(alias).as_sql()
-    person_at = tuple(n for n, param in enumerate(params) if param == _ANY_PERSON)
-    return sql, tuple(params), person_at
+def _compiled_count(today: datetime.date, alias: str) -> CompiledQuery:
+    return CompiledQuery(waiting_count_query(ANY_PERSON, today), alias)
 
 
 def waiting_count(user, today: datetime.date | None = None) -> int:
@@ -78,15 +69,8 @@ def waiting_count(user, today: datetime.date | None = None) -> int:
     request runs it with its person's id.
     """
     today = today or timezone.localdate()
-    alias = router.db_for_read(Notification)
-    sql, params, person_at = _count_sql(today, alias)
-    params = list(params)
-    for n in person_at:
-        params[n] = user.pk
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return row[0] if row else 0
+    rows = _compiled_count(today, router.db_for_read(Notification)).rows(user.pk)
+    return rows[0][0] if rows else 0
 
 
 @dataclass(frozen=True)
