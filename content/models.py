@@ -6,8 +6,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Length, Substr
+from django.db.models import BooleanField, F, Func, Q
 from django.shortcuts import redirect
 from django.utils.translation import get_language
 from wagtail.admin.panels import FieldPanel
@@ -20,6 +19,37 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 
+class RestrictedAboveOrHere(Func):
+    """True for a page that is private: it or an ancestor has a view restriction,
+    that is, a restricted page's path begins its path.
+
+    Written as SQL rather than as ``Exists`` over a queryset: the listings of
+    My learning and every module page ask it, and putting the subquery together
+    cost each of them more than the rest of its query (0.35 ms against 0.07).
+    """
+
+    template = (
+        "EXISTS (SELECT 1 FROM %(restrictions)s INNER JOIN %(pages)s restricted"
+        " ON restricted.id = %(restrictions)s.page_id"
+        " WHERE SUBSTR(%(expressions)s, 1, LENGTH(restricted.path)) = restricted.path)"
+    )
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self):
+        super().__init__(F("path"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        quoted = connection.ops.quote_name
+        return super().as_sql(
+            compiler,
+            connection,
+            restrictions=quoted(PageViewRestriction._meta.db_table),
+            pages=quoted(Page._meta.db_table),
+            **extra_context,
+        )
+
+
 class RestrictedPathsQuerySet(PageQuerySet):
     """Wagtail's page queries, with ``public()`` and ``private()`` asked inside the
     page query itself.
@@ -27,17 +57,16 @@ class RestrictedPathsQuerySet(PageQuerySet):
     Wagtail loads every restricted page whole, through its view restrictions,
     before the page query, only to take its path: a query of its own on every
     page that lists courses or modules (My learning asked it twice). The test is
-    the same: a page is private when it or an ancestor is restricted, that is
-    when a restricted page's path begins its path.
+    the same (``RestrictedAboveOrHere``).
     Wagtail's own: https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/query.py#L398
     (tests/test_course_pages.py compares the two).
     """
 
     def private_q(self):
-        restricted_above_or_here = PageViewRestriction.objects.filter(
-            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-        )
-        return Q(Exists(restricted_above_or_here))
+        return Q(RestrictedAboveOrHere())
+
+    def public(self):
+        return self.filter(~RestrictedAboveOrHere())
 
     def sources(self):
         """Pages in the default language: the ones URLs lead to and records belong to.
