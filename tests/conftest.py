@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.db import connections
 from django.utils import translation
 
@@ -90,6 +91,13 @@ def forget_cached_sites():
     """Wagtail's sites are cached per process (content.sites); a rolled-back test
     sends no signal, so each test starts from the database's own."""
     forget_sites()
+
+
+@pytest.fixture(autouse=True)
+def forget_rendered_pages():
+    """Rendered fragments are kept by page id and publishing time; ids come round
+    again after a rolled-back test, and the clock is the same in every test."""
+    caches["rendered"].clear()
 
 
 @pytest.fixture(autouse=True)

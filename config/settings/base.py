@@ -128,6 +128,20 @@ if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["config.database.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "default" is shared by every worker in production (config/settings/production.py).
+# "rendered" is each worker's own memory, for what is rendered once per published
+# version of a page (a module's content, wagtailpagecache): the key changes when
+# the page is published again, so a worker's copy is as current as a shared one
+# would be, and reading it takes no query. Each worker renders a version once.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rendered": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rendered",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 AUTH_USER_MODEL = "accounts.User"
 # allauth's (email or username), loading each request's person with the flags
 # that answer "may they open the admin?" (accounts.backends).

@@ -11,15 +11,13 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
-# Rate limits, spent one-time codes and rendered module content must be shared
-# by every worker and host. Django's default of 300 entries would start culling
+# Rate limits, spent one-time codes and rendered notes must be shared by every
+# worker and host. Django's default of 300 entries would start culling
 # rate-limit counters once a few hundred people had signed in on one day.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "tandem_cache",
-        "OPTIONS": {"MAX_ENTRIES": 50_000},
-    }
+CACHES["default"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "tandem_cache",
+    "OPTIONS": {"MAX_ENTRIES": 50_000},
 }
 # PostgreSQL connections: each worker keeps a small psycopg pool (Django's
 # OPTIONS["pool"]); DATABASE_POOL=false keeps one persistent connection a worker
