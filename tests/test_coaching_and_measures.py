@@ -81,6 +81,29 @@ def test_the_teacher_confirms_with_look_fors_and_feedback_and_the_para_sees_it(p
     assert "67%" in para_page
 
 
+def test_each_action_shows_the_teachers_latest_look_on_the_pair_page_and_checklist(
+    pair, action, clock
+):
+    other = PairAction.objects.create(
+        pair=pair, text="Use a first-then board.", planned_for=TODAY, look_fors=LOOK_FORS
+    )
+    for week, feedback in enumerate(["Week one: cue late.", "Week two: cue on time."]):
+        clock.move_to(clock.now() + datetime.timedelta(days=7 * week))
+        FidelityCheck.objects.create(
+            action=action, observer=pair.teacher, seen=[0], total=3, feedback=feedback
+        )
+    FidelityCheck.objects.create(
+        action=other, observer=pair.teacher, seen=[0, 1, 2], total=3, feedback="All three."
+    )
+    para = signed_in(pair.para)
+
+    for name in ("pair_detail", "pair_actions"):
+        page = para.get(reverse(name, args=[pair.pk])).text
+        assert "Week two: cue on time." in page, name
+        assert "Week one: cue late." not in page, name
+        assert "All three." in page and "saw 3 of 3 look-fors" in page, name
+
+
 def test_try_again_takes_the_paras_key_back_for_the_next_school_day(pair, action, clock):
     para_confirms(pair, action)
     signed_in(pair.teacher).post(

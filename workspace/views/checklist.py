@@ -41,7 +41,7 @@ from workspace.models import (
     Measure,
     PairAction,
 )
-from workspace.overview import checklist_actions
+from workspace.overview import checklist_actions, with_latest_look
 from workspace.plans import next_school_day
 from workspace.views.common import PER_PAGE, Kind, next_url, posted
 
@@ -52,6 +52,7 @@ def pair_actions(request: HttpRequest, pair: Pair) -> HttpResponse:
     page = Paginator(checklist_actions(pair).order_by("-planned_for", "-pk"), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    page.object_list = with_latest_look(page.object_list)
     role, today = role_in_pair(pair, request.user), pair.today()
     return render(
         request,
