@@ -27,7 +27,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Func, IntegerField, QuerySet
 
 REPLICA = "replica"
 
@@ -145,3 +145,14 @@ class CompiledQuery:
                     row[position] = convert(row[position], expression, connection)
             converted.append(tuple(row))
         return converted
+
+
+class JSONArrayLength(Func):
+    """How many items a JSON list holds (a quiz's questions, the look-fors seen),
+    counted by the database."""
+
+    function = "JSONB_ARRAY_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_ARRAY_LENGTH", **extra_context)

@@ -10,9 +10,10 @@ from decimal import Decimal
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 
+from config.database import JSONArrayLength
 from content.models import show_in_reader_language
 from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress
-from courses.models.pages import MODULE_CONTENT_FIELDS, QuizLength
+from courses.models.pages import MODULE_CONTENT_FIELDS
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -154,7 +155,7 @@ def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[Modu
         # Listings need titles, totals and whether there is a quiz: a module's
         # text and questions are the bulk of its row.
         .defer(*MODULE_CONTENT_FIELDS)
-        .annotate(quiz_length=QuizLength("quiz"))
+        .annotate(quiz_length=JSONArrayLength("quiz"))
         .order_by("path")
     )
     by_course: dict[int, list[ModulePage]] = {pk: [] for pk in course_ids_by_path.values()}

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.clock import TODAY
+from tests.clock import TODAY, local
+from workspace.coaching import strategy_summaries
 from workspace.models import FidelityCheck, Measure, MeasureDay, Notification, PairAction
 from workspace.waiting import waiting_count
 
@@ -102,6 +103,47 @@ def test_each_action_shows_the_teachers_latest_look_on_the_pair_page_and_checkli
         assert "Week two: cue on time." in page, name
         assert "Week one: cue late." not in page, name
         assert "All three." in page and "saw 3 of 3 look-fors" in page, name
+
+
+def test_strategy_summaries_sum_every_look_and_the_last_weeks_by_local_week(pair, action):
+    """The totals count every look ever made; the weeks count each look in the
+    site's week it was made (a look late on Sunday evening is the week before,
+    though it is Monday in UTC). Today is Wednesday 18 November 2026."""
+    no_look_fors = PairAction.objects.create(
+        pair=pair, text="Greet at the door.", planned_for=TODAY
+    )
+    PairAction.objects.create(pair=pair, text="Never looked at.", planned_for=TODAY)
+    for when, seen in [
+        ("2026-11-17 10:00", [0, 1]),
+        ("2026-11-16 00:30", [0]),  # Monday just after midnight: this week
+        ("2026-11-15 23:30", []),  # Sunday evening: last week (Monday in UTC)
+        ("2026-10-12 00:10", [0]),  # the first Monday the summary shows
+        ("2026-10-11 23:50", [0, 1, 2]),  # the day before it: in the totals only
+        ("2026-09-01 09:00", [0, 1, 2]),
+    ]:
+        FidelityCheck.objects.create(
+            action=action, observer=pair.teacher, seen=seen, total=3, at=local(when)
+        )
+    FidelityCheck.objects.create(action=no_look_fors, observer=pair.teacher, total=0)
+
+    rows = strategy_summaries(pair, TODAY)
+
+    assert [row.action for row in rows] == [action, no_look_fors]
+    looked, greeted = rows
+    assert (looked.times, looked.share) == (6, 10 / 18)
+    weeks = {week.monday: (week.times, week.share) for week in looked.weeks}
+    assert list(weeks) == [
+        datetime.date(2026, 10, 12) + datetime.timedelta(weeks=n) for n in range(6)
+    ]
+    assert weeks == {
+        datetime.date(2026, 10, 12): (1, 1 / 3),
+        datetime.date(2026, 10, 19): (0, None),
+        datetime.date(2026, 10, 26): (0, None),
+        datetime.date(2026, 11, 2): (0, None),
+        datetime.date(2026, 11, 9): (1, 0.0),
+        datetime.date(2026, 11, 16): (2, 0.5),
+    }
+    assert (greeted.times, greeted.share) == (1, None)
 
 
 def test_try_again_takes_the_paras_key_back_for_the_next_school_day(pair, action, clock):

@@ -11,10 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.roles import PairRole
+from config.database import JSONArrayLength
 from pairs.models import Pair
 from workspace import notifications
 from workspace.models import MODULE_CONTENT, FidelityCheck, Notification, PairAction
@@ -94,33 +96,39 @@ class StrategySummary:
 
 def strategy_summaries(pair: Pair, today: datetime.date) -> list[StrategySummary]:
     """Per strategy (action) the teacher looked at: how many times it was done, the
-    share of look-fors seen overall, and week by week for the last few weeks. Two
-    queries, however many looks."""
-    checks = list(
-        FidelityCheck.objects.filter(action__pair=pair)
-        .order_by()
-        .values_list("action_id", "at", "seen", "total")
-    )
-    if not checks:
+    share of look-fors seen overall, and week by week for the last few weeks.
+
+    Three queries, however many looks: the database sums each action's looks, and
+    only the last weeks' looks are read one by one (a strategy looked at weekly
+    for a year has 52).
+    """
+    looks = FidelityCheck.objects.filter(action__pair=pair).order_by()
+    totals = {
+        action_id: [times, seen, total]
+        for action_id, times, seen, total in looks.values("action_id")
+        .annotate(times=Count("pk"), seen=Sum(JSONArrayLength("seen")), total=Sum("total"))
+        .values_list("action_id", "times", "seen", "total")
+    }
+    if not totals:
         return []
-    first_monday = monday_of(today) - datetime.timedelta(weeks=SUMMARY_WEEKS - 1)
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # times, seen, total
+    mondays = [
+        monday_of(today) - datetime.timedelta(weeks=n) for n in reversed(range(SUMMARY_WEEKS))
+    ]
     weekly: dict[tuple[int, datetime.date], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for action_id, at, seen, total in checks:
-        for bucket in (
-            totals[action_id],
-            weekly[(action_id, monday_of(timezone.localdate(at)))],
-        ):
-            bucket[0] += 1
-            bucket[1] += len(seen)
-            bucket[2] += total
+    since = timezone.make_aware(datetime.datetime.combine(mondays[0], datetime.time.min))
+    for action_id, at, seen, total in looks.filter(at__gte=since).values_list(
+        "action_id", "at", "seen", "total"
+    ):
+        week = weekly[(action_id, monday_of(timezone.localdate(at)))]
+        week[0] += 1
+        week[1] += len(seen)
+        week[2] += total
     actions = (
         pair.actions.filter(pk__in=totals)
         .select_related("module")
         .defer(*MODULE_CONTENT)
         .order_by("pk")
     )
-    mondays = [first_monday + datetime.timedelta(weeks=n) for n in range(SUMMARY_WEEKS)]
     return [
         StrategySummary(
             action=action,

@@ -98,16 +98,6 @@ class CoursePage(ViewRestrictionsInOneQuery, ShownInReaderLanguage, Page):
 MODULE_CONTENT_FIELDS = ("body", "objectives", "actions", "quiz", "precheck", "model_answer")
 
 
-class QuizLength(models.Func):
-    """How many questions a module's quiz has, counted by the database."""
-
-    function = "JSONB_ARRAY_LENGTH"
-    output_field = models.IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSON_ARRAY_LENGTH", **extra_context)
-
-
 class ModulePage(ViewRestrictionsInOneQuery, ShownInReaderLanguage, RoutablePageMixin, Page):
     summary = models.TextField(max_length=500)
     objectives = StreamField(
@@ -192,7 +182,7 @@ class ModulePage(ViewRestrictionsInOneQuery, ShownInReaderLanguage, RoutablePage
 
     @property
     def has_quiz(self) -> bool:
-        # A listing counts the questions in the database (``QuizLength``) and
+        # A listing counts the questions in the database (``JSONArrayLength("quiz")``) and
         # leaves the quiz itself, long JSON to decode, unread.
         if "quiz_length" in self.__dict__:
             return self.quiz_length > 0
