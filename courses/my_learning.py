@@ -67,16 +67,19 @@ def my_learning(user, today: datetime.date | None = None) -> MyLearning:
     today = today or timezone.localdate()
     # The assigned page is found again among the courses' progress, by path.
     assignments = list(Assignment.objects.filter(user=user).annotate(page_path=F("page__path")))
-    started_paths = ModuleProgress.objects.filter(user=user).values_list("module__path", flat=True)
+    # Every module the person started: its course is theirs, and its row is its step.
+    progress = list(
+        ModuleProgress.objects.filter(user=user).annotate(module_path=F("module__path"))
+    )
     steplen = CoursePage.steplen
     own_paths = _course_paths_around([a.page_path for a in assignments], steplen) | {
-        path[:-steplen] for path in started_paths
+        row.module_path[:-steplen] for row in progress
     }
     audiences = audiences_for(user)
     courses = CoursePage.objects.live().public().sources().order_by("path")
     if audiences is not None:
         courses = courses.filter(Q(audience__in=audiences) | Q(path__in=own_paths))
-    progress_by_course = course_progress(user, show_in_reader_language(courses))
+    progress_by_course = course_progress(user, show_in_reader_language(courses), progress)
     by_path = {p.course.path: p for p in progress_by_course.values()}
     steps_by_module = {
         step.module.pk: step for p in progress_by_course.values() for step in p.steps

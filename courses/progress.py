@@ -165,16 +165,19 @@ def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[Modu
     return by_course
 
 
-def course_progress(user, courses: Iterable[CoursePage]) -> dict[int, CourseProgress]:
+def course_progress(
+    user, courses: Iterable[CoursePage], progress: Iterable[ModuleProgress] | None = None
+) -> dict[int, CourseProgress]:
     """Each course's progress for one person, keyed by course id, in a fixed
-    number of queries however many courses, modules or attempts there are."""
+    number of queries however many courses, modules or attempts there are.
+
+    ``progress`` is all the person's progress rows, when the caller has read them."""
     courses = list(courses)
     modules_by_course = live_modules_by_course(courses)
     module_ids = [module.pk for modules in modules_by_course.values() for module in modules]
-    rows = {
-        row.module_id: row
-        for row in ModuleProgress.objects.filter(user=user, module_id__in=module_ids)
-    }
+    if progress is None:
+        progress = ModuleProgress.objects.filter(user=user, module_id__in=module_ids)
+    rows = {row.module_id: row for row in progress}
     certificates = {
         certificate.course_id: certificate
         for certificate in Certificate.objects.filter(
