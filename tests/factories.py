@@ -6,11 +6,19 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from accounts import roles
 from pairs.models import Pair, School
 
 PASSWORD = "correct-horse-battery"
+
+
+def signed_in(user) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -7,7 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.db import connection
 from django.template import Context
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.admin.ui import tables as wagtail_tables
@@ -18,18 +18,12 @@ from privacy.access_report import (
     AccessReport,
     access_rows,
 )
-from tests.factories import PairFactory, ParaFactory, TeacherFactory, UserFactory
+from tests.factories import PairFactory, ParaFactory, TeacherFactory, UserFactory, signed_in
 from workspace.access_log import Action, Part, record_access_by
 
 pytestmark = pytest.mark.django_db
 
 RESULTS = "privacy:pairs_results"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from http import HTTPStatus
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Assignment, ModuleProgress
 from courses.transcript import by_school_year, transcript_entries
 from reporting.models import AdminDigest
+from tests.factories import signed_in
 from tests.page_factories import make_course
 from workspace.models import CheckIn, PairAction, WeeklyPlan
 from workspace.plans import next_school_day
@@ -27,12 +27,6 @@ from workspace.plans import next_school_day
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from content.markdown import render_markdown
 from courses.models import Assignment, ModulePage, ModuleProgress
 from pairs.models import Pair
 from tests.clock import TODAY
-from tests.factories import PairFactory, TeacherFactory
+from tests.factories import PairFactory, TeacherFactory, signed_in
 from tests.page_factories import home_page, make_course, make_module, try_tomorrow
 from workspace.actions import add_module_actions
 from workspace.health import pair_health
@@ -37,12 +37,6 @@ pytestmark = pytest.mark.django_db
 
 TOMORROW = TODAY + datetime.timedelta(days=1)
 YESTERDAY = TODAY - datetime.timedelta(days=1)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @dataclass

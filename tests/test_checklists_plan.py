@@ -4,10 +4,10 @@ import datetime
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.clock import TODAY
+from tests.factories import signed_in
 from workspace.models import CheckIn, WeeklyPlan
 from workspace.plans import monday_of, save_plan
 from workspace.student_data import (
@@ -21,12 +21,6 @@ from workspace.student_data import (
 pytestmark = pytest.mark.django_db
 
 MONDAY = monday_of(TODAY)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

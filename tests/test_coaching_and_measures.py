@@ -5,10 +5,10 @@ import datetime
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.clock import TODAY, local
+from tests.factories import signed_in
 from workspace.coaching import strategy_summaries
 from workspace.models import FidelityCheck, Measure, MeasureDay, Notification, PairAction
 from workspace.waiting import waiting_count
@@ -16,12 +16,6 @@ from workspace.waiting import waiting_count
 pytestmark = pytest.mark.django_db
 
 LOOK_FORS = ["Give the cue before the transition.", "Wait five seconds.", "Praise the try."]
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -16,13 +16,13 @@ import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from courses.models import Assignment, Certificate, QuizAttempt
 from courses.recording import record_read
 from tests.clock import TODAY
+from tests.factories import signed_in
 from tests.page_factories import make_course, take_quiz
 from workspace.models import CheckIn, PairAction, WeeklyPlan
 from workspace.plans import monday_of
@@ -32,12 +32,6 @@ pytestmark = pytest.mark.django_db
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
 # The templates of the pages this file covers: their English must not show in Spanish.
 LEARNER_TEMPLATES = re.compile(r"^templates/(courses|workspace|hours)/")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from bench.slow_notes import slow_notes
 from content import markdown
 from content.markdown import cache_key, render_markdown
 from tests.clock import TODAY
+from tests.factories import signed_in
 from tests.markdown_renders import forget_renders
 from workspace.models import CheckIn
 
@@ -81,12 +82,6 @@ def test_notes_rendered_outside_a_request_have_no_budget(renders, monkeypatch):
 
 
 # Pages --------------------------------------------------------------------------------
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def log_check_ins(client: Client, pair, notes: list[str]) -> None:

@@ -12,7 +12,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError
-from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -20,7 +19,7 @@ from pairs.models import PEOPLE_FIXED, Pair, PairIdentityChanged
 from pairs.partner_change import CONTINUED_FROM_ACTION, PARTNER_CHANGED_ACTION
 from privacy.personal_data import erase_person
 from tests.clock import TODAY
-from tests.factories import ParaFactory, SchoolFactory, TeacherFactory
+from tests.factories import ParaFactory, SchoolFactory, TeacherFactory, signed_in
 from workspace.models import CheckIn, WeeklyPlan
 from workspace.plans import monday_of
 
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.django_db
 
 OLD_NOTE = "Worked on the break card with R.T."
 OLD_GOAL = "R.T.: ask for a break with the card."
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ changed is kept from each, and only the fields both changed are asked about."""
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from tests.clock import TODAY
+from tests.factories import signed_in
 from workspace.models import PLAN_FIELDS, WeeklyPlan
 from workspace.plans import merge_plan, monday_of, save_plan
 
@@ -73,12 +73,6 @@ def test_a_stale_save_of_another_field_lands_and_keeps_the_partners_change(distr
     plan = WeeklyPlan.objects.get(pair=pair)
     assert (plan.strategies, plan.communication, plan.version) == ("Timer.", "Daily note.", 3)
     assert plan.updated_by == pair.para
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _form_data(response, **fields) -> dict[str, str]:

@@ -17,7 +17,6 @@ from django.core import mail
 from django.db import connection
 from django.db.models import CharField, JSONField, Q, TextField
 from django.db.models.functions import Cast
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
@@ -36,7 +35,7 @@ from privacy.registry import (
 )
 from reporting.reminders import send_reminders
 from tests.clock import TODAY
-from tests.factories import PairFactory, ParaFactory
+from tests.factories import PairFactory, ParaFactory, signed_in
 from tests.page_factories import make_course
 from workspace.access_log import Action, Part, record_access_by
 from workspace.models import AccessRecord, CheckIn, PairAction, WeeklyPlan
@@ -45,12 +44,6 @@ from workspace.plans import monday_of
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # The registry ------------------------------------------------------------------------

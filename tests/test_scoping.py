@@ -10,12 +10,11 @@ import json
 from http import HTTPStatus
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from pairs import scoping
 from tests.clock import TODAY
-from tests.factories import PairFactory, TeacherFactory
+from tests.factories import PairFactory, TeacherFactory, signed_in
 from workspace.models import AccessRecord, CheckIn, WeeklyPlan
 from workspace.plans import monday_of
 
@@ -24,12 +23,6 @@ pytestmark = pytest.mark.django_db
 MAPLE_NOTE = "Maple note: practised the break card."
 RIVERSIDE_NOTE = "Riverside note: reading group with R.T."
 RIVERSIDE_GOAL = "Riverside goal: two-step problems."
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

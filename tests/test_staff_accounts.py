@@ -8,7 +8,6 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
-from django.test import Client
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
@@ -18,7 +17,7 @@ from pairs.account_management import PAIR_ENDED_ACTION, sign_in_methods
 from pairs.scoping import staff_managed_by
 from reporting.completion_reports import completion_rows
 from reporting.reminders import digest_context
-from tests.factories import UserFactory, school_admin_for
+from tests.factories import UserFactory, school_admin_for, signed_in
 from tests.page_factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +35,6 @@ def staff_form(**extra) -> dict:
         "is_active": "on",
         **extra,
     }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 # --- staff accounts --------------------------------------------------------------------

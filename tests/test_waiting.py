@@ -11,13 +11,13 @@ from http import HTTPStatus
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import EmailNotifications
 from courses.models import Assignment, ModuleProgress
 from tests.clock import TODAY
+from tests.factories import signed_in
 from tests.page_factories import make_course
 from workspace.models import Notification, PairAction
 from workspace.notifications import send_notification_email
@@ -27,12 +27,6 @@ from workspace.waiting import waiting_count
 pytestmark = pytest.mark.django_db
 
 SECRET = "Offer J.M. the break card before maths."
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
