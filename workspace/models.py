@@ -39,6 +39,9 @@ class PairActionQuerySet(models.QuerySet):
     def done(self):
         return self.filter(DONE)
 
+    def open(self):
+        return self.exclude(DONE)
+
     def waiting_on(self, role: PairRole, today: datetime.date):
         """Actions whose day has passed and that still need ``role`` to confirm."""
         return self.filter(needs_confirmation(role), planned_for__lt=today)

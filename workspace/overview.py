@@ -121,7 +121,7 @@ def with_latest_look(actions: Iterable[PairAction]) -> list[PairAction]:
     """
     actions = list(actions)
     ids = [action.latest_look_id for action in actions if action.latest_look_id]
-    looks = FidelityCheck.objects.select_related("observer").in_bulk(ids) if ids else {}
+    looks = FidelityCheck.objects.select_related("observer").in_bulk(ids)
     for action in actions:
         action.latest_look = looks.get(action.latest_look_id)
     return actions
@@ -136,10 +136,8 @@ def shown_actions(pair: Pair) -> tuple[list[PairAction], list[PairAction]]:
     window function took longer to put together than two (4.5 ms against 2.5).
     """
     actions = checklist_actions(pair)
-    open_actions = list(
-        actions.exclude(DONE).order_by("planned_for", "pk")[: OPEN_ACTIONS_SHOWN + 1]
-    )
-    done_actions = list(actions.filter(DONE).order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN])
+    open_actions = list(actions.open().order_by("planned_for", "pk")[: OPEN_ACTIONS_SHOWN + 1])
+    done_actions = list(actions.done().order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN])
     with_latest_look(open_actions + done_actions)
     return open_actions, done_actions
 
