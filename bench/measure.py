@@ -481,6 +481,12 @@ def run(reps: int, warmup: int, export_reps: int) -> dict:
     page("my_pairs", "My pairs, with what waits on me", para, reverse("my_pairs"))
     page("my_hours", "My hours", para, reverse("hours:mine"))
     page("pair_page", "Pair page", para, reverse("pair_detail", args=[who.pair.pk]))
+    page(
+        "pair_courses",
+        "Pair's courses, side by side",
+        para,
+        reverse("pair_courses", args=[who.pair.pk]),
+    )
     with a_year_of_data(who.pair):
         page(
             "pair_page_year",

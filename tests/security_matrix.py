@@ -312,6 +312,7 @@ EXPECTED: dict[str, dict] = {
     "waiting_open": entry(rule(NOT_FOUND, signed_out=RL), rule(NOT_ALLOWED, signed_out=RL)),
     "pair_detail": entry(PAIR_READ, pair_wrong_method()),
     "pair_actions": entry(PAIR_READ, pair_wrong_method()),
+    "pair_courses": entry(PAIR_READ, pair_wrong_method()),
     "check_ins": entry(PAIR_READ, pair_wrong_method()),
     "weekly_plan": entry(PAIR_READ, pair_write(OK)),
     "weekly_plan_week": entry(PAIR_READ, pair_write(OK)),

@@ -60,7 +60,14 @@ def swapped_front_end_urls(world) -> list[tuple[str, str, dict]]:
     module = world.module
     mine, theirs = own.pair.pk, far.pair.pk
     urls = []
-    for name in ("pair_detail", "pair_actions", "weekly_plan", "check_ins", "check_in_new"):
+    for name in (
+        "pair_detail",
+        "pair_courses",
+        "pair_actions",
+        "weekly_plan",
+        "check_ins",
+        "check_in_new",
+    ):
         urls.append(("GET", reverse(name, args=[theirs]), {}))
     plan = {"students": "A.B.", "priority_goals": "Hijack.", "version": "1"}
     urls.append(("POST", reverse("weekly_plan", args=[theirs]), plan))

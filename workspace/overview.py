@@ -1,5 +1,6 @@
-"""Everything on the pair's page, gathered in a fixed number of queries however
-many courses, actions, plans or check-ins the pair has."""
+"""Everything on the pair's page, and the partners' courses side by side (a page
+of their own, and the administrators' drill-down), each gathered in a fixed number
+of queries however many courses, actions, plans or check-ins the pair has."""
 
 from __future__ import annotations
 
@@ -150,7 +151,6 @@ class PairOverview:
     can_write: bool
     today: datetime.date
     monday: datetime.date
-    courses: list[CourseRow]
     open_actions: list[ActionView]
     more_open_actions: bool
     done_actions: list[ActionView]
@@ -194,7 +194,6 @@ def pair_overview(pair: Pair, user) -> PairOverview:
         can_write=write_refusal(pair, user) is None,
         today=today,
         monday=monday,
-        courses=course_rows(pair),
         open_actions=[action_view(a, role, today) for a in open_actions[:OPEN_ACTIONS_SHOWN]],
         more_open_actions=len(open_actions) > OPEN_ACTIONS_SHOWN,
         done_actions=[action_view(a, role, today) for a in done_actions],

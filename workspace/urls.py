@@ -23,6 +23,7 @@ urlpatterns = [
     path("pairs/", views.my_pairs, name="my_pairs"),
     path("waiting/<int:pk>/", views.waiting_open, name="waiting_open"),
     path("pairs/<int:pk>/", views.pair_detail, name="pair_detail"),
+    path("pairs/<int:pk>/courses/", views.pair_courses, name="pair_courses"),
     path("pairs/<int:pk>/actions/", views.pair_actions, name="pair_actions"),
     path("pairs/<int:pk>/actions/add/", views.pair_action_add, name="pair_action_add"),
     path("pairs/<int:pk>/actions/new/", views.pair_action_new, name="pair_action_new"),

@@ -98,6 +98,7 @@ def para_with_a_year_behind_them(world) -> dict[str, str]:
         "certificate check": reverse("verify_certificate", args=[certificate.verification_code]),
         "my pairs": reverse("my_pairs"),
         "pair page": reverse("pair_detail", args=[pair.pk]),
+        "pair's courses": reverse("pair_courses", args=[pair.pk]),
         "checklist": reverse("pair_actions", args=[pair.pk]),
         "new action": reverse("pair_action_new", args=[pair.pk]),
         "what happened": reverse("pair_action_record", args=[pair.pk, data_action.pk]),

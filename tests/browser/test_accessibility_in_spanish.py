@@ -64,6 +64,7 @@ def spanish_para_with_work_behind_her(world) -> dict[str, str]:
         "certificate check": reverse("verify_certificate", args=[certificate.verification_code]),
         "my pairs": reverse("my_pairs"),
         "pair page": reverse("pair_detail", args=[pair.pk]),
+        "pair's courses": reverse("pair_courses", args=[pair.pk]),
         "checklist": reverse("pair_actions", args=[pair.pk]),
         "new action": reverse("pair_action_new", args=[pair.pk]),
         "plan": reverse("weekly_plan", args=[pair.pk]),

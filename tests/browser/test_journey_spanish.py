@@ -256,9 +256,9 @@ def test_a_para_works_in_spanish_and_her_teacher_reads_it_in_english(world, new_
     check_ins = teacher.get_by_role("region", name="Check-ins and planning meetings")
     expect(check_ins).to_contain_text(CHECK_IN_NOTE)
     expect(check_ins).to_contain_text(f"logged by {para_name}")
-    courses = teacher.get_by_role("region", name="Courses, side by side")
-    courses.locator("summary").click()
-    row = courses.get_by_role("row").filter(
+    teacher.get_by_role("region", name="Courses, side by side").get_by_role("link").click()
+    expect(teacher.get_by_role("heading", level=1)).to_have_text("Courses, side by side")
+    row = teacher.get_by_role("row").filter(
         has=teacher.get_by_role("rowheader", name=module.title, exact=True)
     )
     expect(row.get_by_role("cell").first).to_contain_text("Passed")

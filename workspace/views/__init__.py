@@ -14,7 +14,7 @@ from workspace.views.checklist import (
     pair_measure_record,
 )
 from workspace.views.common import PER_PAGE
-from workspace.views.pairs import my_pairs, pair_detail, waiting_open
+from workspace.views.pairs import my_pairs, pair_courses, pair_detail, waiting_open
 from workspace.views.plan import weekly_plan
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "pair_action_record",
     "pair_action_undo",
     "pair_actions",
+    "pair_courses",
     "pair_detail",
     "pair_measure_record",
     "waiting_open",

@@ -1,4 +1,4 @@
-"""My pairs, what waits on you, and the pair page."""
+"""My pairs, what waits on you, the pair page and the partners' courses."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from workspace.access import pair_view, role_in_pair
 from workspace.access_log import Part, record_access
 from workspace.health import pair_health
 from workspace.models import Notification
-from workspace.overview import pair_overview
+from workspace.overview import course_rows, pair_overview
 from workspace.views.common import Kind
 from workspace.waiting import waiting_items
 
@@ -70,3 +70,14 @@ def pair_detail(request: HttpRequest, pair: Pair) -> HttpResponse:
     overview = pair_overview(pair, request.user)
     fetch_renders(overview.notes())
     return render(request, "workspace/pair_detail.html", {"pair": pair, "overview": overview})
+
+
+@pair_view()
+def pair_courses(request: HttpRequest, pair: Pair) -> HttpResponse:
+    """Each partner's courses, module by module, side by side. Statuses and counts
+    only, as the administrators' pair drill-down shows them: no plan, note or action
+    text, so no access record. A page of its own: on the pair page, folded away
+    where most visits left it closed, it took a sixth of the page's time."""
+    return render(
+        request, "workspace/pair_courses.html", {"pair": pair, "courses": course_rows(pair)}
+    )
