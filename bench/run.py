@@ -107,7 +107,28 @@ def machine() -> dict:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
+        "python_yardstick_ms": python_yardstick_ms(),
     }
+
+
+def python_yardstick_ms() -> float:
+    """How long this machine takes over a fixed piece of plain Python (building
+    strings and looking them up, the stuff of templates and of the ORM), median
+    of five runs. Machines of the same name differ: two runs of the benchmark
+    compare through this figure as well as through the trivial view."""
+
+    def work() -> int:
+        found: dict[int, str] = {}
+        for n in range(300_000):
+            found[n % 997] = f"{n}:{n % 7}"
+        return len("".join(found.values()))
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        work()
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(timings), 1)
 
 
 # Databases ----------------------------------------------------------------------
@@ -690,7 +711,8 @@ def main() -> int:
     print()
     print(
         f"Machine: {info['nproc']} CPUs ({info['cpu']}), {info['ram_gib']} GiB RAM, "
-        f"load average at start {info['load_average_at_start']}; "
+        f"load average at start {info['load_average_at_start']}, "
+        f"Python yardstick {info['python_yardstick_ms']} ms; "
         f"databases: {', '.join(DATABASE_NAMES[database] for database in databases)}"
     )
     subjects = results[databases[-1]][f"{args.scales[-1]:g}"]["measured"]["subjects"]
