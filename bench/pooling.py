@@ -6,7 +6,8 @@
 Against a district already built (``make bench BENCH_ARGS="--keep"`` keeps one),
 gunicorn serves it under production settings once per configuration: a
 persistent connection per worker (``DATABASE_POOL=false``, ``CONN_MAX_AGE``),
-psycopg's pool (the default), and each of those with server-side binding. wrk
+psycopg's pool, and each of those with prepared statements (the default: a pool
+with prepared statements). wrk
 loads the same pages through each in turn, round after round, so drift on a
 shared machine falls on every configuration alike; the medians are printed.
 """
@@ -24,15 +25,18 @@ import sys
 from bench.run import ROOT, gunicorn, wrk
 
 CONFIGURATIONS = {
-    "persistent connections (CONN_MAX_AGE=60)": {"DATABASE_POOL": "false"},
-    "psycopg pool": {"DATABASE_POOL": "true"},
-    "persistent + server-side binding": {
+    "persistent connections (CONN_MAX_AGE=60)": {
         "DATABASE_POOL": "false",
-        "DATABASE_SERVER_SIDE_BINDING": "true",
+        "DATABASE_PREPARED_STATEMENTS": "false",
     },
-    "psycopg pool + server-side binding": {
+    "psycopg pool": {"DATABASE_POOL": "true", "DATABASE_PREPARED_STATEMENTS": "false"},
+    "persistent + prepared statements": {
+        "DATABASE_POOL": "false",
+        "DATABASE_PREPARED_STATEMENTS": "true",
+    },
+    "psycopg pool + prepared statements (the default)": {
         "DATABASE_POOL": "true",
-        "DATABASE_SERVER_SIDE_BINDING": "true",
+        "DATABASE_PREPARED_STATEMENTS": "true",
     },
 }
 

@@ -23,10 +23,9 @@ CACHES["default"] = {  # noqa: F405
 # OPTIONS["pool"]); DATABASE_POOL=false keeps one persistent connection a worker
 # instead (CONN_MAX_AGE, which a pool replaces). Neither served Tandem's pages
 # measurably faster on a 2-core machine; the pool bounds each worker's
-# connections and serves threaded workers too. Server-side binding (prepared
-# statements) is off unless DATABASE_SERVER_SIDE_BINDING=true: it gained nothing
-# measurable either, and a transaction-mode PgBouncer in front refuses it. The
-# figures are in README, "Performance".
+# connections and serves threaded workers too. Prepared statements are on for
+# PostgreSQL in every setting (config/settings/base.py). The figures are in
+# README, "Performance".
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     for database in DATABASES.values():  # noqa: F405
         options = database.setdefault("OPTIONS", {})
@@ -40,8 +39,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
                 # Seconds a request waits for a free connection before it fails.
                 "timeout": 10,
             }
-        if os.environ.get("DATABASE_SERVER_SIDE_BINDING", "false") == "true":
-            options["server_side_binding"] = True
 
 # How many proxies (load balancers) stand in front of the app; allauth reads the
 # client address from X-Forwarded-For only this deep, so it cannot be spoofed.
