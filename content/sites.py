@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
@@ -37,8 +36,8 @@ from wagtail.models import Locale, Page, Site, get_page_models
 from wagtail.models.i18n import LocaleManager
 from wagtail.models.sites import get_site_for_hostname
 
-# How long another process may go on using a site changed here.
-CACHE_SECONDS = 60
+from config.kept import CACHE_SECONDS, KeptAMinute
+
 # Hostnames come from the Host header: at most this many are kept, so that
 # requests for made-up hosts cannot grow the process.
 MAX_HOSTS = 64
@@ -129,27 +128,7 @@ def site_for_request(request: HttpRequest) -> Site | None:
     return _sites.get(hostname, request.get_port())
 
 
-class _KeptAMinute:
-    """Answers kept in this process by key, all forgotten together after
-    ``CACHE_SECONDS`` or when ``forget`` is called (by a signal, say)."""
-
-    def __init__(self):
-        self.found: dict = {}
-        self.expires = 0.0
-
-    def get(self, key, look_up: Callable[[], object]):
-        if self.expires <= time.monotonic():
-            self.found, self.expires = {}, time.monotonic() + CACHE_SECONDS
-        if key not in self.found:
-            self.found[key] = look_up()
-        return self.found[key]
-
-    def forget(self, **kwargs) -> None:
-        # The next answer is kept a whole minute again, from when it is looked up.
-        self.found, self.expires = {}, 0.0
-
-
-class _RootPaths(_KeptAMinute):
+class _RootPaths(KeptAMinute):
     """Wagtail's ``Site.get_site_root_paths``, kept in this process."""
 
     wagtails = staticmethod(Site.get_site_root_paths)
@@ -168,7 +147,7 @@ _root_paths = _RootPaths()
 LOCALE_FIELDS = fields_of(Locale)
 
 
-class _Locales(_KeptAMinute):
+class _Locales(KeptAMinute):
     """Wagtail's ``Locale.objects.get_for_language``, kept in this process: serving
     any page asks it for the active language (``root_page.localized``), a query
     each time for a row that changes about never. Row values are kept, and each

@@ -21,6 +21,7 @@ from tests.factories import (
     school_admin_for,
 )
 from tests.markdown_renders import count_renders, forget_renders
+from workspace.plans import forget_closures
 
 
 def pytest_collection_modifyitems(config, items):
@@ -87,10 +88,12 @@ def renders(monkeypatch) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def forget_cached_sites():
-    """Wagtail's sites are cached per process (content.sites); a rolled-back test
-    sends no signal, so each test starts from the database's own."""
+def forget_kept_rows():
+    """Wagtail's sites (content.sites) and the days without school
+    (workspace.plans) are kept per process; a rolled-back test sends no signal,
+    so each test starts from the database's own."""
     forget_sites()
+    forget_closures()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from config import kept
 from pairs.models import DaysWithoutSchool
 from tests.page_factories import home_page
 from workspace.plans import next_school_day
@@ -64,12 +65,36 @@ def test_past_and_later_days_off_change_nothing():
     assert next_school_day(D(2026, 12, 11)) == D(2026, 12, 14)
 
 
-def test_the_next_school_day_is_one_query(django_assert_num_queries):
+def test_the_next_school_day_is_one_query_then_none_for_a_minute(django_assert_num_queries):
     for week in range(10):
         start = D(2026, 11, 23) + datetime.timedelta(weeks=week)
         closed(f"Closed {week}", start, start + datetime.timedelta(days=4))
     with django_assert_num_queries(1):
         assert next_school_day(D(2026, 11, 20)) == D(2027, 2, 1)
+    with django_assert_num_queries(0):
+        assert next_school_day(D(2026, 11, 20)) == D(2027, 2, 1)
+
+
+def test_a_day_off_added_or_removed_here_is_skipped_or_offered_at_once():
+    assert next_school_day(D(2026, 11, 10)) == D(2026, 11, 11)
+    veterans_day = closed("Veterans Day", D(2026, 11, 11))
+    assert next_school_day(D(2026, 11, 10)) == D(2026, 11, 12)
+    veterans_day.delete()
+    assert next_school_day(D(2026, 11, 10)) == D(2026, 11, 11)
+
+
+def test_another_process_offers_a_changed_calendar_within_a_minute(monkeypatch):
+    """A change made by another process sends no signal here."""
+    now = [1000.0]
+    monkeypatch.setattr(kept.time, "monotonic", lambda: now[0])
+    closed("Veterans Day", D(2026, 11, 11))
+    assert next_school_day(D(2026, 11, 10)) == D(2026, 11, 12)
+    # As another process would: an update that sends no signal.
+    DaysWithoutSchool.objects.update(first_day=D(2026, 11, 12), last_day=D(2026, 11, 12))
+    now[0] += kept.CACHE_SECONDS - 1
+    assert next_school_day(D(2026, 11, 10)) == D(2026, 11, 12)
+    now[0] += 1
+    assert next_school_day(D(2026, 11, 10)) == D(2026, 11, 11)
 
 
 def test_on_a_friday_before_a_holiday_monday_a_new_action_is_for_tuesday(district, clock):

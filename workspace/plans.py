@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from config.kept import KeptAMinute
 from pairs.models import DaysWithoutSchool, Pair
 from workspace.models import PLAN_FIELDS, CheckIn, WeeklyPlan
 
@@ -29,15 +30,34 @@ def next_school_day(day: datetime.date) -> datetime.date:
 
     Weekends are skipped, and so are the district's days without school
     (holidays and breaks, kept in the admin): Monday after a Friday, the day
-    after Thanksgiving break ends. One query, however long the breaks.
+    after Thanksgiving break ends. At most one query, however long the breaks.
     """
     day += datetime.timedelta(days=1)
-    for closure in DaysWithoutSchool.objects.from_day(day):
+    for first_day, last_day in _closures_from(day):
         day = _skip_weekend(day)
-        if closure.first_day > day:
+        if first_day > day:
             break
-        day = max(day, closure.last_day + datetime.timedelta(days=1))
+        day = max(day, last_day + datetime.timedelta(days=1))
     return _skip_weekend(day)
+
+
+# The days without school, kept in each process a minute: every module page with
+# actions offers the next school day, and the district changes its calendar a few
+# times a year. The day is only what a form offers first (the person picks any
+# day), so another process may offer the old one for a minute after a change.
+_closures = KeptAMinute()
+
+
+def _closures_from(day: datetime.date) -> tuple[tuple[datetime.date, datetime.date], ...]:
+    return _closures.get(
+        day,
+        lambda: tuple(DaysWithoutSchool.objects.from_day(day).values_list("first_day", "last_day")),
+    )
+
+
+def forget_closures(**kwargs) -> None:
+    """Connected to the days without school's saves and deletes (``WorkspaceConfig``)."""
+    _closures.forget()
 
 
 def _skip_weekend(day: datetime.date) -> datetime.date:
