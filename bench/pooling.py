@@ -6,10 +6,10 @@
 Against a district already built (``make bench BENCH_ARGS="--keep"`` keeps one),
 gunicorn serves it under production settings once per configuration: a
 persistent connection per worker (``DATABASE_POOL=false``, ``CONN_MAX_AGE``),
-psycopg's pool, and each of those with prepared statements (the default: a pool
-with prepared statements). wrk
-loads the same pages through each in turn, round after round, so drift on a
-shared machine falls on every configuration alike; the medians are printed.
+psycopg's pool, and each of those with prepared statements (the default is the
+pool with them). wrk loads the same pages through each in turn, round after
+round, so drift on a shared machine falls on every configuration alike; the
+medians are printed.
 """
 
 from __future__ import annotations

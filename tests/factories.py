@@ -2,6 +2,7 @@
 ``tests/page_factories.py`` and own the home page and Site wiring."""
 
 import datetime
+import re
 
 import factory
 from django.contrib.auth import get_user_model
@@ -19,6 +20,11 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def without_csrf_token(response) -> str:
+    """A page's HTML without its CSRF token, which each response masks afresh."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -2,14 +2,12 @@
 (config/settings/base.py): checked in the server's own list of a session's
 prepared statements, and through a page served twice."""
 
-import re
-
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from courses.models import ModuleProgress
-from tests.factories import signed_in
+from tests.factories import signed_in, without_csrf_token
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="Prepared statements are PostgreSQL's."
@@ -34,11 +32,6 @@ def test_a_query_run_again_is_prepared_and_answers_the_same(district):
     assert any("courses_moduleprogress" in sql for sql in prepared_statements())
 
 
-def without_csrf_tokens(page) -> str:
-    # Each response masks the CSRF token afresh.
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode())
-
-
 def test_a_page_served_again_runs_its_queries_prepared(district):
     client = signed_in(district.para)
     url = reverse("my_learning")
@@ -47,4 +40,4 @@ def test_a_page_served_again_runs_its_queries_prepared(district):
     before = len(prepared_statements())
     again = client.get(url)
     assert len(prepared_statements()) > before
-    assert without_csrf_tokens(again) == without_csrf_tokens(first)
+    assert without_csrf_token(again) == without_csrf_token(first)

@@ -1,6 +1,5 @@
 """One way in, brute force, account enumeration and MFA for staff."""
 
-import re
 from http import HTTPStatus
 from urllib.parse import quote
 
@@ -12,7 +11,7 @@ from django.core import mail
 from django.urls import NoReverseMatch, reverse
 
 from accounts import roles
-from tests.factories import PASSWORD, ParaFactory, UserFactory
+from tests.factories import PASSWORD, ParaFactory, UserFactory, without_csrf_token
 from tests.security_helpers import (
     fresh_cache,  # noqa: F401 - autouse fixture
     give_totp,
@@ -31,7 +30,7 @@ NOT_CORRECT = "not correct"
 
 def page_text(response, typed: str = "") -> str:
     """What the page says, without the per-request CSRF token or what was typed."""
-    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    text = without_csrf_token(response)
     return text.replace(typed, "TYPED") if typed else text
 
 
