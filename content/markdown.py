@@ -55,7 +55,7 @@ from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, router, transaction
-from django.utils.html import linebreaks
+from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -369,6 +369,20 @@ def render_note(text: str) -> RenderedNote:
             _request.rendered[key] = html
     recent.put(key, html)
     return RenderedNote(mark_safe(html), formatted=True)  # noqa: S308 - sanitised by _render
+
+
+def prose_html(text: str) -> SafeString:
+    """What a person wrote in its ``.prose`` block (``{% prose %}`` in a template).
+
+    A note shown unformatted for now (the request's render budget is spent) is
+    followed by a line saying so, outside the block, which holds only the
+    person's own text, sanitised.
+    """
+    note = render_note(text)
+    block = format_html('<div class="prose">{}</div>', note.html)
+    if note.formatted:
+        return block
+    return format_html('{}<p class="muted">{}</p>', block, UNFORMATTED)
 
 
 def render_markdown(text: str) -> SafeString:

@@ -605,6 +605,35 @@ def test_a_record_with_hostile_markdown_renders_inert_on_the_pair_page(ws):
     assert "It helped." in page
 
 
+@pytest.mark.parametrize("name", ["pair_detail", "pair_actions"])
+def test_what_people_typed_shows_as_text_in_an_action(ws, name):
+    """Each action is built as HTML in Python (``workspace.action_items``): every
+    value in it is escaped, as the template engine would."""
+    ws.action.text = "Cue <b>first</b>\nthen wait & see"
+    ws.action.look_fors = ["Say <i>when</i>."]
+    ws.action.save()
+    teacher = ws.district.teacher
+    teacher.first_name = "Ana <em>"
+    teacher.save()
+    FidelityCheck.objects.create(
+        action=ws.action,
+        observer=teacher,
+        seen=[0],
+        total=1,
+        feedback='Nice <img src=x onerror="x">',
+    )
+    Measure.objects.create(
+        action=ws.action, kind=Measure.Kind.COUNT, what="<u>asks</u>", student="J&M"
+    )
+    page = signed_in(ws.district.para).get(url(name, ws)).content.decode()
+    assert "Cue &lt;b&gt;first&lt;/b&gt;<br>then wait &amp; see" in page
+    assert "<li>Say &lt;i&gt;when&lt;/i&gt;.</li>" in page
+    assert "Feedback from Ana &lt;em&gt;" in page
+    assert "“Nice &lt;img src=x onerror=&quot;x&quot;&gt;”" in page
+    assert "Record today: J&amp;M, &lt;u&gt;asks&lt;/u&gt;" in page
+    assert "<b>first" not in page and "<img src=x" not in page and "<em>" not in page
+
+
 def test_saving_a_record_does_not_undo_a_partners_confirmation(ws):
     """The record form was loaded before the partner confirmed; saving it keeps their key."""
     ws.action.records_data = True

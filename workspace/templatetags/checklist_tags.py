@@ -1,10 +1,13 @@
-"""``{% load checklist_tags %}{% add_to_checklist page %}`` on a module page."""
+"""The checklist's tags: ``{% add_to_checklist page %}`` on a module page, and
+``{% action_item item %}`` on the pair page and the checklist."""
 
 from django import template
 from django.db.models import Exists, OuterRef
 
 from accounts.roles import PairRole
 from pairs.scoping import pairs_of
+from workspace import action_items
+from workspace.actions import ActionView
 from workspace.models import PLAN_FIELDS, PairAction, WeeklyPlan
 from workspace.plans import next_school_day
 
@@ -48,6 +51,20 @@ def add_to_checklist(context, page) -> dict:
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def action_item(context, item: ActionView, *, can_write: bool, role: PairRole | None):
+    """``{% action_item item can_write=… role=… %}``: one action of the pair in the
+    context, as ``role`` sees it (``workspace.action_items``)."""
+    return action_items.action_item(
+        item,
+        pair=context["pair"],
+        role=role,
+        can_write=can_write,
+        request=context["request"],
+        csrf_token=context.get("csrf_token"),
+    )
 
 
 def _name_key(person) -> tuple[str, str, int]:
