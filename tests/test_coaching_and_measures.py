@@ -2,6 +2,7 @@
 again), and the pair keeps a measure a tap a day, drawn as a trend on the pair page."""
 
 import datetime
+import re
 from http import HTTPStatus
 
 import pytest
@@ -240,6 +241,27 @@ def test_the_pair_page_draws_the_trend_with_a_text_equivalent(pair, action, cloc
         "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
         or "chart" not in page.split("<script", 1)[1][:200]
     )
+
+
+def test_each_chart_is_labelled_by_its_own_title(pair, action):
+    """Three measures and the planning minutes: four SVGs, each named by its own title.
+
+    The measures' charts once shared one id, so a screen reader named all three by
+    the first measure's title."""
+    measures = [keep_measure(pair, action)]
+    for what in ("asked for help", "stayed seated"):
+        other = PairAction.objects.create(pair=pair, text=what, planned_for=TODAY)
+        measures.append(
+            Measure.objects.create(action=other, kind="count", what=what, student="A.B.")
+        )
+    page = signed_in(pair.para).get(reverse("pair_detail", args=[pair.pk])).content.decode()
+    labelled_by = re.findall(r'<svg [^>]*aria-labelledby="([^"]+)"', page)
+    titles = dict(re.findall(r'<title id="([^"]+)">([^<]*)</title>', page))
+    assert len(labelled_by) == len(set(labelled_by)) == 4
+    assert [titles[id_].split(",")[0] for id_ in labelled_by] == [
+        *(f"{measure.student}: {measure.what}" for measure in measures),
+        "Weekly planning minutes",
+    ]
 
 
 def test_an_outsider_cannot_record_a_pairs_measure(pair, action, district):
