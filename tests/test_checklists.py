@@ -607,7 +607,7 @@ def test_a_record_with_hostile_markdown_renders_inert_on_the_pair_page(ws):
 
 @pytest.mark.parametrize("name", ["pair_detail", "pair_actions"])
 def test_what_people_typed_shows_as_text_in_an_action(ws, name):
-    """Each action is built as HTML in Python (``workspace.action_items``): every
+    """Each action is built as HTML in Python (``workspace.markup``): every
     value in it is escaped, as the template engine would."""
     ws.action.text = "Cue <b>first</b>\nthen wait & see"
     ws.action.look_fors = ["Say <i>when</i>."]
@@ -632,6 +632,27 @@ def test_what_people_typed_shows_as_text_in_an_action(ws, name):
     assert "“Nice &lt;img src=x onerror=&quot;x&quot;&gt;”" in page
     assert "Record today: J&amp;M, &lt;u&gt;asks&lt;/u&gt;" in page
     assert "<b>first" not in page and "<img src=x" not in page and "<em>" not in page
+
+
+def test_a_check_in_shows_what_people_typed_as_text_wherever_it_is_listed(ws):
+    """A check-in, built as HTML in Python too: on the pair page, in the log, and on
+    the page where the partner confirms it."""
+    para = ws.district.para
+    para.first_name, para.last_name = "Zoe <em>", "Nair & Co"
+    para.save()
+    check_in = CheckIn.objects.create(
+        pair=ws.pair, author=para, happened_on=YESTERDAY, minutes=1, note="<b>Met</b> *briefly*"
+    )
+    teacher = signed_in(ws.district.teacher)
+    for page_url in (
+        url("pair_detail", ws),
+        url("check_ins", ws),
+        reverse("hours:confirm_check_in", args=[check_in.pk]),
+    ):
+        page = teacher.get(page_url).content.decode()
+        assert "· 1 minute · logged by Zoe &lt;em&gt; Nair &amp; Co on" in page, page_url
+        assert render_markdown(check_in.note) in page
+        assert "<em> Nair" not in page
 
 
 def test_saving_a_record_does_not_undo_a_partners_confirmation(ws):

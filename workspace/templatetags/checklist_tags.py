@@ -1,12 +1,13 @@
-"""The checklist's tags: ``{% add_to_checklist page %}`` on a module page, and
-``{% action_item item %}`` on the pair page and the checklist."""
+"""The workspace's tags: ``{% add_to_checklist page %}`` on a module page;
+``{% action_item item %}`` and ``{% check_in_item check_in %}`` wherever the pair's
+actions and check-ins are listed."""
 
 from django import template
 from django.db.models import Exists, OuterRef
 
 from accounts.roles import PairRole
 from pairs.scoping import pairs_of
-from workspace import action_items
+from workspace import markup
 from workspace.actions import ActionView
 from workspace.models import PLAN_FIELDS, PairAction, WeeklyPlan
 from workspace.plans import next_school_day
@@ -56,8 +57,8 @@ def add_to_checklist(context, page) -> dict:
 @register.simple_tag(takes_context=True)
 def action_item(context, item: ActionView, *, can_write: bool, role: PairRole | None):
     """``{% action_item item can_write=… role=… %}``: one action of the pair in the
-    context, as ``role`` sees it (``workspace.action_items``)."""
-    return action_items.action_item(
+    context, as ``role`` sees it (``workspace.markup``)."""
+    return markup.action_item(
         item,
         pair=context["pair"],
         role=role,
@@ -65,6 +66,12 @@ def action_item(context, item: ActionView, *, can_write: bool, role: PairRole | 
         request=context["request"],
         csrf_token=context.get("csrf_token"),
     )
+
+
+@register.simple_tag
+def check_in_item(check_in):
+    """``{% check_in_item check_in %}``: a check-in in the log (``workspace.markup``)."""
+    return markup.check_in_item(check_in)
 
 
 def _name_key(person) -> tuple[str, str, int]:

@@ -1,13 +1,12 @@
-"""One action on the checklist, as HTML: the pair page's and the checklist's items.
+"""The workspace's most repeated markup, built as HTML in Python: an action on the
+checklist, and a check-in in the log.
 
-Built here rather than in a template because it is the pair page's hottest
-markup: up to 30 open actions and five done ones on the page, each with its
-keys, the teacher's latest look, what happened and its forms. As an included
-template an item cost about 1.4 ms to render on the benchmark machine (some
-40 nodes, half a dozen ``blocktranslate`` and date filters each); built here it
-costs about a quarter of that (README, Performance). The sentences are the
-template's own message ids, so the translations carry over, and every value is
-escaped as the template engine would escape it.
+Each appears up to 30 times on the pair page, the checklist or the log. As an
+included template an action cost about 1.4 ms to render on the benchmark machine
+(some 40 nodes, half a dozen ``blocktranslate`` and date filters each), a check-in
+0.4 ms; built here each costs half of that or less (README, Performance). The
+sentences are the templates' own message ids, so the translations carried over,
+and every value is escaped as the template engine would escape it.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from accounts.roles import PairRole
 from content.markdown import prose_html
 from pairs.models import Pair
 from workspace.actions import ActionView
-from workspace.models import ActionWho, PairAction
+from workspace.models import ActionWho, CheckIn, PairAction
 
 
 def action_item(
@@ -63,6 +62,34 @@ def action_item(
     if can_write:
         parts.append(_controls(item, pair, request.get_full_path(), csrf_token))
     return format_html('<li class="{}" id="action-{}">{}</li>', classes, action.pk, _joined(parts))
+
+
+def check_in_item(check_in: CheckIn) -> SafeString:
+    """The ``<li>`` for a check-in or planning meeting: its day and minutes, who
+    logged it and when, and its note."""
+    created_at = timezone.localtime(check_in.created_at)
+    author = check_in.author
+    summary = _sentence(
+        ngettext(
+            "on %(weekday)s, %(day)s · %(counter)s minute · logged by %(author)s on "
+            "%(logged_day)s at %(logged_time)s",
+            "on %(weekday)s, %(day)s · %(counter)s minutes · logged by %(author)s on "
+            "%(logged_day)s at %(logged_time)s",
+            check_in.minutes,
+        ),
+        weekday=_weekday(check_in.happened_on, long=True),
+        day=date_format(check_in.happened_on),
+        counter=check_in.minutes,
+        author=_name(author) if author else gettext("someone no longer here"),
+        logged_day=_day(created_at),
+        logged_time=time_format(created_at),
+    )
+    return format_html(
+        '<li class="item-row"><p><strong>{}</strong> {}</p>{}</li>',
+        check_in.get_kind_display(),
+        summary,
+        prose_html(check_in.note) if check_in.note else "",
+    )
 
 
 def _joined(parts, separator: str = "") -> SafeString:
