@@ -18,11 +18,12 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from accounts.roles import PairRole
+from config.html import joined, sentence
 from content.markdown import prose_html
 from pairs.models import Pair
 from workspace.actions import ActionView
@@ -61,7 +62,7 @@ def action_item(
     ]
     if can_write:
         parts.append(_controls(item, pair, request.get_full_path(), csrf_token))
-    return format_html('<li class="{}" id="action-{}">{}</li>', classes, action.pk, _joined(parts))
+    return format_html('<li class="{}" id="action-{}">{}</li>', classes, action.pk, joined(parts))
 
 
 def check_in_item(check_in: CheckIn) -> SafeString:
@@ -69,7 +70,7 @@ def check_in_item(check_in: CheckIn) -> SafeString:
     logged it and when, and its note."""
     created_at = timezone.localtime(check_in.created_at)
     author = check_in.author
-    summary = _sentence(
+    summary = sentence(
         ngettext(
             "on %(weekday)s, %(day)s · %(counter)s minute · logged by %(author)s on "
             "%(logged_day)s at %(logged_time)s",
@@ -90,16 +91,6 @@ def check_in_item(check_in: CheckIn) -> SafeString:
         summary,
         prose_html(check_in.note) if check_in.note else "",
     )
-
-
-def _joined(parts, separator: str = "") -> SafeString:
-    return mark_safe(separator.join(conditional_escape(part) for part in parts))
-
-
-def _sentence(message: str, **values) -> SafeString:
-    """A translated ``message`` with ``values`` escaped into it, as
-    ``blocktranslate`` does: the message is markup, the values are text."""
-    return mark_safe(message % {name: conditional_escape(value) for name, value in values.items()})
 
 
 def _weekday(value: datetime.date, *, long: bool = False) -> str:
@@ -132,7 +123,7 @@ def _origin(action: PairAction, module_url: str | None) -> SafeString:
         _day(action.planned_for),
     )
     if action.module_id:
-        source = _sentence(
+        source = sentence(
             gettext('from <a href="%(module_url)s">%(title)s</a>'),
             module_url=module_url,
             title=action.module.title,
@@ -168,13 +159,13 @@ def _status(item: ActionView, role: PairRole | None) -> SafeString:
     else:
         labels = [PairRole(missing).label.lower() for missing in item.missing]
         if len(labels) > 1:
-            explanation = _sentence(
+            explanation = sentence(
                 gettext("Waiting on the %(first)s and the %(second)s."),
                 first=labels[0],
                 second=labels[1],
             )
         else:
-            explanation = _sentence(gettext("Waiting on the %(first)s."), first=labels[0])
+            explanation = sentence(gettext("Waiting on the %(first)s."), first=labels[0])
     return format_html(
         '<span class="status status--waiting">{}</span> {}', gettext("Waiting"), explanation
     )
@@ -183,7 +174,7 @@ def _status(item: ActionView, role: PairRole | None) -> SafeString:
 def _key(key) -> SafeString:
     if key.turned_at:
         turned_at = timezone.localtime(key.turned_at)
-        turned = _sentence(
+        turned = sentence(
             gettext("did their part %(weekday)s, %(day)s"),
             weekday=_weekday(turned_at),
             day=_day(turned_at),
@@ -211,25 +202,25 @@ def _latest_look(action: PairAction) -> SafeString | str:
     observer = check.observer.get_full_name()
     if check.try_again:
         heading = (
-            _sentence(gettext("%(name)s asked for another try"), name=observer)
+            sentence(gettext("%(name)s asked for another try"), name=observer)
             if observer
             else gettext("The special educator asked for another try")
         )
     else:
         heading = (
-            _sentence(gettext("Feedback from %(name)s"), name=observer)
+            sentence(gettext("Feedback from %(name)s"), name=observer)
             if observer
             else gettext("Feedback from the special educator")
         )
     at = timezone.localtime(check.at)
-    when = _sentence(
+    when = sentence(
         gettext("%(weekday)s, %(day)s at %(time)s"),
         weekday=_weekday(at),
         day=_day(at),
         time=time_format(at),
     )
     if check.total:
-        seen = _sentence(
+        seen = sentence(
             ngettext(
                 "saw %(seen)s of %(counter)s look-for",
                 "saw %(seen)s of %(counter)s look-fors",
@@ -265,7 +256,7 @@ def _measure_link(action: PairAction, pair: Pair) -> SafeString | str:
         '<p><a href="{}#measure-{}">{}</a></p>',
         reverse("pair_detail", args=[pair.pk]),
         measure.pk,
-        _sentence(
+        sentence(
             gettext("Record today: %(student)s, %(what)s"),
             student=measure.student,
             what=measure.what,
@@ -293,7 +284,7 @@ def _record(action: PairAction) -> SafeString | str:
         parts.append(
             format_html(
                 '<p class="muted">{}</p>',
-                _sentence(
+                sentence(
                     gettext("Written by %(name)s on %(weekday)s, %(day)s at %(time)s"),
                     name=author,
                     weekday=_weekday(noted_at, long=True),
@@ -302,7 +293,7 @@ def _record(action: PairAction) -> SafeString | str:
                 ),
             )
         )
-    return format_html('<div class="action-record">{}</div>', _joined(parts))
+    return format_html('<div class="action-record">{}</div>', joined(parts))
 
 
 def _controls(item: ActionView, pair: Pair, next_path: str, csrf_token: str | None) -> SafeString:
@@ -360,7 +351,7 @@ def _controls(item: ActionView, pair: Pair, next_path: str, csrf_token: str | No
             )
         )
     # Spaced as words, so they read apart without the page's styles too.
-    return format_html('<div class="form__actions">{}</div>', _joined(controls, " "))
+    return format_html('<div class="form__actions">{}</div>', joined(controls, " "))
 
 
 def _form(url: str, csrf_token: str | None, fields: dict[str, str], button: SafeString):
