@@ -325,33 +325,27 @@ def _controls(item: ActionView, pair: Pair, next_path: str, csrf_token: str | No
                 )
             )
     if _measure(action) is None:
-        controls.append(
-            format_html(
-                '<a href="{}">{}</a>',
-                reverse("pair_action_measure", args=arguments),
-                gettext("Keep a measure on it"),
-            )
-        )
+        controls.append(_link("pair_action_measure", arguments, gettext("Keep a measure on it")))
     if item.coachable:
         controls.append(
-            format_html(
-                '<a class="button" href="{}">{}</a>',
-                reverse("pair_action_coach", args=arguments),
-                gettext("Confirm with what you saw"),
-            )
+            _link("pair_action_coach", arguments, gettext("Confirm with what you saw"), "button")
         )
     if action.records_data:
+        written = action.outcome or action.note
         controls.append(
-            format_html(
-                '<a href="{}">{}</a>',
-                reverse("pair_action_record", args=arguments),
-                gettext("Change what happened")
-                if action.outcome or action.note
-                else gettext("Write what happened"),
+            _link(
+                "pair_action_record",
+                arguments,
+                gettext("Change what happened") if written else gettext("Write what happened"),
             )
         )
     # Spaced as words, so they read apart without the page's styles too.
     return format_html('<div class="form__actions">{}</div>', joined(controls, " "))
+
+
+def _link(view: str, arguments: list, text: str, classes: str = "") -> SafeString:
+    attributes = format_html(' class="{}"', classes) if classes else ""
+    return format_html('<a{} href="{}">{}</a>', attributes, reverse(view, args=arguments), text)
 
 
 def _form(url: str, csrf_token: str | None, fields: dict[str, str], button: SafeString):
