@@ -351,7 +351,9 @@ def _link(view: str, arguments: list, text: str, classes: str = "") -> SafeStrin
 def _form(url: str, csrf_token: str | None, fields: dict[str, str], button: SafeString):
     """A one-button form posting ``fields``, with the CSRF token as ``{% csrf_token %}``
     puts it."""
-    hidden = [("csrfmiddlewaretoken", csrf_token)] if csrf_token else []
+    # Django's stand-in when no CSRF middleware made a token: the tag writes nothing.
+    has_token = csrf_token and str(csrf_token) != "NOTPROVIDED"
+    hidden = [("csrfmiddlewaretoken", csrf_token)] if has_token else []
     hidden += fields.items()
     return format_html(
         '<form method="post" action="{}" class="inline-form">{}{}</form>',
