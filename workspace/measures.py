@@ -16,10 +16,11 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from config.html import joined, sentence
 from pairs.models import Pair
 from workspace.models import MODULE_CONTENT, CheckIn, Measure, MeasureDay
 from workspace.plans import PLANNING_GOAL_MINUTES, monday_of
@@ -165,8 +166,10 @@ class Chart:
             self.height,
             title_id,
             title_id,
-            _("%(title)s, week by week: the table below has the numbers.") % {"title": self.title},
-            mark_safe("".join(shapes)),  # noqa: S308 - each built by format_html
+            sentence(
+                _("%(title)s, week by week: the table below has the numbers."), title=self.title
+            ),
+            joined(shapes),
         )
         rows = format_html_join(
             "",
@@ -179,8 +182,11 @@ class Chart:
         goal = (
             format_html(
                 '<p class="muted">{}</p>',
-                _("The shaded band is the goal: %(low)s to %(high)s minutes a week.")
-                % {"low": self.goal[0], "high": self.goal[1]},
+                sentence(
+                    _("The shaded band is the goal: %(low)s to %(high)s minutes a week."),
+                    low=self.goal[0],
+                    high=self.goal[1],
+                ),
             )
             if self.goal
             else ""
@@ -190,7 +196,7 @@ class Chart:
             '<table class="chart__table"><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
             "</tr></thead><tbody>{}</tbody></table>{}</details></figcaption></figure>",
             svg,
-            _("%(title)s: the numbers") % {"title": self.title},
+            sentence(_("%(title)s: the numbers"), title=self.title),
             _("Week of"),
             capfirst(self.unit),
             rows,
