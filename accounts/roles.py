@@ -48,6 +48,11 @@ class PairRole(models.TextChoices):
         """The other partner's place: a pair is one para and one special educator."""
         return PairRole.TEACHER if self is PairRole.PARA else PairRole.PARA
 
+    @property
+    def in_a_sentence(self) -> str:
+        """The partner as a sentence names them: "para" or "special educator"."""
+        return self.label.lower()
+
 
 class ActionWho(models.TextChoices):
     """Who does a try-tomorrow action: the pair together, or one partner."""

@@ -81,7 +81,7 @@ def check_in_item(check_in: CheckIn) -> SafeString:
         weekday=_weekday(check_in.happened_on, long=True),
         day=date_format(check_in.happened_on),
         counter=check_in.minutes,
-        author=_name(author) if author else gettext("someone no longer here"),
+        author=str(author) if author else gettext("someone no longer here"),
         logged_day=_day(created_at),
         logged_time=time_format(created_at),
     )
@@ -99,10 +99,6 @@ def _weekday(value: datetime.date, *, long: bool = False) -> str:
 
 def _day(value: datetime.date) -> str:
     return date_format(value, "MONTH_DAY_FORMAT")
-
-
-def _name(person) -> str:
-    return person.get_full_name() or str(person)
 
 
 def _text(action: PairAction) -> SafeString:
@@ -157,7 +153,7 @@ def _status(item: ActionView, role: PairRole | None) -> SafeString:
             "reminder when you next meet helps."
         )
     else:
-        labels = [PairRole(missing).label.lower() for missing in item.missing]
+        labels = [PairRole(missing).in_a_sentence for missing in item.missing]
         if len(labels) > 1:
             explanation = sentence(
                 gettext("Waiting on the %(first)s and the %(second)s."),
@@ -181,7 +177,7 @@ def _key(key) -> SafeString:
         )
     else:
         turned = gettext("not yet")
-    return format_html("{} ({}): {}", key.role.label, _name(key.partner), turned)
+    return format_html("{} ({}): {}", key.role.label, key.partner, turned)
 
 
 def _look_fors(action: PairAction) -> SafeString | str:
@@ -280,7 +276,7 @@ def _record(action: PairAction) -> SafeString | str:
         parts.append(prose_html(action.note))
     if action.noted_at:
         noted_at = timezone.localtime(action.noted_at)
-        author = _name(action.noted_by) if action.noted_by else gettext("someone no longer here")
+        author = str(action.noted_by) if action.noted_by else gettext("someone no longer here")
         parts.append(
             format_html(
                 '<p class="muted">{}</p>',

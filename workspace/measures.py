@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum, Value
@@ -86,7 +87,7 @@ class Chart:
     height: int = 120
     pad: int = 18
 
-    @property
+    @cached_property
     def top(self) -> int:
         values = [p.value for p in self.points] + list(self.goal or ())
         return max(values + [1])
@@ -98,13 +99,14 @@ class Chart:
     def y(self, value: float) -> float:
         return round(self.height - self.pad - value * (self.height - 2 * self.pad) / self.top, 1)
 
-    @property
-    def polyline(self) -> str:
-        return " ".join(f"{self.x(i)},{self.y(p.value)}" for i, p in enumerate(self.points))
+    @cached_property
+    def dots(self) -> list[tuple[float, float]]:
+        """Each point's place in the box, the line drawn through them."""
+        return [(self.x(i), self.y(p.value)) for i, p in enumerate(self.points)]
 
     @property
-    def dots(self) -> list[tuple[float, float, Point]]:
-        return [(self.x(i), self.y(p.value), p) for i, p in enumerate(self.points)]
+    def polyline(self) -> str:
+        return " ".join(f"{x},{y}" for x, y in self.dots)
 
     @property
     def goal_band(self) -> tuple[float, float] | None:
@@ -156,7 +158,7 @@ class Chart:
             format_html_join(
                 "",
                 '<circle class="chart__dot" cx="{}" cy="{}" r="3"></circle>',
-                ((x, y) for x, y, _point in self.dots),
+                self.dots,
             )
         )
         svg = format_html(

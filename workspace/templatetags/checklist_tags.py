@@ -90,7 +90,7 @@ def plan_items(plan) -> list[tuple[str, str]]:
 @register.filter
 def partner_label(role: str) -> str:
     """The partner in ``role`` as a sentence names them: "para" or "special educator"."""
-    return PairRole(role).label.lower() if role in PairRole.values else ""
+    return PairRole(role).in_a_sentence if role in PairRole.values else ""
 
 
 @register.filter
