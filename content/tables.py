@@ -1,4 +1,4 @@
-"""Wagtail's table columns, their cells written in Python, for the admin's reports
+"""Wagtail's table and its columns, written in Python, for the admin's reports
 (``reporting``, the record of access in ``privacy``).
 
 Wagtail renders every cell of a listing through a template: on a report's page of
@@ -6,6 +6,9 @@ Wagtail renders every cell of a listing through a template: on a report's page o
 columns here write the same markup as Wagtail's cell templates (``tests/
 test_report_columns.py`` compares them) straight from the cell's context, and
 leave anything they do not write, such as a title cell's buttons, to the template.
+``Table`` writes the rows around them, as Wagtail's ``table.html`` does, without
+its template loop putting each cell through a component tag (about 25 µs a cell,
+300 cells a page).
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ from django.forms.utils import flatatt
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.template.defaultfilters import capfirst, date
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from wagtail.admin.templatetags.wagtailadmin_tags import human_readable_date, timesince_simple
 from wagtail.admin.ui import tables
+
+from config.html import joined
 
 # The context ``{{ value }}`` is rendered in: autoescaped, localised as settings say.
 PLAIN = Context()
@@ -109,3 +115,54 @@ class PageTitleColumn(TitleColumn):
 
     def get_link_url(self, instance, parent_context):
         return instance.get_url(request=parent_context.get("request"))
+
+
+def attributes(attrs: dict) -> SafeString:
+    """``attrs`` as Wagtail's ``shared/attrs.html`` writes them: ``True`` as a bare
+    name, ``False`` left out, anything else as text."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class Table(tables.Table):
+    """Wagtail's table, written as its ``tables/table.html`` writes it (``tests/
+    test_report_columns.py`` compares the two for every report). Each cell is
+    given the context Wagtail's loop gives it: the table, the request and the row."""
+
+    def render_html(self, parent_context=None):
+        request = (parent_context or {}).get("request")
+        context = {"table": self, "request": request}
+        caption = self.get_caption()
+        widths = joined(
+            format_html("<col{} />", attributes({"width": column.width}) if column.width else "")
+            for column in self.columns.values()
+        )
+        header_row = (
+            format_html(' class="{}"', self.header_row_classname)
+            if self.header_row_classname
+            else ""
+        )
+        return format_html(
+            "<table{}>{}{}<thead><tr{}>{}</tr></thead><tbody>{}</tbody></table>",
+            attributes(self.attrs),
+            format_html('<caption class="w-sr-only">{}</caption>', caption) if caption else "",
+            widths if self.has_column_widths() else "",
+            header_row,
+            joined(column.header.render_html(context) for column in self.columns.values()),
+            joined(self.row_html(row, context) for row in self.rows),
+        )
+
+    def row_html(self, row: tables.Table.Row, context: dict) -> SafeString:
+        cell_context = {**context, "row": row}
+        return format_html(
+            "<tr{}>{}</tr>",
+            attributes(row.attrs),
+            joined(cell.render_html(cell_context) for cell in row.values()),
+        )
