@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from accounts.models import ADMIN_ACCESS
-from config.database import ANY_PERSON, CompiledQuery
+from config.database import ANY_ID, CompiledQuery
 
 
 @functools.cache
@@ -88,4 +88,4 @@ def _compiled_person(alias: str) -> CompiledQuery:
     its person's id. The raw queryset sets the flags on the person as
     attributes, as ``annotate`` does.
     """
-    return CompiledQuery(people_with_access_flags().filter(pk=ANY_PERSON), alias)
+    return CompiledQuery(people_with_access_flags().filter(pk=ANY_ID), alias)

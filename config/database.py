@@ -21,13 +21,16 @@ one request's scope never leaks into another served at the same time.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Func, IntegerField, QuerySet
+from django.db.models.query import ModelIterable
 
 REPLICA = "replica"
 
@@ -87,22 +90,25 @@ class PrimaryReplicaRouter:
 
 # Compiled once, run for anyone ------------------------------------------------------
 
-# Stands for the person while a query's SQL is put together, and is found again
-# among its parameters: no real id, date, amount or flag is equal to it.
-ANY_PERSON = -7_240_001
+# Stands for the one id a query is about (a person's, a pair's) while its SQL is
+# put together, and is found again among its parameters: no real id, date, amount
+# or flag is equal to it.
+ANY_ID = -7_240_001
 
 
 class CompiledQuery:
-    """A queryset's SQL, compiled once, run for one person at a time.
+    """A queryset's SQL, compiled once, run for one id at a time.
 
     Some queries run on nearly every page for the person signed in (what waits
-    on them, their PD-hours ledger). Putting such a queryset together and
-    compiling it costs several times what the database takes to answer it, so
-    the caller builds it once for ``ANY_PERSON``; each run puts the person's id
-    where that stood among the parameters. Rows come back as ``values_list``
-    gives them: each value goes through the converters Django would apply (on
-    SQLite a day is read back as text, for one). For model instances, run
-    ``sql`` with ``params_for`` through the model manager's ``raw``.
+    on them, their PD-hours ledger) or for the pair the page is about (its
+    actions and measures). Putting such a queryset together and compiling it
+    costs several times what the database takes to answer it, so the caller
+    builds it once for ``ANY_ID``; each run puts the real id where that stood
+    among the parameters.
+
+    ``rows`` gives rows as ``values_list`` does: each value goes through the
+    converters Django would apply (on SQLite a day is read back as text, for
+    one). ``instances`` gives model instances as iterating the queryset does.
 
     The SQL belongs to ``alias`` and to whatever else went into the queryset
     (a day, the time zone): the caller keys its cache of these on all of them.
@@ -112,10 +118,14 @@ class CompiledQuery:
         compiler = queryset.query.get_compiler(alias)
         self.sql, params = compiler.as_sql()
         self.params = tuple(params)
-        self.person_at = tuple(n for n, param in enumerate(params) if param == ANY_PERSON)
-        if not self.person_at:
-            raise ValueError("The queryset was not built for ANY_PERSON.")
+        self.id_at = tuple(n for n, param in enumerate(params) if param == ANY_ID)
+        if not self.id_at:
+            raise ValueError("The queryset was not built for ANY_ID.")
         self.alias = alias
+        self.model = queryset.model
+        # Holds what compiling worked out (the columns, the related models'
+        # places among them), which ``instances`` reads back with each run.
+        self._compiler = compiler
         selected = [expression for expression, _sql, _alias in compiler.select]
         self.converters = [
             (position, functions, expression)
@@ -124,16 +134,16 @@ class CompiledQuery:
             ).items()
         ]
 
-    def params_for(self, person_id: int) -> list:
+    def params_for(self, some_id: int) -> list:
         params = list(self.params)
-        for n in self.person_at:
-            params[n] = person_id
+        for n in self.id_at:
+            params[n] = some_id
         return params
 
-    def rows(self, person_id: int) -> list[tuple]:
+    def rows(self, some_id: int) -> list[tuple]:
         connection = connections[self.alias]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params_for(person_id))
+            cursor.execute(self.sql, self.params_for(some_id))
             rows = cursor.fetchall()
         if not self.converters:
             return rows
@@ -145,6 +155,29 @@ class CompiledQuery:
                     row[position] = convert(row[position], expression, connection)
             converted.append(tuple(row))
         return converted
+
+    def instances(self, some_id: int) -> list:
+        """The model instances for ``some_id``, with what ``select_related`` and
+        ``annotate`` put on them, as iterating the queryset gives them.
+
+        Django's own ``ModelIterable`` makes them: it asks the query for a
+        compiler and the compiler for its SQL, and is given this one, which
+        answers with the SQL compiled already
+        (https://github.com/django/django/blob/5.2.8/django/db/models/query.py,
+        ``ModelIterable``; ``tests/test_compiled_queries.py`` pins it). The
+        compiler is copied for each run, with this thread's connection.
+        """
+        compiler = copy.copy(self._compiler)
+        compiler.connection = connections[self.alias]
+        answer = (self.sql, self.params_for(some_id))
+        compiler.as_sql = lambda *args, **kwargs: answer
+        source = SimpleNamespace(
+            db=self.alias,
+            model=self.model,
+            query=SimpleNamespace(get_compiler=lambda using: compiler),
+            _known_related_objects={},
+        )
+        return list(ModelIterable(source))
 
 
 class JSONArrayLength(Func):

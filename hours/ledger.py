@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.database import ANY_PERSON, CompiledQuery
+from config.database import ANY_ID, CompiledQuery
 from courses.models import ModuleProgress
 from hours.models import OutsidePD
 from hours.rules import COLLABORATION, MODULE, OUTSIDE
@@ -213,7 +213,7 @@ def _compiled_by_day(
     three-part query together took four times what the database takes to
     answer it for one person (1.6 ms against 0.4 ms on PostgreSQL).
     """
-    return CompiledQuery(_summed_by_day(*_sources([ANY_PERSON], first, last)), alias)
+    return CompiledQuery(_summed_by_day(*_sources([ANY_ID], first, last)), alias)
 
 
 def _entries_by_day(rows: Iterable[tuple]) -> dict[int, list[LedgerEntry]]:

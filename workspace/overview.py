@@ -5,12 +5,15 @@ of queries however many courses, actions, plans or check-ins the pair has."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import router
 from django.db.models import Count, OuterRef, Subquery
 
 from accounts.roles import PairRole
+from config.database import ANY_ID, CompiledQuery
 from courses.models import CoursePage, ModulePage
 from courses.my_learning import courses_for_pair
 from courses.progress import (
@@ -102,11 +105,15 @@ def checklist_actions(pair: Pair):
     """The pair's actions with their modules' titles, without the modules' content,
     the measure each keeps, and the id of the teacher's latest look at each
     (``with_latest_look`` loads the looks)."""
+    return _as_listed(pair.actions.all())
+
+
+def _as_listed(actions):
     latest_look = (
         FidelityCheck.objects.filter(action=OuterRef("pk")).order_by("-at", "-pk").values("pk")[:1]
     )
     return (
-        pair.actions.select_related("module", "measure", "noted_by")
+        actions.select_related("module", "measure", "noted_by")
         .defer(*MODULE_CONTENT)
         .annotate(latest_look_id=Subquery(latest_look))
     )
@@ -135,12 +142,24 @@ def shown_actions(pair: Pair) -> tuple[list[PairAction], list[PairAction]]:
 
     Each side is its own plain query: numbering both sides in one query with a
     window function took longer to put together than two (4.5 ms against 2.5).
+    Both are compiled once for any pair (``config.database.CompiledQuery``):
+    putting each together took 1.5 ms, the database 0.5 to answer it.
     """
-    actions = checklist_actions(pair)
-    open_actions = list(actions.open().order_by("planned_for", "pk")[: OPEN_ACTIONS_SHOWN + 1])
-    done_actions = list(actions.done().order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN])
+    open_side, done_side = _compiled_shown_actions(router.db_for_read(PairAction))
+    open_actions, done_actions = open_side.instances(pair.pk), done_side.instances(pair.pk)
+    for action in (*open_actions, *done_actions):
+        # As ``pair.actions`` gives them: the partners come with the pair.
+        action.pair = pair
     with_latest_look(open_actions + done_actions)
     return open_actions, done_actions
+
+
+@functools.cache
+def _compiled_shown_actions(alias: str) -> tuple[CompiledQuery, CompiledQuery]:
+    actions = _as_listed(PairAction.objects.filter(pair=ANY_ID))
+    open_actions = actions.open().order_by("planned_for", "pk")[: OPEN_ACTIONS_SHOWN + 1]
+    done_actions = actions.done().order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN]
+    return CompiledQuery(open_actions, alias), CompiledQuery(done_actions, alias)
 
 
 @dataclass(frozen=True)

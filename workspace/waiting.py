@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from config.database import ANY_PERSON, CompiledQuery
+from config.database import ANY_ID, CompiledQuery
 from content.models import show_in_reader_language
 from courses.assignment_status import OVERDUE, SubqueryCount, with_status
 from courses.models import Assignment
@@ -57,7 +57,7 @@ def waiting_count_query(person_id: int, today: datetime.date):
 
 @functools.lru_cache(maxsize=8)
 def _compiled_count(today: datetime.date, alias: str) -> CompiledQuery:
-    return CompiledQuery(waiting_count_query(ANY_PERSON, today), alias)
+    return CompiledQuery(waiting_count_query(ANY_ID, today), alias)
 
 
 def waiting_count(user, today: datetime.date | None = None) -> int:
