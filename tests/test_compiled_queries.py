@@ -1,24 +1,34 @@
 """SQL compiled once and run for one id at a time (``config.database.CompiledQuery``)
-gives what the queryset itself gives, to the right pair only, on any thread."""
+gives what the queryset itself gives, to the right pair and person only, on any
+thread: the pair page's actions and measures, what waits on a person, the module
+page's form and My learning's pairs."""
 
 import datetime
+import re
 import threading
 
 import pytest
 from django.db import connection, connections
+from django.template import Context, Template
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from config.database import ANY_ID, CompiledQuery
+from courses.my_learning import my_learning
+from pairs.scoping import pairs_of
 from tests.clock import TODAY
+from tests.factories import PairFactory
 from tests.page_factories import make_course
 from workspace.measures import measure_trends
-from workspace.models import FidelityCheck, Measure, PairAction
+from workspace.models import FidelityCheck, Measure, Notification, PairAction
 from workspace.overview import (
     DONE_ACTIONS_SHOWN,
     OPEN_ACTIONS_SHOWN,
     checklist_actions,
     shown_actions,
 )
+from workspace.waiting import waiting_in_pair, waiting_items
 
 
 def listed(action):
@@ -132,3 +142,76 @@ def test_sql_compiled_on_one_thread_runs_on_another(two_pairs):
 def test_a_queryset_not_built_for_any_id_is_refused():
     with pytest.raises(ValueError, match="ANY_ID"):
         CompiledQuery(PairAction.objects.filter(pair=3), "default")
+
+
+# What waits, the module page's form, My learning -------------------------------------
+
+
+@pytest.fixture
+def teacher_with_two_pairs(district):
+    """The teacher of ``pair``, with a second (and an ended) pair of her own."""
+    teacher = district.pair.teacher
+    second = PairFactory(school=district.school, teacher=teacher)
+    PairFactory(school=district.school, teacher=teacher, ended_on=TODAY)
+    return teacher, district.pair, second
+
+
+@pytest.mark.django_db
+def test_what_waits_in_a_pair_is_that_pairs_for_that_person(district, teacher_with_two_pairs):
+    teacher, first, second = teacher_with_two_pairs
+    kind = Notification.Kind.PARTNER_CONFIRMED
+    for pair in (first, second):
+        Notification.objects.create(recipient=teacher, actor=pair.para, pair=pair, kind=kind)
+        Notification.objects.create(recipient=pair.para, actor=teacher, pair=pair, kind=kind)
+    Notification.objects.create(
+        recipient=teacher, actor=first.para, pair=first, kind=kind, read_at=timezone.now()
+    )
+
+    def pairs_of_items(items):
+        notifications = [int(item.url.split("/")[-2]) for item in items]
+        return sorted(
+            Notification.objects.filter(pk__in=notifications).values_list("pair", "recipient")
+        )
+
+    assert pairs_of_items(waiting_in_pair(teacher, first)) == [(first.pk, teacher.pk)]
+    assert pairs_of_items(waiting_in_pair(teacher, second)) == [(second.pk, teacher.pk)]
+    assert pairs_of_items(waiting_in_pair(first.para, first)) == [(first.pk, first.para_id)]
+    assert pairs_of_items(waiting_in_pair(first.para, second)) == []
+    assert pairs_of_items(waiting_items(teacher, TODAY)) == [
+        (first.pk, teacher.pk),
+        (second.pk, teacher.pk),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_module_pages_form_tells_each_pair_whats_on_its_checklist(teacher_with_two_pairs):
+    teacher, first, second = teacher_with_two_pairs
+    module, other_module = make_course("Compiled", modules=2).modules().specific()
+    PairAction.objects.create(pair=first, module=module, text="From the module", planned_for=TODAY)
+
+    def already(page):
+        request = RequestFactory().get(page.url)
+        request.user = teacher
+        html = Template("{% load checklist_tags %}{% add_to_checklist page %}").render(
+            Context({"request": request, "page": page, "csrf_token": "token"})
+        )
+        return sorted(
+            int(pk)
+            for pk in re.findall(r'Already on the checklist with .*?href="/pairs/(\d+)/', html)
+        )
+
+    assert already(module) == [first.pk]
+    assert already(other_module) == []
+
+
+@pytest.mark.django_db
+def test_my_learning_lists_the_persons_own_active_pairs(district, teacher_with_two_pairs):
+    teacher, first, second = teacher_with_two_pairs
+    pairs = my_learning(teacher, TODAY).pairs
+    assert sorted(pair.pk for pair in pairs) == sorted([first.pk, second.pk])
+    assert [pair.pk for pair in pairs] == list(
+        pairs_of(teacher).active().named().values_list("pk", flat=True)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        [(str(pair.para), pair.school.name) for pair in pairs]
+    assert len(queries) == 0

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from config.database import ANY_ID, CompiledQuery
+from config.database import ANOTHER_ID, ANY_ID, CompiledQuery
 from content.models import show_in_reader_language
 from courses.assignment_status import OVERDUE, SubqueryCount, with_status
 from courses.models import Assignment
@@ -83,14 +83,29 @@ class WaitingItem:
     overdue: bool = False
 
 
-def _notification_items(notifications) -> list[WaitingItem]:
-    notifications = list(
-        notifications.select_related("actor", "action__module").only(
+@functools.cache
+def _compiled_unread(alias: str, *, in_a_pair: bool) -> CompiledQuery:
+    """A person's unread notifications, or those from one pair, with what a list
+    of them shows, compiled once for anyone (putting the query together took 0.9
+    ms, the database 0.2 to answer it)."""
+    unread = Notification.objects.unread().filter(recipient=ANY_ID)
+    if in_a_pair:
+        unread = unread.filter(pair=ANOTHER_ID)
+    return CompiledQuery(
+        unread.select_related("actor", "action__module").only(
             "pk", "kind", "created_at", "week_of", "actor__first_name", "actor__last_name",
             "actor__username", "action__text", "action__block_id", "action__module__title",
             "action__module__translation_key",
-        )
+        ),
+        alias,
     )  # fmt: skip
+
+
+def _notification_items(recipient, pair=None) -> list[WaitingItem]:
+    """What waits on ``recipient`` from their partners (in ``pair`` only, if given)."""
+    compiled = _compiled_unread(router.db_for_read(Notification), in_a_pair=pair is not None)
+    ids = (recipient.pk,) if pair is None else (recipient.pk, pair.pk)
+    notifications = compiled.instances(*ids)
     # An action copied from a module reads in the reader's language, as on the checklist.
     show_actions_in_reader_language(n.action for n in notifications if n.action)
     return [
@@ -106,7 +121,7 @@ def _notification_items(notifications) -> list[WaitingItem]:
 
 def waiting_in_pair(user, pair) -> list[WaitingItem]:
     """What ``user``'s partner in ``pair`` left waiting for them. One query."""
-    return _notification_items(Notification.objects.unread().filter(recipient=user, pair=pair))
+    return _notification_items(user, pair)
 
 
 def waiting_items(
@@ -120,7 +135,7 @@ def waiting_items(
     ``request`` lets page URLs use the site paths Wagtail keeps on it.
     """
     today = today or timezone.localdate()
-    items = _notification_items(Notification.objects.unread().filter(recipient=user))
+    items = _notification_items(user)
     due_by = today + datetime.timedelta(days=DUE_SOON_DAYS)
     if assigned is None:
         work = list(open_work({"user": user}, today).select_related("page"))
