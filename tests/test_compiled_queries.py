@@ -20,6 +20,7 @@ from pairs.scoping import pairs_of
 from tests.clock import TODAY
 from tests.factories import PairFactory
 from tests.page_factories import make_course
+from workspace.coaching import strategy_summaries
 from workspace.measures import measure_trends
 from workspace.models import FidelityCheck, Measure, Notification, PairAction
 from workspace.overview import (
@@ -114,6 +115,15 @@ def test_a_pairs_measures_are_its_own(two_pairs):
         with CaptureQueriesContext(connection) as queries:
             trends[0].measure.action.module.title  # noqa: B018
         assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_a_pairs_strategies_are_the_actions_it_was_looked_at_on(two_pairs):
+    for pair in two_pairs:
+        looked_at = [row.action for row in strategy_summaries(pair, TODAY)]
+        assert [action.text for action in looked_at] == [f"Pair {pair.pk}, action 1"]
+        assert looked_at[0].pair_id == pair.pk
+        assert strategy_summaries(pair, TODAY)[0].times == 2
 
 
 @pytest.mark.django_db(transaction=True)
