@@ -1,7 +1,7 @@
 """SQL compiled once and run for one id at a time (``config.database.CompiledQuery``)
 gives what the queryset itself gives, to the right pair and person only, on any
-thread: the pair page's actions and measures, what waits on a person, the module
-page's form and My learning's pairs."""
+thread: the pair page's actions, measures, strategies and check-ins to confirm,
+what waits on a person, the module page's form and My learning's pairs."""
 
 import datetime
 import re
@@ -16,13 +16,15 @@ from django.utils import timezone
 
 from config.database import ANY_ID, CompiledQuery
 from courses.my_learning import my_learning
+from hours.confirming import awaiting_confirmation
+from hours.models import CheckInConfirmation
 from pairs.scoping import pairs_of
 from tests.clock import TODAY
 from tests.factories import PairFactory
 from tests.page_factories import make_course
 from workspace.coaching import strategy_summaries
 from workspace.measures import measure_trends
-from workspace.models import FidelityCheck, Measure, Notification, PairAction
+from workspace.models import CheckIn, FidelityCheck, Measure, Notification, PairAction
 from workspace.overview import (
     DONE_ACTIONS_SHOWN,
     OPEN_ACTIONS_SHOWN,
@@ -212,6 +214,26 @@ def test_the_module_pages_form_tells_each_pair_whats_on_its_checklist(teacher_wi
 
     assert already(module) == [first.pk]
     assert already(other_module) == []
+
+
+@pytest.mark.django_db
+def test_the_check_ins_to_confirm_are_the_partners_in_that_pair(teacher_with_two_pairs):
+    teacher, first, second = teacher_with_two_pairs
+
+    def logged(pair, author, day):
+        return CheckIn.objects.create(pair=pair, author=author, happened_on=day, minutes=20)
+
+    older = logged(first, first.para, TODAY - datetime.timedelta(days=2))
+    newer = logged(first, first.para, TODAY)
+    confirmed = logged(first, first.para, TODAY)
+    CheckInConfirmation.objects.create(check_in=confirmed, confirmed_by=teacher)
+    logged(first, teacher, TODAY)  # her own: her partner confirms it
+    in_second = logged(second, second.para, TODAY)
+
+    assert awaiting_confirmation(first, teacher, up_to=20) == [newer, older]
+    assert awaiting_confirmation(first, teacher, up_to=1) == [newer]
+    assert awaiting_confirmation(second, teacher, up_to=20) == [in_second]
+    assert [c.author for c in awaiting_confirmation(first, first.para, up_to=20)] == [teacher]
 
 
 @pytest.mark.django_db

@@ -33,7 +33,7 @@ def check_ins_to_confirm(context, pair) -> dict:
     user = context["request"].user
     if write_refusal(pair, user):
         return {"awaiting": []}
-    return {"awaiting": list(awaiting_confirmation(pair, user)[:20])}
+    return {"awaiting": awaiting_confirmation(pair, user, up_to=20)}
 
 
 STATUS_CLASSES = {MET: "status status--done", BEHIND: "status status--overdue"}
