@@ -1,7 +1,7 @@
 """SQL compiled once and run for one id at a time (``config.database.CompiledQuery``)
 gives what the queryset itself gives, to the right pair and person only, on any
-thread: the pair page's actions, measures, strategies and check-ins to confirm,
-what waits on a person, the module page's form and My learning's pairs."""
+thread: the pair page's actions, measures, strategies, check-ins (to confirm
+too) and plan, what waits on a person, the module page's form and My learning's pairs."""
 
 import datetime
 import re
@@ -24,13 +24,23 @@ from tests.factories import PairFactory
 from tests.page_factories import make_course
 from workspace.coaching import strategy_summaries
 from workspace.measures import measure_trends
-from workspace.models import CheckIn, FidelityCheck, Measure, Notification, PairAction
+from workspace.models import (
+    CheckIn,
+    FidelityCheck,
+    Measure,
+    Notification,
+    PairAction,
+    WeeklyPlan,
+)
 from workspace.overview import (
+    CHECK_INS_SHOWN,
     DONE_ACTIONS_SHOWN,
     OPEN_ACTIONS_SHOWN,
     checklist_actions,
+    pair_overview,
     shown_actions,
 )
+from workspace.plans import monday_of
 from workspace.waiting import waiting_in_pair, waiting_items
 
 
@@ -126,6 +136,29 @@ def test_a_pairs_strategies_are_the_actions_it_was_looked_at_on(two_pairs):
         assert [action.text for action in looked_at] == [f"Pair {pair.pk}, action 1"]
         assert looked_at[0].pair_id == pair.pk
         assert strategy_summaries(pair, TODAY)[0].times == 2
+
+
+@pytest.mark.django_db
+def test_a_pairs_page_shows_its_own_latest_check_ins_and_this_weeks_plan(two_pairs):
+    monday = monday_of(TODAY)
+    for pair in two_pairs:
+        WeeklyPlan.objects.create(pair=pair, week_of=monday, students=f"Pair {pair.pk}")
+        WeeklyPlan.objects.create(pair=pair, week_of=monday - datetime.timedelta(weeks=1))
+        for days_ago in range(CHECK_INS_SHOWN + 2):
+            CheckIn.objects.create(
+                pair=pair,
+                author=pair.para,
+                happened_on=TODAY - datetime.timedelta(days=days_ago),
+                minutes=days_ago + 1,
+            )
+    for pair in two_pairs:
+        overview = pair_overview(pair, pair.para)
+        assert (overview.plan.pair_id, overview.plan.week_of) == (pair.pk, monday)
+        assert overview.plan.students == f"Pair {pair.pk}"
+        assert [check_in.minutes for check_in in overview.check_ins] == [1, 2, 3, 4, 5]
+        assert {check_in.pair_id for check_in in overview.check_ins} == {pair.pk}
+    WeeklyPlan.objects.filter(week_of=monday).delete()
+    assert pair_overview(two_pairs[0], two_pairs[0].para).plan is None
 
 
 @pytest.mark.django_db(transaction=True)

@@ -162,6 +162,25 @@ def _compiled_shown_actions(alias: str) -> tuple[CompiledQuery, CompiledQuery]:
     return CompiledQuery(open_actions, alias), CompiledQuery(done_actions, alias)
 
 
+@functools.cache
+def _compiled_check_ins(alias: str) -> CompiledQuery:
+    """The pair's latest check-ins, compiled once for any pair."""
+    latest = CheckIn.objects.filter(pair=ANY_ID).select_related("author")[:CHECK_INS_SHOWN]
+    return CompiledQuery(latest, alias)
+
+
+def _plan_for(pair: Pair, monday: datetime.date) -> WeeklyPlan | None:
+    plans = _compiled_plan(router.db_for_read(WeeklyPlan), monday).instances(pair.pk)
+    return plans[0] if plans else None
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled_plan(alias: str, monday: datetime.date) -> CompiledQuery:
+    """The pair's plan for the week of ``monday``, compiled once a week for any pair."""
+    plan = WeeklyPlan.objects.filter(pair=ANY_ID, week_of=monday).select_related("updated_by")
+    return CompiledQuery(plan[:1], alias)
+
+
 @dataclass(frozen=True)
 class PairOverview:
     pair: Pair
@@ -216,10 +235,10 @@ def pair_overview(pair: Pair, user) -> PairOverview:
         open_actions=[action_view(a, role, today) for a in open_actions[:OPEN_ACTIONS_SHOWN]],
         more_open_actions=len(open_actions) > OPEN_ACTIONS_SHOWN,
         done_actions=[action_view(a, role, today) for a in done_actions],
-        plan=pair.plans.select_related("updated_by").filter(week_of=monday).first(),
+        plan=_plan_for(pair, monday),
         # This week's planning minutes are the chart's last week.
         planning=PlanningTime(weekly_planning.points[-1].value),
-        check_ins=list(pair.check_ins.select_related("author")[:CHECK_INS_SHOWN]),
+        check_ins=_compiled_check_ins(router.db_for_read(CheckIn)).instances(pair.pk),
         waiting=waiting_in_pair(user, pair) if role else [],
         measures=measures,
         planning_chart=weekly_planning,
