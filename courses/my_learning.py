@@ -68,12 +68,11 @@ def _course_paths_around(paths: Iterable[str], steplen: int) -> set[str]:
 def my_learning(user, today: datetime.date | None = None) -> MyLearning:
     """Everything on "My learning", in a fixed number of queries."""
     today = today or timezone.localdate()
+    assigned_rows, progress_rows = _compiled_own_rows(router.db_for_read(Assignment))
     # The assigned page is found again among the courses' progress, by path.
-    assignments = list(Assignment.objects.filter(user=user).annotate(page_path=F("page__path")))
+    assignments = assigned_rows.instances(user.pk)
     # Every module the person started: its course is theirs, and its row is its step.
-    progress = list(
-        ModuleProgress.objects.filter(user=user).annotate(module_path=F("module__path"))
-    )
+    progress = progress_rows.instances(user.pk)
     steplen = CoursePage.steplen
     own_paths = _course_paths_around([a.page_path for a in assignments], steplen) | {
         row.module_path[:-steplen] for row in progress
@@ -116,6 +115,15 @@ def my_learning(user, today: datetime.date | None = None) -> MyLearning:
 
     pairs = _compiled_active_pairs(router.db_for_read(Pair)).instances(user.pk)
     return MyLearning(assigned, in_progress, finished, catalogue, pairs)
+
+
+@functools.cache
+def _compiled_own_rows(alias: str) -> tuple[CompiledQuery, CompiledQuery]:
+    """A person's assignments and progress rows, each with its page's path,
+    compiled once for anyone (``config.database.CompiledQuery``)."""
+    assignments = Assignment.objects.filter(user=ANY_ID).annotate(page_path=F("page__path"))
+    progress = ModuleProgress.objects.filter(user=ANY_ID).annotate(module_path=F("module__path"))
+    return CompiledQuery(assignments, alias), CompiledQuery(progress, alias)
 
 
 @functools.cache

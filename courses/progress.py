@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import router
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 
-from config.database import JSONArrayLength
+from config.database import ANY_ID, CompiledQuery, JSONArrayLength
 from content.models import show_in_reader_language
 from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress
 from courses.models.pages import MODULE_CONTENT_FIELDS
@@ -142,6 +144,12 @@ def parent_path(page) -> str:
     return page.path[: -page.steplen]
 
 
+@functools.cache
+def _compiled_certificates(alias: str) -> CompiledQuery:
+    """A person's certificates, compiled once for anyone (``config.database.CompiledQuery``)."""
+    return CompiledQuery(Certificate.objects.filter(user=ANY_ID), alias)
+
+
 def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[ModulePage]]:
     """The published modules of each course, in tree order, in one query."""
     course_ids_by_path = {course.path: course.pk for course in courses}
@@ -178,10 +186,11 @@ def course_progress(
     if progress is None:
         progress = ModuleProgress.objects.filter(user=user, module_id__in=module_ids)
     rows = {row.module_id: row for row in progress}
+    # All the person's certificates, one a course at most: fewer than the courses.
     certificates = {
         certificate.course_id: certificate
-        for certificate in Certificate.objects.filter(
-            user=user, course_id__in=[course.pk for course in courses]
+        for certificate in _compiled_certificates(router.db_for_read(Certificate)).instances(
+            user.pk
         )
     }
     result = {}

@@ -1,7 +1,8 @@
 """SQL compiled once and run for one id at a time (``config.database.CompiledQuery``)
 gives what the queryset itself gives, to the right pair and person only, on any
 thread: the pair page's actions, measures, strategies, check-ins (to confirm
-too) and plan, what waits on a person, the module page's form and My learning's pairs."""
+too) and plan; what waits on a person; the module page's form; and My
+learning's pairs, assignments, progress and certificates."""
 
 import datetime
 import re
@@ -15,7 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from config.database import ANY_ID, CompiledQuery
+from courses.models import Assignment, Certificate, ModuleProgress
 from courses.my_learning import my_learning
+from courses.progress import course_progress
 from hours.confirming import awaiting_confirmation
 from hours.models import CheckInConfirmation
 from pairs.scoping import pairs_of
@@ -280,3 +283,28 @@ def test_my_learning_lists_the_persons_own_active_pairs(district, teacher_with_t
     with CaptureQueriesContext(connection) as queries:
         [(str(pair.para), pair.school.name) for pair in pairs]
     assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_my_learning_reads_the_persons_own_work_progress_and_certificates(district):
+    course = make_course("Compiled", modules=2)
+    first, second = course.modules().specific()
+    para, teacher = district.pair.para, district.pair.teacher
+    due = TODAY + datetime.timedelta(days=3)
+    Assignment.objects.create(user=para, page=first, due_on=due)
+    Assignment.objects.create(user=teacher, page=second, due_on=due)
+    ModuleProgress.objects.create(user=teacher, module=first)
+    Certificate.objects.create(
+        user=teacher, course=course, recipient_name="T", course_title="C", hours=1
+    )
+
+    for person, assigned_page in ((para, first), (teacher, second)):
+        mine = my_learning(person, TODAY)
+        assert [item.assignment.user_id for item in mine.assigned] == [person.pk]
+        assert [item.assignment.page_id for item in mine.assigned] == [assigned_page.pk]
+    para_course = course_progress(para, [course])[course.pk]
+    teacher_course = course_progress(teacher, [course])[course.pk]
+    assert [step.started for step in para_course.steps] == [False, False]
+    assert [step.started for step in teacher_course.steps] == [True, False]
+    assert para_course.certificate is None
+    assert teacher_course.certificate.user_id == teacher.pk
