@@ -8,12 +8,12 @@ from allauth.account.auth_backends import AuthenticationBackend as AllauthBacken
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Permission
-from django.db import connections, router
+from django.db import connections
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from accounts.models import ADMIN_ACCESS
-from config.database import ANY_ID, CompiledQuery
+from config.database import ANY_ID, compiled_once
 
 
 @functools.cache
@@ -68,24 +68,21 @@ class AuthenticationBackend(AllauthBackend):
         # Django's ModelBackend.get_user, reading through ``people_with_access_flags``
         # (https://github.com/django/django/blob/5.2.8/django/contrib/auth/backends.py);
         # tests/test_wagtail_pins.py checks the flags agree with the plain user.
-        User = get_user_model()
-        alias = router.db_for_read(User)
-        compiled = _compiled_person(alias)
-        params = compiled.params_for(User._meta.pk.get_db_prep_value(user_id, connections[alias]))
-        user = next(iter(User._default_manager.raw(compiled.sql, params, using=alias)), None)
-        if user is None:
+        compiled = _person_with_flags()
+        pk = get_user_model()._meta.pk.get_db_prep_value(user_id, connections[compiled.alias])
+        people = compiled.instances(pk)
+        if not people:
             return None
-        return user if self.user_can_authenticate(user) else None
+        return people[0] if self.user_can_authenticate(people[0]) else None
 
 
-@functools.cache
-def _compiled_person(alias: str) -> CompiledQuery:
+@compiled_once(get_user_model())
+def _person_with_flags():
     """The SQL that loads one person with their flags, compiled once per database.
 
     Every signed-in request loads its person; putting this query together and
     compiling it cost several times what the database takes to answer it (about
     0.5 ms of CPU against 0.1 ms), so each request runs the compiled SQL with
-    its person's id. The raw queryset sets the flags on the person as
-    attributes, as ``annotate`` does.
+    its person's id.
     """
-    return CompiledQuery(people_with_access_flags().filter(pk=ANY_ID), alias)
+    return people_with_access_flags().filter(pk=ANY_ID)

@@ -22,13 +22,14 @@ one request's scope never leaks into another served at the same time.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Func, IntegerField, QuerySet
 from django.db.models.query import ModelIterable
 
@@ -114,7 +115,7 @@ class CompiledQuery:
     one). ``instances`` gives model instances as iterating the queryset does.
 
     The SQL belongs to ``alias`` and to whatever else went into the queryset
-    (a day, the time zone): the caller keys its cache of these on all of them.
+    (a day, the time zone): ``compiled_once`` keeps one for each.
     """
 
     def __init__(self, queryset: QuerySet, alias: str):
@@ -186,6 +187,30 @@ class CompiledQuery:
             _known_related_objects={},
         )
         return list(ModelIterable(source))
+
+
+def compiled_once(model, *, keep: int = 16) -> Callable:
+    """Decorates a function that builds a queryset of ``model`` for ``ANY_ID`` (and
+    ``ANOTHER_ID``) from its arguments: calling it gives that queryset's
+    ``CompiledQuery``, for the database the router reads ``model`` from (the
+    replica inside a report), compiled the first time and kept after that.
+
+    Its arguments are what else went into the SQL (a day, a time zone), so the
+    ``keep`` most recent of each are kept; most functions take none.
+    """
+
+    def decorate(build: Callable[..., QuerySet]) -> Callable[..., CompiledQuery]:
+        @functools.lru_cache(maxsize=keep)
+        def compiled(alias: str, *key) -> CompiledQuery:
+            return CompiledQuery(build(*key), alias)
+
+        @functools.wraps(build)
+        def for_reading(*key) -> CompiledQuery:
+            return compiled(router.db_for_read(model), *key)
+
+        return for_reading
+
+    return decorate
 
 
 class JSONArrayLength(Func):

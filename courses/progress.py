@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import router
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 
-from config.database import ANY_ID, CompiledQuery, JSONArrayLength
+from config.database import ANY_ID, JSONArrayLength, compiled_once
 from content.models import show_in_reader_language
 from courses.models import Certificate, CoursePage, ModulePage, ModuleProgress
 from courses.models.pages import MODULE_CONTENT_FIELDS
@@ -144,10 +142,9 @@ def parent_path(page) -> str:
     return page.path[: -page.steplen]
 
 
-@functools.cache
-def _compiled_certificates(alias: str) -> CompiledQuery:
-    """A person's certificates, compiled once for anyone (``config.database.CompiledQuery``)."""
-    return CompiledQuery(Certificate.objects.filter(user=ANY_ID), alias)
+@compiled_once(Certificate)
+def _own_certificates():
+    return Certificate.objects.filter(user=ANY_ID)
 
 
 def live_modules_by_course(courses: Iterable[CoursePage]) -> dict[int, list[ModulePage]]:
@@ -188,10 +185,7 @@ def course_progress(
     rows = {row.module_id: row for row in progress}
     # All the person's certificates, one a course at most: fewer than the courses.
     certificates = {
-        certificate.course_id: certificate
-        for certificate in _compiled_certificates(router.db_for_read(Certificate)).instances(
-            user.pk
-        )
+        certificate.course_id: certificate for certificate in _own_certificates().instances(user.pk)
     }
     result = {}
     for course in courses:

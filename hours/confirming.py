@@ -3,12 +3,9 @@ becomes verified collaboration time once the other partner confirms it."""
 
 from __future__ import annotations
 
-import functools
-
-from django.db import router
 from django.utils.translation import gettext as _
 
-from config.database import ANOTHER_ID, ANY_ID, CompiledQuery
+from config.database import ANOTHER_ID, ANY_ID, compiled_once
 from hours.models import CheckInConfirmation
 from workspace.access import role_in_pair, write_refusal
 from workspace.models import CheckIn
@@ -41,15 +38,15 @@ def awaiting_confirmation(pair, user, *, up_to: int) -> list[CheckIn]:
     On every partner's pair page: the SQL is compiled once for any pair and person
     (``config.database.CompiledQuery``); putting the query together took 0.55 ms.
     """
-    return _compiled_awaiting(router.db_for_read(CheckIn), up_to).instances(pair.pk, user.pk)
+    return _awaiting(up_to).instances(pair.pk, user.pk)
 
 
-@functools.lru_cache(maxsize=4)
-def _compiled_awaiting(alias: str, up_to: int) -> CompiledQuery:
+@compiled_once(CheckIn, keep=4)
+def _awaiting(up_to: int):
     awaiting = (
         CheckIn.objects.filter(pair=ANY_ID, confirmation__isnull=True)
         .exclude(author=ANOTHER_ID)
         .exclude(author__isnull=True)
         .order_by("-happened_on", "-pk")
     )
-    return CompiledQuery(awaiting[:up_to], alias)
+    return awaiting[:up_to]

@@ -7,17 +7,16 @@ up strategy by strategy, week by week.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import router, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.roles import PairRole
-from config.database import ANY_ID, CompiledQuery, JSONArrayLength
+from config.database import ANY_ID, JSONArrayLength, compiled_once
 from pairs.models import Pair
 from workspace import notifications
 from workspace.models import MODULE_CONTENT, FidelityCheck, Notification, PairAction
@@ -126,7 +125,7 @@ def strategy_summaries(pair: Pair, today: datetime.date) -> list[StrategySummary
         week[0] += 1
         week[1] += len(seen)
         week[2] += total
-    actions = _compiled_looked_at(router.db_for_read(PairAction)).instances(pair.pk)
+    actions = _looked_at().instances(pair.pk)
     return [
         StrategySummary(
             action=action,
@@ -145,17 +144,16 @@ def strategy_summaries(pair: Pair, today: datetime.date) -> list[StrategySummary
     ]
 
 
-@functools.cache
-def _compiled_looked_at(alias: str) -> CompiledQuery:
+@compiled_once(PairAction)
+def _looked_at():
     """A pair's actions the teacher has looked at, with their modules' titles."""
     looked_at = Exists(FidelityCheck.objects.filter(action=OuterRef("pk")))
-    actions = (
+    return (
         PairAction.objects.filter(looked_at, pair=ANY_ID)
         .select_related("module")
         .defer(*MODULE_CONTENT)
         .order_by("pk")
     )
-    return CompiledQuery(actions, alias)
 
 
 def _share(bucket: list[int]) -> float | None:

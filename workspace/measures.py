@@ -7,12 +7,11 @@ the 15 to 30 minute goal.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from config.database import ANY_ID, CompiledQuery
+from config.database import ANY_ID, compiled_once
 from config.html import joined, sentence
 from pairs.models import Pair
 from workspace.models import MODULE_CONTENT, CheckIn, Measure, MeasureDay
@@ -208,18 +207,16 @@ class Chart:
         )
 
 
-@functools.cache
-def _compiled_measures(alias: str) -> CompiledQuery:
-    """A pair's measures with their actions, compiled once for any pair
-    (``config.database.CompiledQuery``): putting the query together took 1.2 ms,
-    the database 0.3 to answer it."""
-    measures = (
+@compiled_once(Measure)
+def _measures_of_a_pair():
+    """A pair's measures with their actions, compiled once for any pair: putting
+    the query together took 1.2 ms, the database 0.3 to answer it."""
+    return (
         Measure.objects.filter(action__pair=ANY_ID)
         .select_related("action__module")
         .defer(*(f"action__{field}" for field in MODULE_CONTENT))
         .order_by("pk")
     )
-    return CompiledQuery(measures, alias)
 
 
 @dataclass(frozen=True)
@@ -237,7 +234,7 @@ def _mondays(today: datetime.date) -> list[datetime.date]:
 def measure_trends(pair: Pair, today: datetime.date) -> list[MeasureTrend]:
     """Each measure of the pair with its weekly totals (a yes/no counts its yes days)
     and today's value. Two queries, however many measures and days."""
-    measures = _compiled_measures(router.db_for_read(Measure)).instances(pair.pk)
+    measures = _measures_of_a_pair().instances(pair.pk)
     if not measures:
         return []
     mondays = _mondays(today)

@@ -5,15 +5,13 @@ of queries however many courses, actions, plans or check-ins the pair has."""
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import router
 from django.db.models import Count, OuterRef, Subquery
 
 from accounts.roles import PairRole
-from config.database import ANY_ID, CompiledQuery
+from config.database import ANY_ID, compiled_once
 from courses.models import CoursePage, ModulePage
 from courses.my_learning import courses_for_pair
 from courses.progress import (
@@ -145,8 +143,8 @@ def shown_actions(pair: Pair) -> tuple[list[PairAction], list[PairAction]]:
     Both are compiled once for any pair (``config.database.CompiledQuery``):
     putting each together took 1.5 ms, the database 0.5 to answer it.
     """
-    open_side, done_side = _compiled_shown_actions(router.db_for_read(PairAction))
-    open_actions, done_actions = open_side.instances(pair.pk), done_side.instances(pair.pk)
+    open_actions = _open_actions_shown().instances(pair.pk)
+    done_actions = _done_actions_shown().instances(pair.pk)
     for action in (*open_actions, *done_actions):
         # As ``pair.actions`` gives them: the partners come with the pair.
         action.pair = pair
@@ -154,31 +152,32 @@ def shown_actions(pair: Pair) -> tuple[list[PairAction], list[PairAction]]:
     return open_actions, done_actions
 
 
-@functools.cache
-def _compiled_shown_actions(alias: str) -> tuple[CompiledQuery, CompiledQuery]:
-    actions = _as_listed(PairAction.objects.filter(pair=ANY_ID))
-    open_actions = actions.open().order_by("planned_for", "pk")[: OPEN_ACTIONS_SHOWN + 1]
-    done_actions = actions.done().order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN]
-    return CompiledQuery(open_actions, alias), CompiledQuery(done_actions, alias)
+@compiled_once(PairAction)
+def _open_actions_shown():
+    actions = _as_listed(PairAction.objects.filter(pair=ANY_ID)).open()
+    return actions.order_by("planned_for", "pk")[: OPEN_ACTIONS_SHOWN + 1]
 
 
-@functools.cache
-def _compiled_check_ins(alias: str) -> CompiledQuery:
-    """The pair's latest check-ins, compiled once for any pair."""
-    latest = CheckIn.objects.filter(pair=ANY_ID).select_related("author")[:CHECK_INS_SHOWN]
-    return CompiledQuery(latest, alias)
+@compiled_once(PairAction)
+def _done_actions_shown():
+    actions = _as_listed(PairAction.objects.filter(pair=ANY_ID)).done()
+    return actions.order_by("-planned_for", "-pk")[:DONE_ACTIONS_SHOWN]
+
+
+@compiled_once(CheckIn)
+def _latest_check_ins():
+    return CheckIn.objects.filter(pair=ANY_ID).select_related("author")[:CHECK_INS_SHOWN]
 
 
 def _plan_for(pair: Pair, monday: datetime.date) -> WeeklyPlan | None:
-    plans = _compiled_plan(router.db_for_read(WeeklyPlan), monday).instances(pair.pk)
+    plans = _plan_of_the_week(monday).instances(pair.pk)
     return plans[0] if plans else None
 
 
-@functools.lru_cache(maxsize=4)
-def _compiled_plan(alias: str, monday: datetime.date) -> CompiledQuery:
-    """The pair's plan for the week of ``monday``, compiled once a week for any pair."""
-    plan = WeeklyPlan.objects.filter(pair=ANY_ID, week_of=monday).select_related("updated_by")
-    return CompiledQuery(plan[:1], alias)
+@compiled_once(WeeklyPlan, keep=4)
+def _plan_of_the_week(monday: datetime.date):
+    """A pair's plan for the week of ``monday``, compiled once a week for any pair."""
+    return WeeklyPlan.objects.filter(pair=ANY_ID, week_of=monday).select_related("updated_by")[:1]
 
 
 @dataclass(frozen=True)
@@ -238,7 +237,7 @@ def pair_overview(pair: Pair, user) -> PairOverview:
         plan=_plan_for(pair, monday),
         # This week's planning minutes are the chart's last week.
         planning=PlanningTime(weekly_planning.points[-1].value),
-        check_ins=_compiled_check_ins(router.db_for_read(CheckIn)).instances(pair.pk),
+        check_ins=_latest_check_ins().instances(pair.pk),
         waiting=waiting_in_pair(user, pair) if role else [],
         measures=measures,
         planning_chart=weekly_planning,

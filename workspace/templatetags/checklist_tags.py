@@ -2,14 +2,11 @@
 ``{% action_item item %}`` and ``{% check_in_item check_in %}`` wherever the pair's
 actions and check-ins are listed."""
 
-import functools
-
 from django import template
-from django.db import router
 from django.db.models import Exists, OuterRef
 
 from accounts.roles import PairRole
-from config.database import ANOTHER_ID, ANY_ID, CompiledQuery
+from config.database import ANOTHER_ID, ANY_ID, compiled_once
 from pairs.models import Pair
 from pairs.scoping import pairs_of
 from workspace import markup
@@ -36,7 +33,7 @@ def add_to_checklist(context, page) -> dict:
         return {"show": False}
     # Sorted here by partner, the name on each button.
     pairs = sorted(
-        _compiled_pairs_with_module(router.db_for_read(Pair)).instances(user.pk, page.pk),
+        _pairs_with_module().instances(user.pk, page.pk),
         key=lambda pair: _name_key(pair.partner_of(user)),
     )
     if not pairs:
@@ -53,23 +50,22 @@ def add_to_checklist(context, page) -> dict:
     }
 
 
-@functools.cache
-def _compiled_pairs_with_module(alias: str) -> CompiledQuery:
+@compiled_once(Pair)
+def _pairs_with_module():
     """A person's active pairs, each with whether the module's actions are on its
-    checklist, compiled once for anyone (``config.database.CompiledQuery``).
+    checklist, compiled once for anyone.
 
     The person's own pairs: narrower than ``pairs_for_user``, which adds an
     administrator's schools. Pair's default order would join the school in.
     """
     on_checklist = PairAction.objects.filter(pair=OuterRef("pk"), module=ANOTHER_ID)
-    pairs = (
+    return (
         pairs_of(ANY_ID)
         .active()
         .order_by()
         .select_related("teacher", "para")
         .annotate(added=Exists(on_checklist))
     )
-    return CompiledQuery(pairs, alias)
 
 
 @register.simple_tag(takes_context=True)
