@@ -74,9 +74,17 @@ def plan(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def queries_of(client, report: str) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(report))
+    assert response.status_code == HTTPStatus.OK, report
+    return [query["sql"] for query in queries]
+
+
 def test_no_reports_first_page_reads_a_big_table_whole(client):
     # One test, so the district is built once.
     call_command("generate_district", "--scale", "0.1", stdout=io.StringIO())
+    people_are_read_by_index(client)
     scans = {}
     for who, administrator in administrators().items():
         client.force_login(administrator)
@@ -90,3 +98,26 @@ def test_no_reports_first_page_reads_a_big_table_whole(client):
                     if found:
                         scans[report, str(params), who, query["sql"][:300]] = found
     assert scans == {}
+
+
+def people_are_read_by_index(client):
+    """A district's people, read through ``accounts.User``'s two partial indexes: a
+    page of paras without a Title I route in name order, and the deactivated whom
+    every count of work leaves out, rather than every account read and sorted."""
+    client.force_login(administrators()["district"])
+    paras_page = next(
+        sql
+        for sql in queries_of(client, "hours_reports:without_title_i")
+        if sql.startswith('SELECT "accounts_user"."id"')
+        and '"accounts_user"."role" = \'para\'' in sql
+        and "LIMIT" in sql
+    )
+    assert "active_by_role_and_name" in plan(paras_page)
+    assignments_count = next(
+        sql
+        for sql in queries_of(client, "course_reports:completion")
+        if sql.startswith("SELECT COUNT(*)")
+    )
+    counted = plan(assignments_count)
+    assert "inactive_people" in counted
+    assert "Seq Scan on accounts_user" not in counted
