@@ -27,7 +27,7 @@ from courses.assigning import (
     assign,
     email_new_due_date,
 )
-from courses.assignment_status import OVERDUE, with_completion
+from courses.assignment_status import OVERDUE, with_status
 from courses.models import Assignment
 from pairs.scoping import is_administrator, rows_of_people_in_scope
 from pairs.views import BulkActionsIndexView, ScopedEditView, bulk_title_id
@@ -128,7 +128,7 @@ class AssignmentIndexView(BulkActionsIndexView):
     add_item_label = gettext_lazy("Assign a course or module")
 
     def get_base_queryset(self):
-        return with_completion(super().get_base_queryset(), timezone.localdate())
+        return with_status(super().get_base_queryset(), timezone.localdate())
 
 
 class AssignmentViewSet(ScopedModelViewSet):

@@ -103,9 +103,9 @@ def with_status(assignments: QuerySet[Assignment], today: datetime.date) -> Quer
 
 def with_completion(assignments: QuerySet[Assignment], today: datetime.date) -> QuerySet:
     """``with_status``, and how far each person got: ``module_count`` and
-    ``completed_count`` count the live modules at or under the assigned page,
-    ``percent`` is their ratio, ``last_activity_at`` the latest progress or quiz
-    attempt."""
+    ``completed_count`` count the live modules at or under the assigned page (their
+    ratio is ``Assignment.percent``), ``last_activity_at`` is the latest progress or
+    quiz attempt."""
     progress, attempts = _under_page(ModuleProgress), _under_page(QuizAttempt)
     return (
         with_status(assignments, today)
@@ -121,14 +121,22 @@ def with_completion(assignments: QuerySet[Assignment], today: datetime.date) -> 
             module_count=SubqueryCount(_modules_under_page().values("pk")),
             completed_count=SubqueryCount(progress.filter(completed_at__isnull=False).values("pk")),
             last_activity_at=LaterOf("last_progress_at", "last_attempt_at"),
-            # Each name is its subquery written out again: dividing by NULLIF instead
-            # of testing for zero first runs the module count once less per row.
-            percent=Coalesce(
-                Cast(
-                    Round(Cast("completed_count", FloatField()) * 100 / NullIf("module_count", 0)),
-                    IntegerField(),
-                ),
-                0,
-            ),
         )
+    )
+
+
+def percent_complete() -> Coalesce:
+    """``Assignment.percent`` in SQL, on ``with_completion``'s rows, to sort by it.
+
+    Only a listing sorted by it asks for it: each count it names is its subquery
+    written out again, run once more per row (dividing by NULLIF instead of testing
+    for zero first spares a third). Shown and exported, the percent is worked out
+    from the counts already read.
+    """
+    return Coalesce(
+        Cast(
+            Round(Cast("completed_count", FloatField()) * 100 / NullIf("module_count", 0)),
+            IntegerField(),
+        ),
+        0,
     )

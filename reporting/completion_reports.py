@@ -57,6 +57,7 @@ from courses.assignment_status import (
     STATUS_CHOICES,
     STATUS_LABELS,
     SubqueryCount,
+    percent_complete,
     with_completion,
 )
 from courses.grading import Question, questions_from_quiz
@@ -316,7 +317,8 @@ class CompletionByPersonReport(AdministratorReportView):
                 label=_("Progress"),
                 accessor=lambda row: f"{row.percent}%",
                 sort_key="percent",
-            )
+            ),
+            "percent_complete",
         ),
         sortable(
             DateColumn("last_activity_at", label=_("Last activity"), sort_key="last_activity_at")
@@ -347,6 +349,11 @@ class CompletionByPersonReport(AdministratorReportView):
 
     def get_base_queryset(self):
         return completion_rows(self.request.user, self.today)
+
+    def order_queryset(self, queryset):
+        if self.ordering and self.ordering.removeprefix("-") == "percent":
+            queryset = queryset.alias(percent_complete=percent_complete())
+        return super().order_queryset(queryset)
 
 
 class ModuleFilterSet(ReportFilterSet):

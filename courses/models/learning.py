@@ -50,6 +50,15 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.page.title} for {self.user} by {self.due_on:%Y-%m-%d}"
 
+    @property
+    def percent(self) -> int:
+        """How far the person got, in percent of the live modules assigned: from the
+        counts ``courses.assignment_status.with_completion`` annotates, rounded as
+        PostgreSQL rounds the same ratio to sort by it (half to even)."""
+        if not self.module_count:
+            return 0
+        return round(100 * self.completed_count / self.module_count)
+
 
 class ModuleProgress(models.Model):
     """Where one person is in one module. Completion is recorded here, once."""
