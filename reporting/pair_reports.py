@@ -476,6 +476,7 @@ class PairHealthReport(AdministratorReportView):
     index_results_url_name = "pair_reports:health_results"
     filterset_class = PairHealthFilterSet
     export_filename = "pair-health"
+    page_keys = ("pk",)
     columns = [
         sortable(
             TitleColumn(
