@@ -67,7 +67,7 @@ def schools_administered_by(user) -> QuerySet:
 
 def administered_schools(user) -> QuerySet[School]:
     """The schools this person administers (every school for a district administrator)."""
-    return School.objects.filter(pk__in=schools_administered_by(user))
+    return in_scope(School.objects.all(), "pk", schools_administered_by(user))
 
 
 def administers_school(user, school_id: int) -> bool:
