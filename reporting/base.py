@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, QuerySet
+from django.db.models import F, OrderBy, QuerySet
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -103,18 +103,24 @@ class AdministratorReportView(ReadsFromReplica, ReportView):
             if column.sort_key
         }
 
+    @property
+    def sorted_by(self) -> str | None:
+        """The sort key of the column chosen with ``?ordering=``, without its "-"."""
+        return self.ordering.removeprefix("-") if self.ordering else None
+
+    def in_chosen_direction(self, fields: tuple[str, ...]) -> list[OrderBy]:
+        """``fields`` ordered the way ``?ordering=`` asks, empty values last either way."""
+        if self.ordering and self.ordering.startswith("-"):
+            return [F(field).desc(nulls_last=True) for field in fields]
+        return [F(field).asc(nulls_last=True) for field in fields]
+
     def order_queryset(self, queryset):
         """The chosen column's fields first, then the report's own order for ties, so
-        a page boundary never splits equal rows differently; empty values last either
-        way. An export is ordered here too, so it keeps matching the screen."""
-        if not self.ordering:
+        a page boundary never splits equal rows differently. An export is ordered
+        here too, so it keeps matching the screen."""
+        if not self.sorted_by:
             return queryset
-        key = self.ordering.removeprefix("-")
-        descending = self.ordering.startswith("-")
-        chosen = [
-            F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-            for field in self.sort_fields[key]
-        ]
+        chosen = self.in_chosen_direction(self.sort_fields[self.sorted_by])
         return queryset.order_by(*chosen, *queryset.query.order_by)
 
     @cached_property

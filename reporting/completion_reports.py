@@ -351,7 +351,7 @@ class CompletionByPersonReport(AdministratorReportView):
         return completion_rows(self.request.user, self.today)
 
     def order_queryset(self, queryset):
-        if self.ordering and self.ordering.removeprefix("-") == "percent":
+        if self.sorted_by == "percent":
             queryset = queryset.alias(percent_complete=percent_complete())
         return super().order_queryset(queryset)
 
@@ -451,7 +451,7 @@ class ModuleReport(AdministratorReportView):
         return module_rows(self.people_listed)
 
     def order_queryset(self, queryset):
-        if self.ordering and self.ordering.removeprefix("-") in PROGRESS_NUMBERS:
+        if self.sorted_by in PROGRESS_NUMBERS:
             queryset = with_progress_numbers(queryset, self.people_listed)
         return super().order_queryset(queryset)
 

@@ -359,14 +359,9 @@ class PairAssignmentReport(AdministratorReportView):
         annotated query then gives those pairs' rows. Sorted by assignment, the
         rows of different pairs interleave and the page is chosen from the rows.
         """
-        key = self.ordering.removeprefix("-") if self.ordering else None
-        if key not in self.PAIRS_ORDER_FIELDS:
+        if self.sorted_by not in self.PAIRS_ORDER_FIELDS:
             return super().paginate_queryset(queryset, page_size)
-        descending = bool(self.ordering) and self.ordering.startswith("-")
-        chosen = [
-            F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-            for field in self.PAIRS_ORDER_FIELDS[key]
-        ]
+        chosen = self.in_chosen_direction(self.PAIRS_ORDER_FIELDS[self.sorted_by])
         pairs = pairs_with_assigned_work(
             pairs_administered_by(self.request.user).active(),
             self.today,

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(databases="__all__")
+# Transactional, so the test's connections are closed after it: an open one to the
+# replica alias (the test database itself) would keep it from being dropped.
+@pytest.mark.django_db(transaction=True, databases="__all__")
 @pytest.mark.parametrize("alias", list(connections))
 def test_every_connection_plans_without_jit_and_for_reads_from_memory(alias):
     with connections[alias].cursor() as cursor:
