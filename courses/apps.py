@@ -62,6 +62,12 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         post_migrate.connect(grant_editor_permissions, sender=self)
         post_migrate.connect(grant_assignment_permissions, sender=self)
-        from courses.models.learning import MissedQuestion, forget_first_try_miss
+        from courses.models.learning import (
+            MissedQuestion,
+            ModuleProgress,
+            forget_first_try_miss,
+            forget_progress,
+        )
 
         post_delete.connect(forget_first_try_miss, sender=MissedQuestion)
+        post_delete.connect(forget_progress, sender=ModuleProgress)

@@ -36,6 +36,7 @@ from courses.models import (
     MissedQuestion,
     ModulePage,
     ModuleProgress,
+    ModuleTally,
     QuizAttempt,
 )
 from pairs.models import Pair, School
@@ -304,9 +305,12 @@ class DistrictBuilder:
         for index in range(school_count(scale)):
             self.build_school(index, district_admin)
         self.writer.flush()
-        # The misses went in by the batch, past the tally that recording keeps.
+        # The progress and the misses went in by the batch, past the tallies kept
+        # as they are recorded.
+        ModuleTally.objects.recount()
         FirstTryMisses.objects.recount()
         self.writer.counts[FirstTryMisses._meta.label] = FirstTryMisses.objects.count()
+        self.writer.counts[ModuleTally._meta.label] = ModuleTally.objects.count()
         return self.writer.counts
 
     # People --------------------------------------------------------------------

@@ -467,6 +467,9 @@ REGISTRY: dict[str, NoPersonalData | PersonalData] = {
     "courses.FirstTryMisses": NoPersonalData(
         "How many people missed each question on a first try; no one is named."
     ),
+    "courses.ModuleTally": NoPersonalData(
+        "How many people started and completed each module; no one is named."
+    ),
     "courses.Certificate": owned(
         "courses.Certificate",
         "user",

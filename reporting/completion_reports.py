@@ -20,12 +20,14 @@ from django.db.models import (
     Avg,
     Count,
     Exists,
+    F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce, JSONObject, Length, Round, Substr
+from django.db.models.functions import Cast, Coalesce, JSONObject, Length, NullIf, Round, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -68,6 +70,7 @@ from courses.models import (
     MissedQuestion,
     ModulePage,
     ModuleProgress,
+    ModuleTally,
 )
 from courses.models.pages import MODULE_CONTENT_FIELDS
 from courses.prechecks import learning_by_module
@@ -238,9 +241,22 @@ NO_PROGRESS = {"started_count": 0, "completed_count": 0, "average_attempts_to_pa
 
 def progress_by_module(module_ids: Iterable[int], people: QuerySet) -> dict[int, dict]:
     """``{module id: PROGRESS_NUMBERS}`` for the modules named, in one query. A
-    module's numbers are read together, as one object from one subquery, so its
-    entries in the index of progress by module are read once rather than once a
-    number. A module nobody started is left out (``NO_PROGRESS``)."""
+    module nobody started is left out (``NO_PROGRESS``).
+
+    Everyone's numbers are the modules' running tallies (``ModuleTally``), a row
+    a module. Some people's are counted from their progress: a module's numbers
+    read together, as one object from one subquery, so its entries in the index
+    of progress by module are read once rather than once a number."""
+    if is_everyone(people):
+        tallies = ModuleTally.objects.filter(module_id__in=list(module_ids), started__gt=0)
+        return {
+            tally.module_id: {
+                "started_count": tally.started,
+                "completed_count": tally.completed,
+                "average_attempts_to_pass": tally.average_attempts_to_pass,
+            }
+            for tally in tallies
+        }
     progress = in_scope(ModuleProgress.objects.filter(module=OuterRef("pk")), "user", people)
     numbers = progress.order_by().values("module").annotate(numbers=JSONObject(**PROGRESS_NUMBERS))
     modules = ModulePage.objects.filter(pk__in=module_ids).annotate(
@@ -260,17 +276,39 @@ def progress_by_module(module_ids: Iterable[int], people: QuerySet) -> dict[int,
     return found
 
 
+# The same numbers, read from a module's running tally (``ModuleTally``).
+TALLIED_NUMBERS = {
+    "started_count": F("started"),
+    "completed_count": F("completed"),
+    # A float, not a decimal: SQLite stores 1.0 as a NUMERIC 1 and divides integers.
+    "average_attempts_to_pass": Round(
+        Cast("attempts_to_pass", FloatField()) / NullIf(F("passed"), 0), 1
+    ),
+}
+
+
 def with_progress_numbers(modules: QuerySet[ModulePage], people: QuerySet) -> QuerySet:
     """``modules`` annotated with ``PROGRESS_NUMBERS``, to sort them by one: each
-    number a subquery per module, so only a listing sorted by one pays for it."""
-    progress = (
-        in_scope(ModuleProgress.objects.filter(module=OuterRef("pk")), "user", people)
-        .order_by()
-        .values("module")
-    )
+    number a subquery per module, so only a listing sorted by one pays for it.
+    Everyone's are read from the tallies, as ``progress_by_module`` shows them."""
+    if is_everyone(people):
+        numbers = {
+            name: ModuleTally.objects.filter(module=OuterRef("pk")).values(number=expression)
+            for name, expression in TALLIED_NUMBERS.items()
+        }
+    else:
+        progress = (
+            in_scope(ModuleProgress.objects.filter(module=OuterRef("pk")), "user", people)
+            .order_by()
+            .values("module")
+        )
+        numbers = {
+            name: progress.annotate(number=aggregate).values("number")
+            for name, aggregate in PROGRESS_NUMBERS.items()
+        }
     annotations = {}
-    for name, aggregate in PROGRESS_NUMBERS.items():
-        number = Subquery(progress.annotate(number=aggregate).values("number"))
+    for name, rows in numbers.items():
+        number = Subquery(rows)
         # No progress gives no row: a count of nobody is 0.
         no_progress = NO_PROGRESS[name]
         annotations[name] = number if no_progress is None else Coalesce(number, no_progress)

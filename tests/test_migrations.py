@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from courses.models import MissedQuestion, ModuleProgress, QuizAttempt
 from tests.page_factories import make_course, take_quiz
+from tests.test_module_tally import counted, tallied
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,8 @@ def recorded() -> tuple[set, set]:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_earlier_attempts_get_the_misses_and_tries_a_submission_records(district):
     """0003 graded the attempts taken before misses were recorded, and 0009 named
-    each miss's person: together they fill in what a submission records today."""
+    each miss's person: together they fill in what a submission records today.
+    0012 tallies the progress so far."""
     first, second = make_course("Stronger Together", modules=2).modules()
     take_quiz(district.para, first, wrong=(0, 1))
     take_quiz(district.para, first, wrong=(1,))
@@ -53,6 +55,8 @@ def test_earlier_attempts_get_the_misses_and_tries_a_submission_records(district
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert recorded() == expected
+    # 0012 filled each module's running tally from the progress recorded.
+    assert tallied() == counted() != {}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
