@@ -155,14 +155,18 @@ def submit_quiz(
             )
             for question_id in missed
         )
-        if tries == 1 and missed:
-            FirstTryMisses.objects.count_first_try(module.pk, missed)
         changed = []
         if passed and progress.passed_at is None:
             progress.passed_at = attempt.created_at
             progress.attempts_to_pass = tries
             changed += ["passed_at", "attempts_to_pass"]
         recorded = _finish(user, module, progress, changed)
+        # After the progress row's save, which counts it in the module's tally: every
+        # writer takes the module's ``ModuleTally`` row before its ``FirstTryMisses``
+        # rows (an erasure deletes progress before attempts), so two of them never
+        # wait on each other's locks.
+        if tries == 1 and missed:
+            FirstTryMisses.objects.count_first_try(module.pk, missed)
     return Submission(
         progress=recorded.progress,
         module_completed=recorded.module_completed,
