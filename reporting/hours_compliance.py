@@ -26,7 +26,7 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from accounts import roles
 from content.tables import Column, StatusTagColumn, TitleColumn
-from courses.admin_filters import LongSelect, school_choices
+from courses.admin_filters import SchoolChoiceFilter
 from hours.compliance import (
     BEHIND,
     STATUS_CHOICES,
@@ -102,13 +102,7 @@ class ComplianceRow:
 
 
 class HoursComplianceFilterSet(WagtailFilterSet):
-    school = django_filters.ModelChoiceFilter(
-        label=_("School"),
-        queryset=school_choices,
-        empty_label=_("All my schools"),
-        method="filter_school",
-        widget=LongSelect,
-    )
+    school = SchoolChoiceFilter()
     rule = django_filters.ChoiceFilter(
         label=_("Rule"), choices=rule_choices, empty_label=_("Every rule"), method="keep"
     )
@@ -247,13 +241,7 @@ class HoursComplianceReport(AdministratorReportView):
 
 
 class ParasWithoutRouteFilterSet(WagtailFilterSet):
-    school = django_filters.ModelChoiceFilter(
-        label=_("School"),
-        queryset=school_choices,
-        empty_label=_("All my schools"),
-        method="filter_school",
-        widget=LongSelect,
-    )
+    school = SchoolChoiceFilter()
 
     class Meta:
         model = get_user_model()

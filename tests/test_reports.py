@@ -528,22 +528,28 @@ def test_report_queries_do_not_grow_with_the_district(
         assert large > small + 1000
 
 
-def test_the_long_select_writes_what_djangos_select_would(district):
+def test_the_school_filter_writes_what_djangos_select_would(district):
+    """The reports' school filter reads its choices as (id, name) rows and writes
+    them in Python: the options are those of Django's own field and widget."""
     from django import forms
     from django.test.html import parse_html
 
-    from courses.admin_filters import LongSelect
+    from courses.admin_filters import LongSelect, SchoolChoiceField
     from pairs.models import School
 
     schools = School.objects.order_by("name")
     chosen = str(district.other_school.pk)
     rendered = []
-    for widget in (forms.Select, LongSelect):
-        field = forms.ModelChoiceField(queryset=schools, empty_label="All", widget=widget)
+    for field_class, widget in (
+        (forms.ModelChoiceField, forms.Select),
+        (SchoolChoiceField, LongSelect),
+    ):
+        field = field_class(queryset=schools, empty_label="All", widget=widget)
         rendered.append(field.widget.render("school", chosen, {"id": "id_school", "class": "a&b"}))
     # The same elements, attributes and text (parse_html ignores attribute order).
     assert parse_html(rendered[0]) == parse_html(rendered[1])
     assert f'<option value="{chosen}" selected>' in rendered[1]
+    assert SchoolChoiceField(queryset=schools).clean(chosen) == district.other_school
 
 
 # Sorting, links and drill-downs ------------------------------------------------------
