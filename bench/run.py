@@ -696,6 +696,9 @@ def main() -> int:
                     # A kept database may predate the code's latest migrations.
                     manage(env, "migrate", "--noinput", "-v0")
                 built = {"seconds": None, "rows": {}} if reused else build(env, scale)
+                # Taken again before each measurement: a shared machine can change
+                # speed within one run.
+                yardstick = python_yardstick_ms()
                 measured = measure(env, scale, args)
                 served_urls = measured.pop("served")
                 served = (
@@ -703,7 +706,13 @@ def main() -> int:
                     if args.no_served
                     else serve(env, scale, served_urls, args.served_seconds, args.served_rounds)
                 )
-                runs[f"{scale:g}"] = {"build": built, "measured": measured, "served": served}
+                runs[f"{scale:g}"] = {
+                    "build": built,
+                    "python_yardstick_ms": yardstick,
+                    "measured": measured,
+                    "served": served,
+                }
+    report["machine"]["python_yardstick_ms_at_end"] = python_yardstick_ms()
     report["checks"] = checks(results, args.scales, target_database)
     RESULTS.write_text(json.dumps(report, indent=2))
 
@@ -714,6 +723,15 @@ def main() -> int:
         f"load average at start {info['load_average_at_start']}, "
         f"Python yardstick {info['python_yardstick_ms']} ms; "
         f"databases: {', '.join(DATABASE_NAMES[database] for database in databases)}"
+    )
+    before_each = ", ".join(
+        f"{DATABASE_NAMES[database]} at scale {scale} {run['python_yardstick_ms']} ms"
+        for database in databases
+        for scale, run in results[database].items()
+    )
+    print(
+        f"Python yardstick before measuring {before_each}; "
+        f"{info['python_yardstick_ms_at_end']} ms at the end"
     )
     subjects = results[databases[-1]][f"{args.scales[-1]:g}"]["measured"]["subjects"]
     print(
