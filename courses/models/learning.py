@@ -358,7 +358,7 @@ class ModuleTally(models.Model):
     every person's progress in each module read 130,000 rows at the benchmark's
     scale 5 (20 ms on PostgreSQL), and grew with every school year; this is a row
     a module. A school administrator's figures, and a chosen school's, are still
-    counted from their people's progress, as is a listing sorted by a figure.
+    counted from their people's progress.
     """
 
     module = models.OneToOneField(
