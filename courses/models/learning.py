@@ -7,7 +7,6 @@ is stored here as plain rows, one rule per database constraint.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -71,7 +70,7 @@ class ModuleProgress(models.Model):
     """Where one person is in one module. Completion is recorded here, once.
 
     Each save and each delete keeps the module's running tally (``ModuleTally``)
-    in step. What a row counted when it was read is kept with it (``from_db``, as
+    in step. The values a row was read with are kept with it (``from_db``, as
     Django's documentation does to track a field's change), so that saving it counts
     only the difference.
     """
@@ -111,17 +110,13 @@ class ModuleProgress(models.Model):
         return f"{self.user} in {self.module_id}"
 
     def save(self, *args, update_fields=None, **kwargs) -> None:
-        before = None if self._state.adding else self._counted_before()
+        before = None if self._state.adding else self._tallied_in_database()
         super().save(*args, update_fields=update_fields, **kwargs)
-        values = {name: getattr(self, name) for name in TALLIED_FIELDS}
+        after = self._tallied_now()
         if update_fields is not None and before is not None:
             # A field left out of ``update_fields`` keeps what the database holds.
             saved = {self._meta.get_field(name).attname for name in update_fields}
-            values = {
-                name: value if name in saved else before.values[name]
-                for name, value in values.items()
-            }
-        after = ModuleTally.counts_of(values)
+            after = {name: after[name] if name in saved else before[name] for name in after}
         ModuleTally.objects.count_change(before, after)
         self._tallied = after
 
@@ -130,27 +125,26 @@ class ModuleProgress(models.Model):
         progress = super().from_db(db, field_names, values)
         loaded = dict(zip(field_names, values, strict=True))
         if all(name in loaded for name in TALLIED_FIELDS):
-            progress._tallied = ModuleTally.counts_of(loaded)
+            progress._tallied = {name: loaded[name] for name in TALLIED_FIELDS}
         return progress
 
     def refresh_from_db(self, *args, **kwargs) -> None:
         super().refresh_from_db(*args, **kwargs)
-        # What the row counted is read again from the database when it is saved.
+        # The values it is counted by are read again from the database when it is saved.
         self._tallied = None
 
-    def counted(self) -> TallyCounts:
-        """What the row counts in its module's tally, as it was read."""
-        tallied = getattr(self, "_tallied", None)
-        if tallied is None:
-            return ModuleTally.counts_of({name: getattr(self, name) for name in TALLIED_FIELDS})
-        return tallied
+    def tallied(self) -> dict:
+        """The values the row counts in its module's tally by, as it was read."""
+        return getattr(self, "_tallied", None) or self._tallied_now()
 
-    def _counted_before(self) -> TallyCounts | None:
-        """What the row counts as the database holds it now (None if it is gone)."""
+    def _tallied_now(self) -> dict:
+        return {name: getattr(self, name) for name in TALLIED_FIELDS}
+
+    def _tallied_in_database(self) -> dict | None:
+        """The values as the database holds them now (None if the row is gone)."""
         tallied = getattr(self, "_tallied", None)
         if tallied is None:
-            row = type(self)._base_manager.filter(pk=self.pk).values(*TALLIED_FIELDS).first()
-            tallied = ModuleTally.counts_of(row) if row else None
+            tallied = type(self)._base_manager.filter(pk=self.pk).values(*TALLIED_FIELDS).first()
         return tallied
 
 
@@ -284,37 +278,22 @@ class FirstTryMisses(models.Model):
         return f"{self.question_id} in {self.module_id}: {self.people}"
 
 
-@dataclass(frozen=True)
-class TallyCounts:
-    """What one progress row adds to its module's tally."""
-
-    module_id: int
-    started: int
-    completed: int
-    passed: int
-    attempts_to_pass: int
-    # The row's values the counts were read from (``TALLIED_FIELDS``).
-    values: dict = field(compare=False, repr=False)
-
-    def numbers(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in TALLY_NUMBERS}
-
-
+# A module's running numbers; a progress row adds ``ModuleTally.numbers_of`` its values.
 TALLY_NUMBERS = ("started", "completed", "passed", "attempts_to_pass")
 
 
 class ModuleTallyQuerySet(models.QuerySet):
-    def count_change(self, before: TallyCounts | None, after: TallyCounts | None) -> None:
-        """A progress row went from counting ``before`` to counting ``after`` (None
-        for a row that did not exist, or no longer does). One update a module
-        changed, none when nothing counted changed; the tally's row is made the
-        first time its module is counted."""
+    def count_change(self, before: dict | None, after: dict | None) -> None:
+        """A progress row's values (``TALLIED_FIELDS``) went from ``before`` to
+        ``after`` (None for a row that did not exist, or no longer does). One
+        update a module changed, none when nothing counted changed; the tally's
+        row is made the first time its module is counted."""
         changes: dict[int, dict[str, int]] = {}
-        for counts, sign in ((before, -1), (after, 1)):
-            if counts is None:
+        for values, sign in ((before, -1), (after, 1)):
+            if values is None:
                 continue
-            change = changes.setdefault(counts.module_id, dict.fromkeys(TALLY_NUMBERS, 0))
-            for name, number in counts.numbers().items():
+            change = changes.setdefault(values["module_id"], dict.fromkeys(TALLY_NUMBERS, 0))
+            for name, number in ModuleTally.numbers_of(values).items():
                 change[name] += sign * number
         for module_id, change in changes.items():
             updates = {name: F(name) + number for name, number in change.items() if number}
@@ -380,17 +359,16 @@ class ModuleTally(models.Model):
         return f"{self.module_id}: {self.started} started, {self.completed} completed"
 
     @staticmethod
-    def counts_of(values: dict) -> TallyCounts:
-        """What a progress row with these values (``TALLIED_FIELDS``) counts."""
+    def numbers_of(values: dict) -> dict[str, int]:
+        """What a progress row with these values (``TALLIED_FIELDS``) adds to its
+        module's tally."""
         attempts = values["attempts_to_pass"]
-        return TallyCounts(
-            module_id=values["module_id"],
-            started=1,
-            completed=int(values["completed_at"] is not None),
-            passed=int(attempts is not None),
-            attempts_to_pass=attempts or 0,
-            values=dict(values),
-        )
+        return {
+            "started": 1,
+            "completed": int(values["completed_at"] is not None),
+            "passed": int(attempts is not None),
+            "attempts_to_pass": attempts or 0,
+        }
 
     @property
     def average_attempts_to_pass(self) -> Decimal | None:
@@ -414,7 +392,7 @@ def forget_progress(sender, instance: ModuleProgress, origin=None, **kwargs) -> 
     """``post_delete`` of a progress row (erasure, a deleted account): its person
     no longer counts in the module's tally."""
     if not taken_with_a_page(origin):
-        ModuleTally.objects.count_change(instance.counted(), None)
+        ModuleTally.objects.count_change(instance.tallied(), None)
 
 
 def forget_first_try_miss(sender, instance: MissedQuestion, origin=None, **kwargs) -> None:
