@@ -13,13 +13,18 @@ its template loop putting each cell through a component tag (about 25 µs a cell
 
 from __future__ import annotations
 
+import datetime
+import functools
+
 from django.forms.utils import flatatt
 from django.template.base import render_value_in_context
 from django.template.context import Context
 from django.template.defaultfilters import capfirst, date
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 from wagtail.admin.templatetags.wagtailadmin_tags import human_readable_date, timesince_simple
 from wagtail.admin.ui import tables
 
@@ -29,17 +34,43 @@ from config.html import joined
 PLAIN = Context()
 
 
+# The kinds of value a report's cells repeat down a column (a due day, a count),
+# whose localised text depends on nothing but the value and the language. Not a
+# day with a time, which is shown in the reader's time zone, nor a decimal or a
+# float, where equal values are written differently ("1.0", "1.00").
+REPEATED_KINDS = frozenset({int, datetime.date})
+
+
+@functools.lru_cache(maxsize=4096)
+def localized(value, kind: type, language: str | None) -> str:
+    """``value`` localised and escaped, written once for each language: a day
+    takes about 35 µs to localise and a number 8, most of a cell's time."""
+    return conditional_escape(localize(value))
+
+
 def shown(value) -> str:
     """``value`` as ``{% if value is not None %}{{ value }}{% endif %}`` shows it."""
-    return "" if value is None else render_value_in_context(value, PLAIN)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return conditional_escape(value)
+    kind = type(value)
+    if kind in REPEATED_KINDS:
+        return localized(value, kind, get_language())
+    return render_value_in_context(value, PLAIN)
+
+
+def safe_join(*parts: str) -> SafeString:
+    """Markup already escaped, one piece after another: what ``format_html`` gives,
+    without parsing a format string for every cell."""
+    return mark_safe("".join(parts))  # noqa: S308 - each part is markup or escaped
 
 
 def cell(context, content, classname: str | None = None):
     """``<td>`` with ``column.classname`` (and ``classname``) around ``content``."""
     classes = " ".join(name for name in (context["column"].classname, classname) if name)
-    return format_html(
-        "<td{}>{}</td>", format_html(' class="{}"', classes) if classes else "", content
-    )
+    opening = f'<td class="{escape(classes)}">' if classes else "<td>"
+    return safe_join(opening, conditional_escape(content), "</td>")
 
 
 class PythonCell:
@@ -64,7 +95,7 @@ class StatusTagColumn(PythonCell, tables.StatusTagColumn):
     def render_cell(self, context):
         classes = "w-status w-status--primary" if context["primary"] else "w-status"
         label = shown(context["value"]) if context["value"] else ""
-        return cell(context, format_html('<span class="{}">{}</span>', classes, label))
+        return cell(context, safe_join(f'<span class="{classes}">', label, "</span>"))
 
 
 class DateColumn(PythonCell, tables.DateColumn):
@@ -104,8 +135,8 @@ class TitleColumn(PythonCell, tables.TitleColumn):
         # Shown as the template shows it, even ``None``.
         title = render_value_in_context(context["value"], PLAIN)
         if context["link_url"]:
-            title = format_html("<a{}>{}</a>", flatatt(context["link_attrs"]), title)
-        return cell(context, format_html('<div class="title-wrapper">{}</div>', title), "title")
+            title = safe_join("<a", flatatt(context["link_attrs"]), ">", title, "</a>")
+        return cell(context, safe_join('<div class="title-wrapper">', title, "</div>"), "title")
 
 
 class PageTitleColumn(TitleColumn):

@@ -1,6 +1,7 @@
 """The reports' table and columns write the same markup as Wagtail's templates."""
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -40,6 +41,13 @@ VALUES = [
     datetime.date(2026, 11, 18),
     "Ruiz & <Sons>",
     gettext_lazy("Not assigned"),
+    # Equal values written differently: none may be shown as another was.
+    1,
+    1.0,
+    -0.0,
+    Decimal("1.0"),
+    Decimal("1.00"),
+    datetime.datetime(2026, 11, 18, 3, 30, tzinfo=datetime.UTC),
 ]
 
 
@@ -50,6 +58,23 @@ def test_a_plain_cell_is_the_templates(column_class, value, language):
     with translation.override(language):
         assert_same_cell(column_class("value"), SimpleNamespace(value=value))
         assert_same_cell(column_class("value", classname="w-num"), SimpleNamespace(value=value))
+
+
+def test_a_cell_shows_a_day_in_the_readers_language_and_a_time_in_their_zone():
+    """Days and numbers are written once for each language (``content.tables.localized``):
+    the same day read in Spanish after English is still written the Spanish way, and a
+    day with a time, which is not kept, follows the time zone."""
+    column = Column("value")
+    day = SimpleNamespace(value=datetime.date(2026, 11, 18))
+    moment = SimpleNamespace(value=datetime.datetime(2026, 11, 18, 3, 30, tzinfo=datetime.UTC))
+    with translation.override("en"):
+        assert "Nov. 18, 2026" in assert_same_cell(column, day)
+    with translation.override("es"):
+        assert "18 de noviembre de 2026" in assert_same_cell(column, day)
+    with timezone.override("America/New_York"):
+        assert "10:30" in assert_same_cell(column, moment)
+    with timezone.override("UTC"):
+        assert "3:30" in assert_same_cell(column, moment)
 
 
 @pytest.mark.parametrize("primary", [True, False, None])
