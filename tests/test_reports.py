@@ -537,6 +537,7 @@ def test_the_school_filter_writes_what_djangos_select_would(district):
     from courses.admin_filters import LongSelect, SchoolChoiceField
     from pairs.models import School
 
+    School.objects.create(name='Lincoln & "Park" <Annex>')
     schools = School.objects.order_by("name")
     chosen = str(district.other_school.pk)
     rendered = []
@@ -549,6 +550,7 @@ def test_the_school_filter_writes_what_djangos_select_would(district):
     # The same elements, attributes and text (parse_html ignores attribute order).
     assert parse_html(rendered[0]) == parse_html(rendered[1])
     assert f'<option value="{chosen}" selected>' in rendered[1]
+    assert "Lincoln &amp; &quot;Park&quot; &lt;Annex&gt;</option>" in rendered[1]
     assert SchoolChoiceField(queryset=schools).clean(chosen) == district.other_school
 
 
