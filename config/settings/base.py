@@ -101,6 +101,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # Wagtail's admin tags with its sidebar's props kept once packed
+            # (content.sidebar).
+            "libraries": {"wagtailadmin_tags": "content.sidebar"},
         },
     },
 ]
