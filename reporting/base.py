@@ -130,9 +130,12 @@ class AdministratorReportView(ReadsFromReplica, ReportView):
     def filter_value(self, name: str):
         return self.filters.form.cleaned_data.get(name) if self.filters else None
 
-    def get_filtered_queryset(self):
+    def check_filters(self) -> None:
         if self.filters is not None and not self.filters.is_valid():
             raise Http404("A filter names something outside this administrator's schools.")
+
+    def get_filtered_queryset(self):
+        self.check_filters()
         return super().get_filtered_queryset()
 
     def get(self, request, *args, **kwargs):

@@ -8,7 +8,9 @@ through ``pairs.scoping``; how each pair is doing comes from
 
 from __future__ import annotations
 
+import copy
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -44,7 +46,7 @@ from pairs.models import Pair
 from pairs.scoping import in_scope, pairs_administered_by, schools_administered_by
 from reporting.base import EXPORT_CHUNK, AdministratorReportView, sortable
 from workspace.health import with_health
-from workspace.models import PairAction
+from workspace.models import DONE, PairAction
 
 QUIET_AFTER = datetime.timedelta(days=14)
 
@@ -187,6 +189,55 @@ def pair_assignment_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
         .select_related("page")
         .order_by("school_name", "pair_id", "page__path")
     )
+
+
+def assigned_work_of_pairs(
+    pairs: Iterable[Pair], today: datetime.date, course=None, status: str | None = None
+) -> list[Assignment]:
+    """The rows ``pair_assignment_rows`` gives for ``pairs`` (active, with their
+    school), pair by pair in the order given, each with its ``pair``, from two plain
+    queries: the partners' assignments with their statuses, and the pairs'
+    try-tomorrow actions.
+
+    For a page of whole pairs: putting that query together and compiling it took
+    longer than it takes to run, and each row's partner statuses and action counts
+    are read here from the same two queries. ``course`` and ``status`` narrow the
+    rows as the report's filters do. ``tests/test_reports.py`` holds the two to
+    the same rows.
+    """
+    pairs = list(pairs)
+    partners = {person for pair in pairs for person in (pair.para_id, pair.teacher_id)}
+    assignments = with_status(Assignment.objects.filter(user_id__in=partners), today)
+    if course is not None:
+        assignments = assignments.filter(page__path__startswith=course.path)
+    held: dict[int, dict[int, Assignment]] = defaultdict(dict)
+    for assignment in assignments.select_related("page"):
+        held[assignment.user_id][assignment.page_id] = assignment
+    actions = defaultdict(list)
+    for pair_id, path, done in (
+        PairAction.objects.filter(pair__in=pairs, module__isnull=False)
+        .annotate(done=ExpressionWrapper(DONE, output_field=BooleanField()))
+        .values_list("pair_id", "module__path", "done")
+    ):
+        actions[pair_id].append((path, done))
+
+    rows = []
+    for pair in pairs:
+        of_para, of_teacher = held[pair.para_id], held[pair.teacher_id]
+        # A page both partners hold gives one row, the para's.
+        pages = [of_para.get(page) or of_teacher[page] for page in {*of_para, *of_teacher}]
+        for held_by in sorted(pages, key=lambda assignment: assignment.page.path):
+            para, teacher = of_para.get(held_by.page_id), of_teacher.get(held_by.page_id)
+            row = copy.copy(held_by)
+            row.pair, row.pair_id, row.school_name = pair, pair.pk, pair.school.name
+            row.para_status = para.status if para else None
+            row.teacher_status = teacher.status if teacher else None
+            if status and status not in (row.para_status, row.teacher_status):
+                continue
+            under = [done for path, done in actions[pair.pk] if path.startswith(row.page.path)]
+            row.actions_done, row.actions_total = sum(under), len(under)
+            rows.append(row)
+    return rows
 
 
 def pairs_with_assigned_work(
@@ -350,16 +401,30 @@ class PairAssignmentReport(AdministratorReportView):
     def get_base_queryset(self):
         return pair_assignment_rows(self.request.user, self.today)
 
+    @cached_property
+    def pages_by_pair(self) -> bool:
+        """Whether the screen's rows keep their pairs together, so that a page is a
+        run of whole pairs (``paginate_queryset``). An export reads the rows' query."""
+        return not self.is_export and self.sorted_by in self.PAIRS_ORDER_FIELDS
+
+    def get_filtered_queryset(self):
+        if self.pages_by_pair:
+            # The page's rows are read for its pairs (``assigned_work_of_pairs``), and
+            # the rows' own query, the costliest to put together, is never run.
+            self.check_filters()
+            return Assignment.objects.none()
+        return super().get_filtered_queryset()
+
     def paginate_queryset(self, queryset, page_size):
         """A page of whole pairs when the rows keep their pairs together.
 
         Choosing a page's rows from the rows themselves joins every pair to every
         assignment, twice (the count and the page's keys). In the pairs' order the
-        page's pairs are chosen, and counted, from the pairs table alone; one
-        annotated query then gives those pairs' rows. Sorted by assignment, the
+        page's pairs are chosen, and counted, from the pairs table alone, and their
+        rows read for them (``assigned_work_of_pairs``). Sorted by assignment, the
         rows of different pairs interleave and the page is chosen from the rows.
         """
-        if self.sorted_by not in self.PAIRS_ORDER_FIELDS:
+        if not self.pages_by_pair:
             return super().paginate_queryset(queryset, page_size)
         chosen = self.in_chosen_direction(self.PAIRS_ORDER_FIELDS[self.sorted_by])
         pairs = pairs_with_assigned_work(
@@ -379,15 +444,16 @@ class PairAssignmentReport(AdministratorReportView):
             allow_empty_first_page=self.get_allow_empty(),
         )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        # The page's ids as a subquery: the pairs and their health in one round trip.
-        on_page = pairs_with_health(page.object_list, *self.scope)
-        partners = {
-            person for pair in on_page.values() for person in (pair.para_id, pair.teacher_id)
-        }
-        # Their partners' assignments first (an index look-up), then those in the
-        # page's pairs (a teacher of two pairs may have the other on another page).
-        rows = queryset.filter(user_id__in=partners, pair_id__in=on_page)
-        page.object_list = list(self.with_pairs(rows, on_page))
+        # The page's ids as a subquery: the pairs and their health in one round trip,
+        # in the page's order.
+        on_page = list(
+            _administered_with_health(*self.scope)
+            .filter(pk__in=page.object_list)
+            .order_by(*chosen, "school__name", "pk")
+        )
+        page.object_list = assigned_work_of_pairs(
+            on_page, self.today, self.filter_value("course"), self.filter_value("status")
+        )
         self.title_pages(page.object_list)
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -438,6 +438,52 @@ def test_a_teacher_only_assignment_shows_once_for_each_of_their_pairs(client, di
     )
 
 
+@pytest.mark.parametrize(
+    "narrowed_by", ["nothing", "a course", "a module", "complete", "overdue", "not_started"]
+)
+def test_a_page_of_pairs_reads_the_same_rows_as_the_reports_query(district, learning, narrowed_by):
+    """The screen reads a page of pairs' rows from two plain queries
+    (``assigned_work_of_pairs``); the exports read ``pair_assignment_rows``. Both give
+    the same rows, partner statuses and action counts: a page both partners hold, a
+    page only the teacher holds, a teacher in two pairs, actions under one module."""
+    from reporting.pair_reports import assigned_work_of_pairs, pair_assignment_rows
+
+    d = district
+    first, second = learning.modules()
+    second_pair = Pair.objects.create(school=d.school, teacher=d.teacher, para=UserFactory())
+    Assignment.objects.create(user=d.teacher, page=second, due_on=TODAY - DAY)
+    Assignment.objects.create(user=second_pair.para, page=first, due_on=TODAY + DAY)
+    PairAction.objects.create(
+        pair=second_pair, module=second, block_id="b1", text="Model it", planned_for=TODAY
+    )
+    course = {"a course": learning, "a module": first}.get(narrowed_by)
+    status = narrowed_by if narrowed_by in ("complete", "overdue", "not_started") else None
+
+    def described(rows):
+        return sorted(
+            (
+                row.pair_id,
+                row.pk,
+                row.school_name,
+                row.para_status,
+                row.teacher_status,
+                row.actions_done,
+                row.actions_total,
+            )
+            for row in rows
+        )
+
+    pairs = list(Pair.objects.active().select_related("school").order_by("pk"))
+    queried = pair_assignment_rows(d.district_admin, TODAY)
+    if course is not None:
+        queried = queried.filter(page__path__startswith=course.path)
+    if status is not None:
+        queried = queried.filter(para_status=status) | queried.filter(teacher_status=status)
+    expected = described(queried)
+    assert expected, "the case shows some rows"
+    assert described(assigned_work_of_pairs(pairs, TODAY, course, status)) == expected
+
+
 # Pair health ---------------------------------------------------------------------------
 
 
