@@ -102,8 +102,8 @@ TEMPLATES = [
                 "accounts.context_processors.navigation",
             ],
             # Wagtail's admin tags with its sidebar's props kept once packed
-            # (content.sidebar).
-            "libraries": {"wagtailadmin_tags": "content.sidebar"},
+            # (content.admin_furniture).
+            "libraries": {"wagtailadmin_tags": "content.admin_furniture"},
         },
     },
 ]
