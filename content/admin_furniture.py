@@ -18,8 +18,11 @@ The tags here write the same, with less done each time:
   attributes, the person's name and picture; each shortcut), so anything that
   differs is written afresh, and nothing needs forgetting.
 
-The template library ``register`` is Wagtail's ``wagtailadmin_tags`` with these
-two tags in place of its own; the ``TEMPLATES`` setting loads it under that name.
+``use_kept_furniture`` (from the app's ``ready``) registers the two tags in
+Wagtail's ``wagtailadmin_tags`` library in place of its own, before any template
+is read. (A library of Tandem's own under that name, through the ``TEMPLATES``
+setting's ``libraries``, would do the same, but Django's check ``templates.W003``
+refuses two modules under one name.)
 ``tests/test_admin_furniture.py`` holds them to Wagtail's tags for each kind of
 person, in English and Spanish.
 
@@ -33,7 +36,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from threading import Lock
 
-from django import template
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import json_script
@@ -155,8 +157,9 @@ def keyboard_shortcuts_dialog(context) -> str:
     return shortcut_dialogs.writing(values, lambda: dialog.render(context.new(values)))
 
 
-register = template.Library()
-register.tags.update(wagtailadmin_tags.register.tags)
-register.filters.update(wagtailadmin_tags.register.filters)
-register.simple_tag(sidebar_props, takes_context=True)
-register.simple_tag(keyboard_shortcuts_dialog, takes_context=True)
+def use_kept_furniture() -> None:
+    """Wagtail's admin templates call these two tags in place of its own. Its
+    functions stay as they were under their names, for the tags here to call
+    (the dialog) and for the tests to compare with."""
+    for tag in (sidebar_props, keyboard_shortcuts_dialog):
+        wagtailadmin_tags.register.simple_tag(tag, takes_context=True)

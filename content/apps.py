@@ -7,6 +7,7 @@ class ContentConfig(AppConfig):
     verbose_name = _("Site content")
 
     def ready(self):
+        from content.admin_furniture import use_kept_furniture
         from content.sites import connect_signals, use_cached_sites
         from content.spreadsheets import (
             mark_wagtail_csv_exports_as_utf8,
@@ -17,3 +18,4 @@ class ContentConfig(AppConfig):
         use_cached_sites()
         neutralise_wagtail_csv_exports()
         mark_wagtail_csv_exports_as_utf8()
+        use_kept_furniture()

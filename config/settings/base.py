@@ -101,9 +101,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
-            # Wagtail's admin tags with its sidebar's props kept once packed
-            # (content.admin_furniture).
-            "libraries": {"wagtailadmin_tags": "content.admin_furniture"},
         },
     },
 ]
