@@ -228,12 +228,12 @@ def assigned_work_of_pairs(
         pages = [of_para.get(page) or of_teacher[page] for page in {*of_para, *of_teacher}]
         for held_by in sorted(pages, key=lambda assignment: assignment.page.path):
             para, teacher = of_para.get(held_by.page_id), of_teacher.get(held_by.page_id)
+            statuses = (para.status if para else None, teacher.status if teacher else None)
+            if status and status not in statuses:
+                continue
             row = copy.copy(held_by)
             row.pair, row.pair_id, row.school_name = pair, pair.pk, pair.school.name
-            row.para_status = para.status if para else None
-            row.teacher_status = teacher.status if teacher else None
-            if status and status not in (row.para_status, row.teacher_status):
-                continue
+            row.para_status, row.teacher_status = statuses
             under = [done for path, done in actions[pair.pk] if path.startswith(row.page.path)]
             row.actions_done, row.actions_total = sum(under), len(under)
             rows.append(row)
