@@ -115,10 +115,11 @@ class CompiledQuery:
     one). ``instances`` gives model instances as iterating the queryset does.
 
     The SQL belongs to ``alias`` and to whatever else went into the queryset
-    (a day, the time zone): ``compiled_once`` keeps one for each.
+    (a day, the time zone): ``compiled_once`` keeps one for each. A query about
+    no id at all (the published courses) says so with ``for_ids=False``.
     """
 
-    def __init__(self, queryset: QuerySet, alias: str):
+    def __init__(self, queryset: QuerySet, alias: str, *, for_ids: bool = True):
         compiler = queryset.query.get_compiler(alias)
         self.sql, params = compiler.as_sql()
         self.params = tuple(params)
@@ -126,8 +127,10 @@ class CompiledQuery:
             (n, STAND_INS.index(param)) for n, param in enumerate(params) if param in STAND_INS
         )
         self.ids = 1 + max((which for _n, which in self.id_at), default=-1)
-        if not self.ids:
+        if for_ids and not self.ids:
             raise ValueError("The queryset was not built for ANY_ID.")
+        if self.ids and not for_ids:
+            raise ValueError("The queryset was built for ANY_ID, as a query about no id.")
         self.alias = alias
         self.model = queryset.model
         # Holds what compiling worked out (the columns, the related models'
@@ -189,20 +192,21 @@ class CompiledQuery:
         return list(ModelIterable(source))
 
 
-def compiled_once(model, *, keep: int = 16) -> Callable:
+def compiled_once(model, *, keep: int = 16, for_ids: bool = True) -> Callable:
     """Decorates a function that builds a queryset of ``model`` for ``ANY_ID`` (and
     ``ANOTHER_ID``) from its arguments: calling it gives that queryset's
     ``CompiledQuery``, for the database the router reads ``model`` from (the
     replica inside a report), compiled the first time and kept after that.
 
     Its arguments are what else went into the SQL (a day, a time zone), so the
-    ``keep`` most recent of each are kept; most functions take none.
+    ``keep`` most recent of each are kept; most functions take none. With
+    ``for_ids=False`` the queryset is about no id, and is run with none.
     """
 
     def decorate(build: Callable[..., QuerySet]) -> Callable[..., CompiledQuery]:
         @functools.lru_cache(maxsize=keep)
         def compiled(alias: str, *key) -> CompiledQuery:
-            return CompiledQuery(build(*key), alias)
+            return CompiledQuery(build(*key), alias, for_ids=for_ids)
 
         @functools.wraps(build)
         def for_reading(*key) -> CompiledQuery:

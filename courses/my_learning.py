@@ -7,12 +7,12 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from config.database import ANY_ID, compiled_once
-from content.models import show_in_reader_language
-from courses.eligibility import audiences_for, is_meant_for
+from content.models import default_content_language, show_in_reader_language
+from courses.eligibility import is_meant_for
 from courses.models import Assignment, CoursePage, ModuleProgress
 from courses.progress import CourseProgress, ModuleStep, course_progress, parent_path
 from pairs.models import Pair
@@ -74,10 +74,11 @@ def my_learning(user, today: datetime.date | None = None) -> MyLearning:
     own_paths = _course_paths_around([a.page_path for a in assignments], steplen) | {
         row.module_path[:-steplen] for row in progress
     }
-    audiences = audiences_for(user)
-    courses = CoursePage.objects.live().public().sources().order_by("path")
-    if audiences is not None:
-        courses = courses.filter(Q(audience__in=audiences) | Q(path__in=own_paths))
+    courses = [
+        course
+        for course in _published_courses(default_content_language()).instances()
+        if course.path in own_paths or is_meant_for(user, course)
+    ]
     progress_by_course = course_progress(user, show_in_reader_language(courses), progress)
     by_path = {p.course.path: p for p in progress_by_course.values()}
     steps_by_module = {
@@ -125,6 +126,15 @@ def _own_assignments():
 @compiled_once(ModuleProgress)
 def _own_progress():
     return ModuleProgress.objects.filter(user=ANY_ID).annotate(module_path=F("module__path"))
+
+
+@compiled_once(CoursePage, keep=4, for_ids=False)
+def _published_courses(language: str):
+    """Every course anyone may see, in catalogue order: a district's handful, each
+    person's chosen among them by audience (``courses.eligibility``)."""
+    return (
+        CoursePage.objects.live().public().filter(locale__language_code=language).order_by("path")
+    )
 
 
 @compiled_once(Pair)

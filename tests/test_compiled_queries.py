@@ -1,8 +1,9 @@
 """SQL compiled once and run for one id at a time (``config.database.CompiledQuery``)
 gives what the queryset itself gives, to the right pair and person only, on any
 thread: the pair page's actions, measures, strategies, check-ins (to confirm
-too) and plan; what waits on a person; the module page's form; and My
-learning's pairs, assignments, progress and certificates."""
+too) and plan; what waits on a person; the module page's form; My learning's
+pairs, assignments, progress and certificates; and the published modules and
+courses that listings read."""
 
 import datetime
 import re
@@ -14,11 +15,12 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from wagtail.models import Locale, PageViewRestriction
 
 from config.database import ANY_ID, CompiledQuery
-from courses.models import Assignment, Certificate, ModuleProgress
+from courses.models import Assignment, Certificate, ModulePage, ModuleProgress
 from courses.my_learning import my_learning
-from courses.progress import course_progress
+from courses.progress import course_progress, live_modules_by_course
 from hours.confirming import awaiting_confirmation
 from hours.models import CheckInConfirmation
 from pairs.scoping import pairs_of
@@ -190,6 +192,66 @@ def test_sql_compiled_on_one_thread_runs_on_another(two_pairs):
 def test_a_queryset_not_built_for_any_id_is_refused():
     with pytest.raises(ValueError, match="ANY_ID"):
         CompiledQuery(PairAction.objects.filter(pair=3), "default")
+    # And one built for an id, where a query about no id was meant.
+    with pytest.raises(ValueError, match="no id"):
+        CompiledQuery(PairAction.objects.filter(pair=ANY_ID), "default", for_ids=False)
+
+
+# The published modules and courses -------------------------------------------------
+
+
+def listed_ids(modules_by_course: dict) -> dict:
+    return {
+        course: [module.pk for module in modules] for course, modules in modules_by_course.items()
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("restricted", ["nothing", "course", "second module"])
+def test_the_modules_listed_are_each_courses_published_public_ones(
+    district, settings, restricted, django_assert_num_queries
+):
+    """Every published module of a locale is read once, and each course keeps its own."""
+    settings.WAGTAIL_I18N_ENABLED = True
+    course, other = make_course("Listed", modules=4), make_course("Other", modules=1)
+    first, second, third, fourth = course.modules().specific()
+    fourth.unpublish()
+    spanish = Locale.objects.get_or_create(language_code="es")[0]
+    course_in_spanish = course.copy_for_translation(spanish, copy_parents=True)
+    course_in_spanish.save_revision().publish()
+    for module in (first, third):
+        module.copy_for_translation(spanish).save_revision().publish()
+    # On the English pages only (a translation copies the restrictions there are).
+    if restricted == "course":
+        PageViewRestriction.objects.create(page=course, restriction_type="login")
+    if restricted == "second module":
+        PageViewRestriction.objects.create(page=second, restriction_type="login")
+
+    courses = [course, other, course_in_spanish]
+    expected = {
+        listed.pk: list(
+            ModulePage.objects.live()
+            .public()
+            .child_of(listed)
+            .order_by("path")
+            .values_list("pk", flat=True)
+        )
+        for listed in courses
+    }
+    assert len(expected[course.pk]) == {"nothing": 3, "course": 0, "second module": 2}[restricted]
+    assert len(expected[course_in_spanish.pk]) == 2
+    # A query for each locale among the courses.
+    with django_assert_num_queries(2):
+        assert listed_ids(live_modules_by_course(courses)) == expected
+    with django_assert_num_queries(1):
+        assert listed_ids(live_modules_by_course([other, course])) == {
+            other.pk: expected[other.pk],
+            course.pk: expected[course.pk],
+        }
+    assert live_modules_by_course([]) == {}
+
+    catalogue = {p.course.pk for p in my_learning(district.school_admin, TODAY).catalogue}
+    assert catalogue == ({other.pk} if restricted == "course" else {course.pk, other.pk})
 
 
 # What waits, the module page's form, My learning -------------------------------------
