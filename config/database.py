@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,7 +31,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, router
-from django.db.models import Func, IntegerField, QuerySet
+from django.db.models import BooleanField, Expression, F, Func, IntegerField, QuerySet
 from django.db.models.query import ModelIterable
 
 REPLICA = "replica"
@@ -96,7 +97,47 @@ class PrimaryReplicaRouter:
 # date, amount or flag is equal to either.
 ANY_ID = -7_240_001
 ANOTHER_ID = -7_240_002
-STAND_INS = (ANY_ID, ANOTHER_ID)
+# Stands for a list of ids (a page's rows, a page of pairs' partners), in a
+# ``OneOf`` test: the list is one parameter, so the SQL is the same for any list.
+ANY_IDS = (-7_240_003,)
+STAND_INS = (ANY_ID, ANOTHER_ID, ANY_IDS)
+
+
+class OneOf(Expression):
+    """``OneOf("user_id", ids)``: the field's value is one of ``ids``, given to the
+    database as one parameter whatever their number (an array on PostgreSQL, a
+    JSON list on SQLite), so that a query built for ``ANY_IDS`` can be compiled
+    once. Django's ``__in`` writes a placeholder for each value.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, field: str, ids: Iterable):
+        super().__init__()
+        self.tested = F(field)
+        self.ids = ids if ids is ANY_IDS else tuple(ids)
+
+    def get_source_expressions(self):
+        return [self.tested]
+
+    def set_source_expressions(self, expressions):
+        [self.tested] = expressions
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.tested)
+        return f"{sql} = ANY(%s)", (*params, self.parameter(self.ids, connection))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.tested)
+        test = f"{sql} IN (SELECT value FROM JSON_EACH(%s))"
+        return test, (*params, self.parameter(self.ids, connection))
+
+    @staticmethod
+    def parameter(ids, connection):
+        if ids is ANY_IDS:
+            return ids
+        return json.dumps(list(ids)) if connection.vendor == "sqlite" else list(ids)
 
 
 class CompiledQuery:
@@ -107,8 +148,8 @@ class CompiledQuery:
     about (its actions and measures). Putting such a queryset together and
     compiling it costs several times what the database takes to answer it, so
     the caller builds it once for ``ANY_ID`` (and ``ANOTHER_ID``, when it is
-    about two things); each run puts the real ids where those stood among the
-    parameters, in that order.
+    about two things, or ``ANY_IDS`` for a list of them); each run puts the real
+    ids where those stood among the parameters, in that order.
 
     ``rows`` gives rows as ``values_list`` does: each value goes through the
     converters Django would apply (on SQLite a day is read back as text, for
@@ -123,10 +164,11 @@ class CompiledQuery:
         compiler = queryset.query.get_compiler(alias)
         self.sql, params = compiler.as_sql()
         self.params = tuple(params)
-        self.id_at = tuple(
-            (n, STAND_INS.index(param)) for n, param in enumerate(params) if param in STAND_INS
-        )
-        self.ids = 1 + max((which for _n, which in self.id_at), default=-1)
+        # Each run is given one argument for each stand-in used, in ``STAND_INS``' order.
+        at = [(n, STAND_INS.index(param)) for n, param in enumerate(params) if param in STAND_INS]
+        used = sorted({which for _n, which in at})
+        self.id_at = tuple((n, used.index(which), STAND_INS[which]) for n, which in at)
+        self.ids = len(used)
         if for_ids and not self.ids:
             raise ValueError("The queryset was not built for ANY_ID.")
         if self.ids and not for_ids:
@@ -144,12 +186,15 @@ class CompiledQuery:
             ).items()
         ]
 
-    def params_for(self, *ids: int) -> list:
+    def params_for(self, *ids) -> list:
         if len(ids) != self.ids:
             raise TypeError(f"The query was built for {self.ids} ids, given {len(ids)}.")
         params = list(self.params)
-        for n, which in self.id_at:
-            params[n] = ids[which]
+        for n, which, stand_in in self.id_at:
+            if stand_in is ANY_IDS:
+                params[n] = OneOf.parameter(ids[which], connections[self.alias])
+            else:
+                params[n] = ids[which]
         return params
 
     def rows(self, *ids: int) -> list[tuple]:

@@ -6,6 +6,7 @@ pairs, assignments, progress and certificates; and the published modules and
 courses that listings read."""
 
 import datetime
+import itertools
 import re
 import threading
 
@@ -17,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Locale, PageViewRestriction
 
-from config.database import ANY_ID, CompiledQuery
+from config.database import ANY_ID, ANY_IDS, CompiledQuery, OneOf
 from courses.models import Assignment, Certificate, ModulePage, ModuleProgress
 from courses.my_learning import my_learning
 from courses.progress import course_progress, live_modules_by_course
@@ -195,6 +196,29 @@ def test_a_queryset_not_built_for_any_id_is_refused():
     # And one built for an id, where a query about no id was meant.
     with pytest.raises(ValueError, match="no id"):
         CompiledQuery(PairAction.objects.filter(pair=ANY_ID), "default", for_ids=False)
+
+
+@pytest.mark.django_db
+def test_a_list_of_ids_is_one_parameter_and_selects_what_in_selects(two_pairs):
+    mine, theirs = two_pairs
+    actions = list(PairAction.objects.order_by("pk").values_list("pk", flat=True))
+    lists = [[], actions[:1], actions[2:9], [*actions, -1, 10**12]]
+    for ids in lists:
+        in_one = PairAction.objects.filter(OneOf("pk", ids)).order_by("pk")
+        assert list(in_one.values_list("pk", flat=True)) == list(
+            PairAction.objects.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
+        )
+    # Compiled once for any list, and beside an id: the arguments in STAND_INS' order.
+    compiled = CompiledQuery(
+        PairAction.objects.filter(OneOf("pk", ANY_IDS), pair=ANY_ID).order_by("pk"), "default"
+    )
+    for pair, ids in itertools.product((mine, theirs), lists):
+        expected = pair.actions.filter(pk__in=ids).order_by("pk")
+        assert [action.pk for action in compiled.instances(pair.pk, ids)] == [
+            action.pk for action in expected
+        ]
+    with pytest.raises(TypeError, match="2 ids, given 1"):
+        compiled.rows(mine.pk)
 
 
 # The published modules and courses -------------------------------------------------
