@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
 from django.core.exceptions import PermissionDenied
@@ -179,19 +179,23 @@ class AdministratorReportView(ReadsFromReplica, ReportView):
                 self.title_pages(rows)
             return rows
         keys = list(rows.values_list(*self.page_keys))
-        wanted = {
-            f"{field}__in": {key[position] for key in keys}
-            for position, field in enumerate(self.page_keys)
-        }
         computed = {
             tuple(getattr(row, field) for field in self.page_keys): row
-            # The listing's own queryset, already built: building it again costs more
-            # than the query.
-            for row in self.object_list.filter(**wanted)
+            for row in self.rows_of_keys(keys)
         }
         rows = [computed[key] for key in keys]
         self.title_pages(rows)
         return rows
+
+    def rows_of_keys(self, keys: list[tuple]) -> Iterable:
+        """The rows named by ``keys`` (values of ``page_keys``), with their columns."""
+        wanted = {
+            f"{field}__in": {key[position] for key in keys}
+            for position, field in enumerate(self.page_keys)
+        }
+        # The listing's own queryset, already built: building it again costs more
+        # than the query.
+        return self.object_list.filter(**wanted)
 
     def write_xlsx_response(self, rows):
         # Wagtail builds the workbook in a BytesIO (SpreadsheetExportMixin

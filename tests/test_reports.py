@@ -200,6 +200,40 @@ def test_someone_in_two_schools_shows_under_the_first_by_name(client, district, 
     assert schools[(str(d.far_pair.para),)] == "Riverside"
 
 
+def test_a_page_of_completion_reads_its_rows_as_the_reports_query_gives_them(
+    client, district, learning
+):
+    """The screen reads a page's rows from a query compiled once for any list of
+    assignments (and held for the administrator it names); each administrator sees
+    the rows ``completion_rows`` gives them, with their own school's name."""
+    from reporting.completion_reports import completion_rows
+
+    d = district
+    d.school.members.add(d.far_pair.para)
+
+    def described(rows):
+        return sorted(
+            (row.pk, row.user_id, row.school_name, row.status, row.percent, row.last_activity_at)
+            for row in rows
+        )
+
+    names = {}
+    for admin in (d.school_admin, d.other_school_admin, d.district_admin, d.school_admin):
+        client.force_login(admin)
+        response = client.get(reverse("course_reports:completion"))
+        assert response.status_code == HTTPStatus.OK
+        shown = response.context["object_list"]
+        assert described(shown) == described(completion_rows(admin, TODAY))
+        names[admin.username] = {row.school_name for row in shown if row.user == d.far_pair.para}
+    # Riverside's para, a member of Maple too, under each school administrator's own
+    # school, and under the first by name for the district's.
+    assert names == {
+        "maple.admin": {"Maple"},
+        "riverside.admin": {"Riverside"},
+        d.district_admin.username: {"Maple"},
+    }
+
+
 def test_the_completion_page_shows_status_words_and_last_activity(client, district, learning):
     client.force_login(district.school_admin)
     response = client.get(reverse("course_reports:completion"))
