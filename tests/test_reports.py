@@ -479,12 +479,19 @@ def test_a_page_of_pairs_reads_the_same_rows_as_the_reports_query(district, lear
     """The screen reads a page of pairs' rows from two plain queries
     (``assigned_work_of_pairs``); the exports read ``pair_assignment_rows``. Both give
     the same rows, partner statuses and action counts: a page both partners hold, a
-    page only the teacher holds, a teacher in two pairs, actions under one module."""
-    from reporting.pair_reports import assigned_work_of_pairs, pair_assignment_rows
+    page only the teacher holds, a teacher in two pairs, actions under one module.
+    The pairs with rows are counted as every pair less those without
+    (``count_pairs_with_assigned_work``): one pair has none."""
+    from reporting.pair_reports import (
+        assigned_work_of_pairs,
+        count_pairs_with_assigned_work,
+        pair_assignment_rows,
+    )
 
     d = district
     first, second = learning.modules()
     second_pair = Pair.objects.create(school=d.school, teacher=d.teacher, para=UserFactory())
+    idle_pair = Pair.objects.create(school=d.school, teacher=UserFactory(), para=UserFactory())
     Assignment.objects.create(user=d.teacher, page=second, due_on=TODAY - DAY)
     Assignment.objects.create(user=second_pair.para, page=first, due_on=TODAY + DAY)
     PairAction.objects.create(
@@ -516,6 +523,13 @@ def test_a_page_of_pairs_reads_the_same_rows_as_the_reports_query(district, lear
     expected = described(queried)
     assert expected, "the case shows some rows"
     assert described(assigned_work_of_pairs(pairs, TODAY, course, status)) == expected
+    # The page's count of pairs: those with rows, counted as all less those without.
+    assert idle_pair.pk not in {pair_id for pair_id, *_row in expected}
+    active = Pair.objects.active()
+    for scope in (active, active.filter(school=d.school), active.filter(school=d.other_school)):
+        assert count_pairs_with_assigned_work(scope, TODAY, course, status) == len(
+            {pair_id for pair_id, *_row in expected} & set(scope.values_list("pk", flat=True))
+        )
 
 
 # Pair health ---------------------------------------------------------------------------
