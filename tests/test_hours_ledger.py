@@ -148,41 +148,6 @@ def test_the_pair_page_include_lists_what_waits_for_the_partner(rf, district):
     assert "Check-ins to confirm" not in rendered(district.para)
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
-def test_each_check_in_to_confirm_is_a_sentence_in_the_readers_language(rf, district, language):
-    from django.template import Context, Template
-    from django.utils import translation
-    from django.utils.formats import date_format
-
-    yesterday = TODAY - datetime.timedelta(days=1)
-    planning = check_in(district.pair, district.para, yesterday, 1, CheckIn.Kind.PLANNING)
-    brief = check_in(district.pair, district.para, minutes=35)
-    request = rf.get("/")
-    request.user = district.teacher
-    with translation.override(language):
-        page = Template('{% include "hours/pair_confirmations.html" %}').render(
-            Context({"request": request, "pair": district.pair})
-        )
-        sentences = {
-            "en": [
-                f"Check-in on {date_format(TODAY)} · 35 minutes",
-                f"Planning meeting on {date_format(yesterday)} · 1 minute",
-            ],
-            "es": [
-                f"Reunión breve el {date_format(TODAY)} · 35 minutos",
-                f"Reunión de planificación el {date_format(yesterday)} · 1 minuto",
-            ],
-        }[language]
-    confirm = {"en": "Confirm", "es": "Confirmar"}[language]
-    # Newest first, each with its own link.
-    for sentence, logged in zip(sentences, (brief, planning), strict=True):
-        link = reverse("hours:confirm_check_in", args=[logged.pk])
-        assert f'<li class="item-row">{sentence} <a href="{link}">{confirm}</a></li>' in page
-    assert page.index(sentences[0]) < page.index(sentences[1])
-    heading = {"en": "Check-ins to confirm", "es": "Reuniones breves por confirmar"}[language]
-    assert f"<h3>{heading}</h3>" in page
-
-
 def test_the_partner_confirms_from_the_pair_page(client, district):
     logged = check_in(district.pair, district.para, minutes=35)
     confirm_url = reverse("hours:confirm_check_in", args=[logged.pk])
