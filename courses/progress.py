@@ -153,9 +153,9 @@ def _published_modules_of_locale():
     tree order, with what a listing shows and the path of its course.
 
     Putting this together and compiling it took about twice as long as the
-    database takes to answer it, on every page that lists modules (the pair page
-    three times). A locale holds a curriculum's few dozen modules, so a listing
-    reads them all and keeps its courses' own.
+    database takes to answer it, on every page that lists modules (My learning,
+    the pair's courses, the catalogue). A locale holds a curriculum's few dozen
+    modules, so a listing reads them all and keeps its courses' own.
     """
     return (
         ModulePage.objects.live()
