@@ -186,7 +186,7 @@ class CompiledQuery:
             ).items()
         ]
 
-    def params_for(self, *ids) -> list:
+    def params_for(self, *ids: int | Iterable[int]) -> list:
         if len(ids) != self.ids:
             raise TypeError(f"The query was built for {self.ids} ids, given {len(ids)}.")
         params = list(self.params)
@@ -197,7 +197,7 @@ class CompiledQuery:
                 params[n] = ids[which]
         return params
 
-    def rows(self, *ids: int) -> list[tuple]:
+    def rows(self, *ids: int | Iterable[int]) -> list[tuple]:
         connection = connections[self.alias]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, self.params_for(*ids))
@@ -213,7 +213,7 @@ class CompiledQuery:
             converted.append(tuple(row))
         return converted
 
-    def instances(self, *ids: int) -> list:
+    def instances(self, *ids: int | Iterable[int]) -> list:
         """The model instances for ``ids``, with what ``select_related`` and
         ``annotate`` put on them, as iterating the queryset gives them.
 
