@@ -29,11 +29,12 @@ from tests.clock import TODAY
 from tests.factories import PairFactory
 from tests.page_factories import make_course
 from workspace.coaching import strategy_summaries
-from workspace.measures import measure_trends
+from workspace.measures import measure_trends, planning_chart
 from workspace.models import (
     CheckIn,
     FidelityCheck,
     Measure,
+    MeasureDay,
     Notification,
     PairAction,
     WeeklyPlan,
@@ -142,6 +143,35 @@ def test_a_pairs_strategies_are_the_actions_it_was_looked_at_on(two_pairs):
         assert [action.text for action in looked_at] == [f"Pair {pair.pk}, action 1"]
         assert looked_at[0].pair_id == pair.pk
         assert strategy_summaries(pair, TODAY)[0].times == 2
+
+
+@pytest.mark.django_db
+def test_a_pairs_charts_and_weeks_of_looks_count_its_own_days_only(two_pairs):
+    """The measure's days, the looks since the summary's first Monday and the
+    planning minutes are each read by SQL compiled once, for any pair."""
+    for n, pair in enumerate(two_pairs, start=1):
+        measure = Measure.objects.get(action__pair=pair)
+        for days_ago in range(3):
+            MeasureDay.objects.create(
+                measure=measure, day=TODAY - datetime.timedelta(days=days_ago), value=n
+            )
+        looked_at = FidelityCheck.objects.filter(action__pair=pair).first().action
+        for _ in range(n):
+            FidelityCheck.objects.create(action=looked_at, observer=pair.teacher, total=1)
+        CheckIn.objects.create(
+            pair=pair,
+            author=pair.para,
+            kind=CheckIn.Kind.PLANNING,
+            happened_on=monday_of(TODAY),
+            minutes=10 * n,
+        )
+    for n, pair in enumerate(two_pairs, start=1):
+        [trend] = measure_trends(pair, TODAY)
+        assert trend.today_value == n
+        assert sum(point.value for point in trend.chart.points) == 3 * n
+        assert planning_chart(pair, TODAY).points[-1].value == 10 * n
+        [strategy] = strategy_summaries(pair, TODAY)
+        assert (strategy.times, strategy.weeks[-1].times) == (2 + n, 2 + n)
 
 
 @pytest.mark.django_db

@@ -15,6 +15,7 @@ from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from accounts.tasks import send_password_reset_email
+from config.html import day_text
 from courses.assigning import send_due_date_moved_email
 from courses.models import Assignment, ReminderLog
 from courses.tasks import send_once
@@ -330,3 +331,40 @@ def test_a_queued_reset_link_is_written_in_the_language_it_was_asked_in(district
     chose_nothing, chose_english = mail.outbox
     assert "restablecer contraseña" in chose_nothing.subject
     assert "Password Reset" in chose_english.subject
+
+
+# Days written on the pages -------------------------------------------------------
+
+
+def test_a_day_is_written_in_the_language_of_each_page_however_often_it_is_asked():
+    """``config.html.day_text`` keeps what it wrote for each language: a Spanish page
+    never gets an English day from an English page before it, or the other way."""
+    day = datetime.date(2026, 12, 4)
+    for _round in range(2):
+        with translation.override("en"):
+            assert (day_text(day, "MONTH_DAY_FORMAT"), day_text(day, "l")) == (
+                "December 4",
+                "Friday",
+            )
+            assert day_text(day) == "Dec. 4, 2026"
+        with translation.override("es"):
+            assert (day_text(day, "MONTH_DAY_FORMAT"), day_text(day, "l")) == (
+                "4 de diciembre",
+                "viernes",
+            )
+            assert day_text(day) == "4 de diciembre de 2026"
+
+
+def test_a_days_text_follows_a_changed_format(settings):
+    day = datetime.date(2026, 12, 4)
+    with translation.override(None):
+        settings.MONTH_DAY_FORMAT = "F j"
+        assert day_text(day, "MONTH_DAY_FORMAT") == "December 4"
+        settings.MONTH_DAY_FORMAT = "j/n"
+        assert day_text(day, "MONTH_DAY_FORMAT") == "4/12"
+
+
+def test_a_moment_is_refused_for_its_day_depends_on_the_time_zone():
+    moment = datetime.datetime(2026, 12, 4, 23, 30, tzinfo=datetime.UTC)
+    with pytest.raises(TypeError):
+        day_text(moment)

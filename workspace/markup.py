@@ -17,13 +17,13 @@ from django.http import HttpRequest
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from accounts.roles import PairRole
-from config.html import joined, sentence
+from config.html import day_text, joined, sentence
 from content.markdown import prose_html
 from pairs.models import Pair
 from workspace.actions import ActionView
@@ -79,10 +79,10 @@ def check_in_item(check_in: CheckIn) -> SafeString:
             check_in.minutes,
         ),
         weekday=_weekday(check_in.happened_on, long=True),
-        day=date_format(check_in.happened_on),
+        day=day_text(check_in.happened_on),
         counter=check_in.minutes,
         author=str(author) if author else gettext("someone no longer here"),
-        logged_day=_day(created_at),
+        logged_day=_day(created_at.date()),
         logged_time=time_format(created_at),
     )
     return format_html(
@@ -94,11 +94,11 @@ def check_in_item(check_in: CheckIn) -> SafeString:
 
 
 def _weekday(value: datetime.date, *, long: bool = False) -> str:
-    return date_format(value, "l" if long else "D")
+    return day_text(value, "l" if long else "D")
 
 
 def _day(value: datetime.date) -> str:
-    return date_format(value, "MONTH_DAY_FORMAT")
+    return day_text(value, "MONTH_DAY_FORMAT")
 
 
 def _text(action: PairAction) -> SafeString:
@@ -169,11 +169,11 @@ def _status(item: ActionView, role: PairRole | None) -> SafeString:
 
 def _key(key) -> SafeString:
     if key.turned_at:
-        turned_at = timezone.localtime(key.turned_at)
+        turned_on = timezone.localdate(key.turned_at)
         turned = sentence(
             gettext("did their part %(weekday)s, %(day)s"),
-            weekday=_weekday(turned_at),
-            day=_day(turned_at),
+            weekday=_weekday(turned_on),
+            day=_day(turned_on),
         )
     else:
         turned = gettext("not yet")
@@ -211,8 +211,8 @@ def _latest_look(action: PairAction) -> SafeString | str:
     at = timezone.localtime(check.at)
     when = sentence(
         gettext("%(weekday)s, %(day)s at %(time)s"),
-        weekday=_weekday(at),
-        day=_day(at),
+        weekday=_weekday(at.date()),
+        day=_day(at.date()),
         time=time_format(at),
     )
     if check.total:
@@ -283,8 +283,8 @@ def _record(action: PairAction) -> SafeString | str:
                 sentence(
                     gettext("Written by %(name)s on %(weekday)s, %(day)s at %(time)s"),
                     name=author,
-                    weekday=_weekday(noted_at, long=True),
-                    day=_day(noted_at),
+                    weekday=_weekday(noted_at.date(), long=True),
+                    day=_day(noted_at.date()),
                     time=time_format(noted_at),
                 ),
             )

@@ -15,14 +15,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django.utils.formats import date_format, localize
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from config.database import ANY_ID, compiled_once
-from config.html import joined, sentence
+from config.database import ANY_ID, ANY_IDS, OneOf, compiled_once
+from config.html import day_text, joined, sentence
 from pairs.models import Pair
 from workspace.models import MODULE_CONTENT, CheckIn, Measure, MeasureDay
 from workspace.plans import PLANNING_GOAL_MINUTES, monday_of
@@ -178,7 +178,7 @@ class Chart:
             "",
             '<tr><th scope="row">{}</th><td>{}</td></tr>',
             (
-                (date_format(point.monday, "MONTH_DAY_FORMAT"), localize(point.value))
+                (day_text(point.monday, "MONTH_DAY_FORMAT"), localize(point.value))
                 for point in self.points
             ),
         )
@@ -240,9 +240,8 @@ def measure_trends(pair: Pair, today: datetime.date) -> list[MeasureTrend]:
     mondays = _mondays(today)
     weekly: dict[tuple[int, datetime.date], list[int]] = defaultdict(lambda: [0, 0])
     today_values: dict[int, int] = {}
-    for measure_id, day, value in MeasureDay.objects.filter(
-        measure__in=measures, day__range=(mondays[0], today)
-    ).values_list("measure_id", "day", "value"):
+    days = _days_of_measures(mondays[0], today).rows([measure.pk for measure in measures])
+    for measure_id, day, value in days:
         bucket = weekly[(measure_id, monday_of(day))]
         bucket[0] += value
         bucket[1] += 1
@@ -265,6 +264,29 @@ def measure_trends(pair: Pair, today: datetime.date) -> list[MeasureTrend]:
     ]
 
 
+@compiled_once(MeasureDay, keep=4)
+def _days_of_measures(first: datetime.date, last: datetime.date):
+    """The days some measures recorded from ``first`` to ``last``, compiled once a
+    day for any measures."""
+    return MeasureDay.objects.filter(
+        OneOf("measure_id", ANY_IDS), day__range=(first, last)
+    ).values_list("measure_id", "day", "value")
+
+
+@compiled_once(CheckIn, keep=4)
+def _planning_minutes(first: datetime.date, last: datetime.date):
+    """A pair's minutes of planning meetings each day from ``first`` to ``last``."""
+    return (
+        CheckIn.objects.filter(
+            pair=ANY_ID, kind=CheckIn.Kind.PLANNING, happened_on__range=(first, last)
+        )
+        .order_by()
+        .values("happened_on")
+        .annotate(total=Sum("minutes"))
+        .values_list("happened_on", "total")
+    )
+
+
 def _unit(measure: Measure) -> str:
     return {
         Measure.Kind.COUNT: _("times"),
@@ -282,15 +304,7 @@ def planning_chart(pair: Pair, today: datetime.date) -> Chart:
     week_ends = mondays[-1] + datetime.timedelta(days=6)
     minutes: dict[datetime.date, int] = defaultdict(int)
     days: dict[datetime.date, int] = defaultdict(int)
-    for day, total in (
-        pair.check_ins.filter(
-            kind=CheckIn.Kind.PLANNING, happened_on__range=(mondays[0], week_ends)
-        )
-        .order_by()
-        .values("happened_on")
-        .annotate(total=Sum("minutes"))
-        .values_list("happened_on", "total")
-    ):
+    for day, total in _planning_minutes(mondays[0], week_ends).rows(pair.pk):
         minutes[monday_of(day)] += total
         days[monday_of(day)] += 1
     return Chart(

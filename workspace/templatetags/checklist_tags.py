@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 
 from accounts.roles import PairRole
 from config.database import ANOTHER_ID, ANY_ID, compiled_once
+from config.html import day_text
 from pairs.models import Pair
 from pairs.scoping import pairs_of
 from workspace import markup
@@ -90,6 +91,13 @@ def check_in_item(check_in):
 
 def _name_key(person) -> tuple[str, str, int]:
     return (person.last_name.casefold(), person.first_name.casefold(), person.pk)
+
+
+@register.filter(name="day_text")
+def day_text_filter(day, format_name: str = "DATE_FORMAT") -> str:
+    """``{{ day|day_text:"MONTH_DAY_FORMAT" }}``: as ``|date`` writes a day, kept
+    once written (``config.html.day_text``)."""
+    return day_text(day, format_name)
 
 
 @register.filter
