@@ -29,14 +29,16 @@ Two kinds of query filter by a person without coming here, on purpose:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce, Least
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 
 from accounts import roles
+from config.database import ANOTHER_ID, ANY_ID, compiled_once
 from pairs.models import Pair, School
 
 Membership = School.members.through
@@ -61,7 +63,7 @@ def schools_administered_by(user) -> QuerySet:
     if user.is_district_admin:
         return School.objects.values("pk")
     if user.is_school_admin:
-        return School.objects.filter(administrators=user).values("pk")
+        return School.objects.filter(administrators=user.pk).values("pk")
     return School.objects.none().values("pk")
 
 
@@ -251,7 +253,7 @@ def pairs_for_user(user) -> QuerySet[Pair]:
     """
     if not _is_signed_in(user):
         return Pair.objects.none()
-    own = Q(teacher=user) | Q(para=user)
+    own = Q(teacher=user.pk) | Q(para=user.pk)
     if user.is_district_admin:
         return Pair.objects.all()
     if user.is_school_admin:
@@ -266,10 +268,37 @@ def pairs_administered_by(user) -> QuerySet[Pair]:
 
 
 def readable_pair(user, pk: int) -> Pair:
-    """The pair ``pk`` if ``user`` may read it; a 404 for everyone else."""
-    return get_object_or_404(
-        pairs_for_user(user).select_related("school", "teacher", "para"), pk=pk
-    )
+    """The pair ``pk`` if ``user`` may read it; a 404 for everyone else.
+
+    Every pair page asks it first. Its SQL is ``pairs_for_user``'s, compiled once
+    for each kind of reader (``config.database.CompiledQuery``): putting it
+    together took 1.5 ms, the database 0.3 to answer it.
+    """
+    if not _is_signed_in(user):
+        raise Http404("No such pair.")
+    query = _readable_pair(user.is_district_admin, user.is_school_admin)
+    # A district administrator's query is about the pair alone, and is given its id alone.
+    pairs = query.instances(*(pk, user.pk)[: query.ids])
+    if not pairs:
+        raise Http404("No such pair.")
+    return pairs[0]
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """Stands for whoever asks, in SQL compiled once for anyone of their kind."""
+
+    pk: int
+    is_district_admin: bool
+    is_school_admin: bool
+    is_authenticated: bool = True
+    is_active: bool = True
+
+
+@compiled_once(Pair, keep=4)
+def _readable_pair(is_district_admin: bool, is_school_admin: bool):
+    reader = _Reader(ANOTHER_ID, is_district_admin, is_school_admin)
+    return pairs_for_user(reader).filter(pk=ANY_ID).select_related("school", "teacher", "para")
 
 
 def pair_rows_for_user(rows: QuerySet, user, field: str = "pair") -> QuerySet:

@@ -10,6 +10,8 @@ import json
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
 from django.urls import reverse
 
 from pairs import scoping
@@ -115,3 +117,37 @@ def test_a_school_administrator_cannot_erase_a_shared_person(shared):
         )
     shared.para.refresh_from_db()
     assert shared.para.is_active and shared.para.first_name != "Erased person"
+
+
+@pytest.mark.django_db
+def test_a_pair_is_read_by_its_partners_and_its_schools_administrators_only(district):
+    """``readable_pair`` runs SQL compiled once for each kind of reader: each reader
+    is still given their own pairs, whoever asked before them."""
+    d = district
+    pairs = (d.pair, d.other_pair, d.far_pair)
+    readable = {
+        d.pair.para: {d.pair},
+        d.pair.teacher: {d.pair},
+        d.far_pair.para: {d.far_pair},
+        d.school_admin: {d.pair, d.other_pair},
+        d.other_school_admin: {d.far_pair},
+        d.district_admin: set(pairs),
+    }
+    for _round in range(2):
+        for reader, theirs in readable.items():
+            for pair in pairs:
+                if pair in theirs:
+                    read = scoping.readable_pair(reader, pair.pk)
+                    assert (read.pk, read.school.name, read.para_id) == (
+                        pair.pk,
+                        pair.school.name,
+                        pair.para_id,
+                    )
+                else:
+                    with pytest.raises(Http404):
+                        scoping.readable_pair(reader, pair.pk)
+    with pytest.raises(Http404):
+        scoping.readable_pair(AnonymousUser(), d.pair.pk)
+    d.pair.para.is_active = False
+    with pytest.raises(Http404):
+        scoping.readable_pair(d.pair.para, d.pair.pk)

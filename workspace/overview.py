@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Subquery
 
 from accounts.roles import PairRole
-from config.database import ANY_ID, compiled_once
+from config.database import ANY_ID, ANY_IDS, OneOf, compiled_once
 from courses.models import CoursePage, ModulePage
 from courses.my_learning import courses_for_pair
 from courses.progress import (
@@ -127,10 +127,15 @@ def with_latest_look(actions: Iterable[PairAction]) -> list[PairAction]:
     """
     actions = list(actions)
     ids = [action.latest_look_id for action in actions if action.latest_look_id]
-    looks = FidelityCheck.objects.select_related("observer").in_bulk(ids)
+    looks = {look.pk: look for look in _looks_with_observers().instances(ids)} if ids else {}
     for action in actions:
         action.latest_look = looks.get(action.latest_look_id)
     return actions
+
+
+@compiled_once(FidelityCheck)
+def _looks_with_observers():
+    return FidelityCheck.objects.filter(OneOf("id", ANY_IDS)).select_related("observer")
 
 
 def shown_actions(pair: Pair) -> tuple[list[PairAction], list[PairAction]]:
