@@ -271,8 +271,8 @@ def readable_pair(user, pk: int) -> Pair:
     """The pair ``pk`` if ``user`` may read it; a 404 for everyone else.
 
     Every pair page asks it first. Its SQL is ``pairs_for_user``'s, compiled once
-    for each kind of reader (``config.database.CompiledQuery``): putting it
-    together took 1.5 ms, the database 0.3 to answer it.
+    for each kind of reader (``config.database.CompiledQuery``): built each time,
+    the query took 1.6 ms, the database 0.3 of it; compiled, 0.5 ms.
     """
     if not _is_signed_in(user):
         raise Http404("No such pair.")
