@@ -140,6 +140,7 @@ def strategy_summaries(pair: Pair, today: datetime.date) -> list[StrategySummary
 
 
 def _looks_of_a_pair():
+    """The teacher's looks at a pair's actions, the pair's id stood for by ``ANY_ID``."""
     return FidelityCheck.objects.filter(action__pair=ANY_ID).order_by()
 
 

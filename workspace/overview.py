@@ -135,6 +135,7 @@ def with_latest_look(actions: Iterable[PairAction]) -> list[PairAction]:
 
 @compiled_once(FidelityCheck)
 def _looks_with_observers():
+    """The looks of a list of ids (``ANY_IDS``), with the teacher who looked."""
     return FidelityCheck.objects.filter(OneOf("id", ANY_IDS)).select_related("observer")
 
 
