@@ -282,7 +282,7 @@ def count_pairs_with_assigned_work(
 
     Counting "either partner" tests the pairs one by one; "neither" PostgreSQL
     answers with two anti-joins, each reading the assignments once: at district
-    scale (9,590 pairs, 20,000 assignments) 6 ms in place of 10.
+    scale (9,590 pairs, 20,336 assignments) 5.0 ms in the database in place of 11.1.
     """
     without_work = pairs.exclude(_holds_work("para", today, course, status)).exclude(
         _holds_work("teacher", today, course, status)
