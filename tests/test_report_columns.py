@@ -19,6 +19,7 @@ from content.tables import (
     Table,
     TitleColumn,
 )
+from tests.clock import START
 
 TABLE_CONTEXT = {"row": None, "table": None, "request": None}
 
@@ -124,6 +125,45 @@ def test_a_date_cell_is_the_templates(value, language):
     with translation.override(language):
         assert_same_cell(DateColumn("at"), SimpleNamespace(at=value))
         assert_same_cell(DateColumn("at", classname="w-date"), SimpleNamespace(at=value))
+
+
+# How long ago, one of each of ``timesince``'s units and counts, and a moment to come.
+AGO = [
+    datetime.timedelta(minutes=-5),
+    datetime.timedelta(seconds=30),
+    datetime.timedelta(minutes=1),
+    datetime.timedelta(minutes=5),
+    datetime.timedelta(hours=1),
+    datetime.timedelta(hours=3, minutes=20),
+    datetime.timedelta(days=1),
+    datetime.timedelta(days=3, hours=2),
+    datetime.timedelta(weeks=1),
+    datetime.timedelta(weeks=2, days=3),
+    datetime.timedelta(days=31),
+    datetime.timedelta(days=160),
+    datetime.timedelta(days=366),
+    datetime.timedelta(days=800),
+]
+
+
+def test_how_long_ago_is_wagtails_in_each_language_at_every_distance(clock):
+    """``how_long_ago`` keeps each unit's text per language; its cells are still
+    Wagtail's, read in English and Spanish in turn, for a day and for a moment."""
+    now = clock.move_to(START, tick=False)
+    written = {}
+    for language in ["en", "es", "en"]:
+        with translation.override(language):
+            for ago in AGO:
+                moment = now - ago
+                cell = assert_same_cell(DateColumn("at"), SimpleNamespace(at=moment))
+                written.setdefault(language, []).append(cell)
+                assert_same_cell(DateColumn("at"), SimpleNamespace(at=moment.date()))
+    with translation.override("en"):
+        assert "Just now" in written["en"][0]
+        assert "3\xa0days ago" in written["en"][7]
+    with translation.override("es"):
+        assert "días" in written["es"][7]
+    assert written["en"][: len(AGO)] == written["en"][len(AGO) :]
 
 
 class StripedTable(Table):
