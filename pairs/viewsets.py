@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
@@ -17,6 +17,7 @@ from wagtail.admin.ui.tables import Column, StatusTagColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from config.reversing import url_of
 from pairs import roster_admin, staff_admin, views
 from pairs.account_management import sign_in_methods
 from pairs.forms import PairForm, PersonForm, SchoolForm
@@ -139,7 +140,7 @@ def account_name_column(edit_url_name, **kwargs):
         label=_("Name"),
         accessor=str,
         sort_key="last_name",
-        get_url=lambda person: reverse(edit_url_name, args=[person.pk]),
+        get_url=lambda person: url_of(edit_url_name, person.pk),
         **kwargs,
     )
 

@@ -17,13 +17,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.views.reports import ReportView
 
+from config.reversing import url_of
 from content.tables import Column, DateColumn, Table, TitleColumn
 from pairs.models import Pair
 from pairs.scoping import in_scope, pairs_for_user
@@ -213,7 +213,7 @@ class AccessReport(ReportView):
         TitleColumn(
             "pair_name",
             label=_("Pair"),
-            get_url=lambda record: reverse("privacy:pair_access", args=[record.pair_id]),
+            get_url=lambda record: url_of("privacy:pair_access", record.pair_id),
         ),
         Column("action", label=_("Action"), accessor=label_of(ACTION_LABELS, "action")),
         Column("part", label=_("Records"), accessor=label_of(PART_LABELS, "part")),

@@ -28,7 +28,6 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Cast, Coalesce, JSONObject, Length, NullIf, Round, Substr
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +35,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
 from config.database import ANY_IDS, OneOf, compiled_once
+from config.reversing import url_of
 from content.models import (
     default_content_language,
     reader_content_language,
@@ -343,7 +343,7 @@ class CompletionByPersonReport(AdministratorReportView):
             TitleColumn(
                 "user",
                 label=_("Person"),
-                get_url=lambda row: reverse("drilldowns:person", args=[row.user_id]),
+                get_url=lambda row: url_of("drilldowns:person", row.user_id),
                 sort_key="person",
             ),
             "user__last_name",

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from accounts import roles
+from config.reversing import url_of
 from content.tables import Column, StatusTagColumn, TitleColumn
 from courses.admin_filters import SchoolChoiceFilter
 from hours.compliance import (
@@ -134,7 +135,7 @@ class HoursComplianceReport(AdministratorReportView):
         TitleColumn(
             "person",
             label=_("Person"),
-            get_url=lambda row: reverse("hours:statement", args=[row.person.pk]),
+            get_url=lambda row: url_of("hours:statement", row.person.pk),
         ),
         Column("school_name", label=_("School")),
         Column("rule_name", label=_("Rule")),

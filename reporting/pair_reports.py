@@ -28,12 +28,12 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views.reports import ReportView
 
 from config.database import ANY_IDS, OneOf, compiled_once
+from config.reversing import url_of
 from content.tables import Column, NumberColumn, StatusTagColumn, TitleColumn
 from courses.admin_filters import ReportFilterSet
 from courses.assignment_status import (
@@ -368,7 +368,7 @@ class PairAssignmentReport(AdministratorReportView):
         TitleColumn(
             "pair",
             label=_("Pair"),
-            get_url=lambda row: reverse("drilldowns:pair", args=[row.pair_id]),
+            get_url=lambda row: url_of("drilldowns:pair", row.pair_id),
         ),
         sortable(Column("school_name", label=_("School"), sort_key="school_name")),
         sortable(
@@ -576,7 +576,7 @@ class PairHealthReport(AdministratorReportView):
                 "pair",
                 label=_("Pair"),
                 accessor=str,
-                get_url=lambda pair: reverse("drilldowns:pair", args=[pair.pk]),
+                get_url=lambda pair: url_of("drilldowns:pair", pair.pk),
                 sort_key="pair",
             ),
             "teacher__last_name",

@@ -15,7 +15,6 @@ import datetime
 
 from django.http import HttpRequest
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.html import format_html, format_html_join
@@ -24,6 +23,7 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.roles import PairRole
 from config.html import day_text, joined, sentence
+from config.reversing import url_of
 from content.markdown import prose_html
 from pairs.models import Pair
 from workspace.actions import ActionView
@@ -250,7 +250,7 @@ def _measure_link(action: PairAction, pair: Pair) -> SafeString | str:
         return ""
     return format_html(
         '<p><a href="{}#measure-{}">{}</a></p>',
-        reverse("pair_detail", args=[pair.pk]),
+        url_of("pair_detail", pair.pk),
         measure.pk,
         sentence(
             gettext("Record today: %(student)s, %(what)s"),
@@ -302,7 +302,7 @@ def _controls(item: ActionView, pair: Pair, next_path: str, csrf_token: str | No
         if item.you_confirmed:
             controls.append(
                 _form(
-                    reverse("pair_action_undo", args=arguments),
+                    url_of("pair_action_undo", *arguments),
                     csrf_token,
                     {"next": back},
                     format_html(
@@ -314,7 +314,7 @@ def _controls(item: ActionView, pair: Pair, next_path: str, csrf_token: str | No
         else:
             controls.append(
                 _form(
-                    reverse("pair_action_confirm", args=arguments),
+                    url_of("pair_action_confirm", *arguments),
                     csrf_token,
                     {"confirmed": "1", "next": back},
                     format_html('<button type="submit">{}</button>', gettext("I did my part")),
@@ -341,7 +341,7 @@ def _controls(item: ActionView, pair: Pair, next_path: str, csrf_token: str | No
 
 def _link(view: str, arguments: list, text: str, classes: str = "") -> SafeString:
     attributes = format_html(' class="{}"', classes) if classes else ""
-    return format_html('<a{} href="{}">{}</a>', attributes, reverse(view, args=arguments), text)
+    return format_html('<a{} href="{}">{}</a>', attributes, url_of(view, *arguments), text)
 
 
 def _form(url: str, csrf_token: str | None, fields: dict[str, str], button: SafeString):
