@@ -89,14 +89,19 @@ from reporting.base import AdministratorReportView, sortable
 MOST_MISSED_SHOWN = 3
 
 
-def completion_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
-    """One row per assignment of the people ``admin`` may see, with its completion."""
+def assignment_rows(admin) -> QuerySet[Assignment]:
+    """One row per assignment of the people ``admin`` may see, with the school the
+    report shows its person in, in the report's order: without their completion."""
     return (
-        with_completion(rows_of_people_in_scope(Assignment.objects.all(), admin), today)
-        .select_related("user", "page")
+        rows_of_people_in_scope(Assignment.objects.all(), admin)
         .annotate(school_name=school_name_of(admin, OuterRef("user")))
         .order_by("due_on", "user__last_name", "user__first_name", "pk")
     )
+
+
+def completion_rows(admin, today: datetime.date) -> QuerySet[Assignment]:
+    """One row per assignment of the people ``admin`` may see, with its completion."""
+    return with_completion(assignment_rows(admin), today).select_related("user", "page")
 
 
 @compiled_once(Assignment)
@@ -399,8 +404,24 @@ class CompletionByPersonReport(AdministratorReportView):
         "last_activity_at": {fmt: local_date for fmt in ReportView.FORMATS},
     }
 
+    # What the listing needs each row's completion for, beyond the rows it shows
+    # (``rows_of_keys`` reads theirs): to filter by status, or to sort by a column
+    # of it.
+    SORTED_BY_COMPLETION = frozenset({"percent", "last_activity_at"})
+
     def get_base_queryset(self):
-        return completion_rows(self.request.user, self.today)
+        """The rows to count and page through. Their completion is left out unless
+        the listing filters or sorts by it: its subqueries join each assignment's
+        page, which counting the district's 20,000 assignments then paid for too
+        (4.1 ms at scale 5 on PostgreSQL, 2.7 without)."""
+        admin = self.request.user
+        if (
+            self.is_export
+            or self.filter_value("status")
+            or self.sorted_by in self.SORTED_BY_COMPLETION
+        ):
+            return completion_rows(admin, self.today)
+        return assignment_rows(admin)
 
     def rows_of_keys(self, keys: list[tuple]) -> list[Assignment]:
         admin = self.request.user

@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.assignment_status import with_completion
+from courses.admin_filters import local_date
+from courses.assignment_status import STATUS_LABELS, with_completion
 from courses.grading import questions_from_quiz
 from courses.models import Assignment, MissedQuestion, ModuleProgress, QuizAttempt
 from pairs.models import Pair
@@ -422,6 +423,77 @@ def test_the_pair_reports_pages_hold_whole_pairs_and_together_every_row(
     # Each pair's rows are on one page.
     pairs_by_page = [{row.pair_id for row in rows} for rows in pages]
     assert sum(map(len, pairs_by_page)) == len(set().union(*pairs_by_page))
+
+
+@pytest.mark.parametrize(
+    "shown_by",
+    [
+        "report's order",
+        "person",
+        "school, descending",
+        "last activity",
+        "progress, descending",
+        "a status",
+        "a school",
+        "a course",
+    ],
+)
+def test_the_person_reports_pages_show_every_row_in_the_exports_order(
+    client, district, learning, shown_by
+):
+    """The listing pages through rows without their completion unless it filters or
+    sorts by it (``CompletionByPersonReport.get_base_queryset``); the export always
+    reads it. Page by page, the rows are the export's, in its order."""
+    pairs = more_pairs_with_work(district.other_school, learning, 30)
+    modules = learning.modules()
+    for n, pair in enumerate(pairs[:12]):
+        # Some started, some finished, some late: statuses, progress and last
+        # activity that differ from row to row.
+        at = timezone.now() - datetime.timedelta(hours=n + 1)
+        ModuleProgress.objects.create(
+            user=pair.para,
+            module=modules[0],
+            started_at=at,
+            read_at=at if n % 2 else None,
+            passed_at=at if n % 2 else None,
+            completed_at=at if n % 2 else None,
+        )
+        Assignment.objects.filter(user=pair.teacher).update(due_on=TODAY - DAY)
+    params = {
+        "report's order": {},
+        "person": {"ordering": "person"},
+        "school, descending": {"ordering": "-school_name"},
+        "last activity": {"ordering": "last_activity_at"},
+        "progress, descending": {"ordering": "-percent"},
+        "a status": {"status": "overdue"},
+        "a school": {"school": district.other_school.pk},
+        "a course": {"course": learning.pk},
+    }[shown_by]
+    client.force_login(district.district_admin)
+    exported = [
+        (row["Person"], row["Assignment"], row["Status"], row["Last activity"])
+        for row in export_csv(client, "course_reports:completion", **params)
+    ]
+    shown, number = [], 1
+    while True:
+        page = client.get(reverse("course_reports:completion"), {**params, "p": number}).context[
+            "page_obj"
+        ]
+        shown += [
+            (
+                str(row.user),
+                row.page.title,
+                str(STATUS_LABELS[row.status]),
+                str(local_date(row.last_activity_at) or ""),
+            )
+            for row in page.object_list
+        ]
+        if not page.has_next():
+            break
+        number += 1
+    assert number > 1 or shown_by == "a status"
+    assert shown == exported
+    assert len(shown) > 12
 
 
 def test_the_pair_report_puts_both_partners_side_by_side(client, district, learning):
