@@ -148,6 +148,46 @@ def test_the_pair_page_include_lists_what_waits_for_the_partner(rf, district):
     assert "Check-ins to confirm" not in rendered(district.para)
 
 
+# What the list's template wrote, before the tag wrote it in Python.
+CHECK_INS_TO_CONFIRM_TEMPLATE = """{% load i18n %}
+<div class="learning-section">
+    <h3>{% translate "Check-ins to confirm" %}</h3>
+    <p class="muted">{% translate "Your partner logged these. Once you confirm one, its minutes count as PD time for you both." %}</p>
+    <ul class="list-plain">
+        {% for check_in in awaiting %}
+            <li class="item-row">
+                {% blocktranslate trimmed count counter=check_in.minutes with kind=check_in.get_kind_display day=check_in.happened_on|date:"DATE_FORMAT" %}{{ kind }} on {{ day }} · {{ counter }} minute{% plural %}{{ kind }} on {{ day }} · {{ counter }} minutes{% endblocktranslate %}
+                <a href="{% url 'hours:confirm_check_in' check_in.pk %}">{% translate "Confirm" %}</a>
+            </li>
+        {% endfor %}
+    </ul>
+</div>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_check_ins_to_confirm_are_written_as_their_template_wrote_them(rf, district, language):
+    from django.template import Context, Template
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from hours.confirming import awaiting_confirmation
+
+    check_in(district.pair, district.para, minutes=1)
+    check_in(district.pair, district.para, day=TODAY - datetime.timedelta(days=40), minutes=35)
+    check_in(district.pair, district.para, minutes=20, kind=CheckIn.Kind.PLANNING)
+    request = rf.get("/")
+    request.user = district.teacher
+    with translation.override(language):
+        written = Template('{% include "hours/pair_confirmations.html" %}').render(
+            Context({"request": request, "pair": district.pair})
+        )
+        awaiting = awaiting_confirmation(district.pair, district.teacher, up_to=20)
+        templated = Template(CHECK_INS_TO_CONFIRM_TEMPLATE).render(Context({"awaiting": awaiting}))
+    assert len(awaiting) == 3
+    assert parse_html(written) == parse_html(templated)
+    assert ("1 minuto" if language == "es" else "1 minute") in written
+
+
 def test_the_partner_confirms_from_the_pair_page(client, district):
     logged = check_in(district.pair, district.para, minutes=35)
     confirm_url = reverse("hours:confirm_check_in", args=[logged.pk])

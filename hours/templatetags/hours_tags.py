@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from config.html import joined, sentence
+from config.html import day_text, joined, sentence
+from config.reversing import url_of
 from hours.compliance import BEHIND, MET, Standing, standings_of
 from hours.confirming import awaiting_confirmation
 from workspace.access import write_refusal
@@ -27,13 +28,50 @@ def my_pd_hours(context) -> dict:
     return {"compliance": standings_of(user, timezone.localdate())}
 
 
-@register.inclusion_tag("hours/includes/check_ins_to_confirm.html", takes_context=True)
-def check_ins_to_confirm(context, pair) -> dict:
-    """The pair's check-ins the signed-in partner has still to confirm."""
+@register.simple_tag(takes_context=True)
+def check_ins_to_confirm(context, pair) -> SafeString | str:
+    """The pair's check-ins the signed-in partner has still to confirm, each with
+    its link to confirm it; nothing when none wait.
+
+    Built here rather than in a template: through ``blocktranslate``, each
+    check-in's sentence (its kind, day and minutes) cost about 0.2 ms on the
+    benchmark machine, as much as the rest of the list.
+    """
     user = context["request"].user
     if write_refusal(pair, user):
-        return {"awaiting": []}
-    return {"awaiting": awaiting_confirmation(pair, user, up_to=20)}
+        return ""
+    awaiting = awaiting_confirmation(pair, user, up_to=20)
+    if not awaiting:
+        return ""
+    confirm = gettext("Confirm")
+    items = joined(
+        format_html(
+            '<li class="item-row">{} <a href="{}">{}</a></li>',
+            sentence(
+                ngettext(
+                    "%(kind)s on %(day)s · %(counter)s minute",
+                    "%(kind)s on %(day)s · %(counter)s minutes",
+                    check_in.minutes,
+                ),
+                kind=check_in.get_kind_display(),
+                day=day_text(check_in.happened_on),
+                counter=check_in.minutes,
+            ),
+            url_of("hours:confirm_check_in", check_in.pk),
+            confirm,
+        )
+        for check_in in awaiting
+    )
+    return format_html(
+        '<div class="learning-section"><h3>{}</h3><p class="muted">{}</p>'
+        '<ul class="list-plain">{}</ul></div>',
+        gettext("Check-ins to confirm"),
+        gettext(
+            "Your partner logged these. Once you confirm one, its minutes count as PD time "
+            "for you both."
+        ),
+        items,
+    )
 
 
 STATUS_CLASSES = {MET: "status status--done", BEHIND: "status status--overdue"}
