@@ -217,6 +217,82 @@ def test_a_yes_no_measure_takes_one_tap_and_answers_json_to_the_script(pair, act
     assert tap(pair.para, pair, measure, step="1").status_code == HTTPStatus.BAD_REQUEST
 
 
+# What the pair page's measure template wrote (with its "today" words inlined),
+# before ``workspace.markup.measure_block`` wrote it in Python.
+MEASURE_TEMPLATE = """{% load i18n %}
+<div class="measure" id="measure-{{ measure.pk }}">
+    <p><strong>{{ measure.student }}: {{ measure.what }}</strong> <span class="muted">({{ measure.get_kind_display|lower }})</span></p>
+    {% if can_write %}
+        <form method="post" action="{% url 'pair_measure_record' pair.pk measure.pk %}" class="measure__form" data-measure>
+            {% csrf_token %}
+            <input type="hidden" name="next" value="{{ request.get_full_path }}#measure-{{ measure.pk }}">
+            {% if measure.kind == "yes_no" %}
+                <span>{% translate "Today:" %}</span>
+                <button type="submit" name="value" value="1">{% translate "Yes" %}</button>
+                <button type="submit" name="value" value="0" class="button--secondary">{% translate "No" %}</button>
+                <output class="measure__value" aria-live="polite">{% if measure.kind == "yes_no" %}{% if today_value is None %}{% translate "Not recorded today" %}{% elif today_value %}{% translate "Yes today" %}{% else %}{% translate "No today" %}{% endif %}{% elif measure.kind == "minutes" %}{% blocktranslate trimmed count counter=today_value|default:0 %}{{ counter }} minute today{% plural %}{{ counter }} minutes today{% endblocktranslate %}{% else %}{% blocktranslate trimmed count counter=today_value|default:0 %}{{ counter }} time today{% plural %}{{ counter }} times today{% endblocktranslate %}{% endif %}</output>
+            {% else %}
+                <button type="submit" name="step" value="-1" class="button--secondary" aria-label="{% translate "One less today" %}">−</button>
+                <output class="measure__value" aria-live="polite">{% if measure.kind == "yes_no" %}{% if today_value is None %}{% translate "Not recorded today" %}{% elif today_value %}{% translate "Yes today" %}{% else %}{% translate "No today" %}{% endif %}{% elif measure.kind == "minutes" %}{% blocktranslate trimmed count counter=today_value|default:0 %}{{ counter }} minute today{% plural %}{{ counter }} minutes today{% endblocktranslate %}{% else %}{% blocktranslate trimmed count counter=today_value|default:0 %}{{ counter }} time today{% plural %}{{ counter }} times today{% endblocktranslate %}{% endif %}</output>
+                <button type="submit" name="step" value="1" aria-label="{% translate "One more today" %}">+</button>
+            {% endif %}
+        </form>
+    {% endif %}
+</div>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("can_write", [True, False])
+@pytest.mark.parametrize(
+    ("kind", "today_value"),
+    [
+        ("yes_no", None),
+        ("yes_no", 0),
+        ("yes_no", 1),
+        ("minutes", None),
+        ("minutes", 1),
+        ("minutes", 25),
+        ("count", 0),
+        ("count", 1),
+        ("count", 3),
+    ],
+)
+def test_a_measure_is_written_as_its_template_wrote_it(
+    rf, pair, action, kind, today_value, can_write, language
+):
+    from django.template import Context, Template
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from workspace.markup import measure_block, measure_today
+
+    measure = Measure.objects.create(
+        action=action, kind=kind, what="asked & <waited>", student="J.M."
+    )
+    request = rf.get("/pairs/1/?tab=measures&x=<y>")
+    with translation.override(language):
+        written = measure_block(
+            measure, today_value, pair=pair, can_write=can_write, request=request, csrf_token="tok"
+        )
+        templated = Template(MEASURE_TEMPLATE).render(
+            Context(
+                {
+                    "measure": measure,
+                    "today_value": today_value,
+                    "can_write": can_write,
+                    "pair": pair,
+                    "request": request,
+                    "csrf_token": "tok",
+                }
+            )
+        )
+        words = measure_today(measure, today_value)
+    assert parse_html(written) == parse_html(templated)
+    assert (words in written) is can_write
+    if language == "es" and kind == "count":
+        assert "vez" in words or "veces" in words
+
+
 def test_a_measure_takes_initials_only(pair, action):
     response = signed_in(pair.para).post(
         reverse("pair_action_measure", args=[pair.pk, action.pk]),

@@ -1,5 +1,5 @@
 """The workspace's most repeated markup, built as HTML in Python: an action on the
-checklist, and a check-in in the log.
+checklist, a check-in in the log, and a measure with its buttons.
 
 Each appears up to 30 times on the pair page, the checklist or the log. As an
 included template an action cost about 1.4 ms to render on the benchmark machine
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
@@ -27,7 +28,7 @@ from config.reversing import url_of
 from content.markdown import prose_html
 from pairs.models import Pair
 from workspace.actions import ActionView
-from workspace.models import ActionWho, CheckIn, PairAction
+from workspace.models import ActionWho, CheckIn, Measure, PairAction
 
 
 def action_item(
@@ -344,16 +345,92 @@ def _link(view: str, arguments: list, text: str, classes: str = "") -> SafeStrin
     return format_html('<a{} href="{}">{}</a>', attributes, url_of(view, *arguments), text)
 
 
-def _form(url: str, csrf_token: str | None, fields: dict[str, str], button: SafeString):
-    """A one-button form posting ``fields``, with the CSRF token as ``{% csrf_token %}``
-    puts it."""
+def _form(
+    url: str,
+    csrf_token: str | None,
+    fields: dict[str, str],
+    button: SafeString,
+    *,
+    attributes: dict | None = None,
+):
+    """A form posting ``fields`` with its ``button`` (or buttons), with the CSRF
+    token as ``{% csrf_token %}`` puts it; an inline form unless ``attributes``
+    give it another class."""
     # Django's stand-in when no CSRF middleware made a token: the tag writes nothing.
     has_token = csrf_token and str(csrf_token) != "NOTPROVIDED"
     hidden = [("csrfmiddlewaretoken", csrf_token)] if has_token else []
     hidden += fields.items()
     return format_html(
-        '<form method="post" action="{}" class="inline-form">{}{}</form>',
+        '<form method="post" action="{}"{}>{}{}</form>',
         url,
+        flatatt(attributes or {"class": "inline-form"}),
         format_html_join("", '<input type="hidden" name="{}" value="{}">', hidden),
         button,
     )
+
+
+def measure_today(measure: Measure, today_value: int | None) -> str:
+    """Today's value of ``measure`` in words ("3 times today"), as the page shows
+    it and as its script shows it after a tap."""
+    if measure.kind == Measure.Kind.YES_NO:
+        if today_value is None:
+            return gettext("Not recorded today")
+        return gettext("Yes today") if today_value else gettext("No today")
+    counter = today_value or 0
+    if measure.kind == Measure.Kind.MINUTES:
+        message = ngettext("%(counter)s minute today", "%(counter)s minutes today", counter)
+    else:
+        message = ngettext("%(counter)s time today", "%(counter)s times today", counter)
+    return sentence(message, counter=counter)
+
+
+def measure_block(
+    measure: Measure,
+    today_value: int | None,
+    *,
+    pair: Pair,
+    can_write: bool,
+    request: HttpRequest,
+    csrf_token: str | None,
+) -> SafeString:
+    """One measure on an action, with today's value and, for a partner who may
+    write, the buttons that change it."""
+    heading = format_html(
+        '<p><strong>{}: {}</strong> <span class="muted">({})</span></p>',
+        measure.student,
+        measure.what,
+        measure.get_kind_display().lower(),
+    )
+    form = ""
+    if can_write:
+        today = format_html(
+            '<output class="measure__value" aria-live="polite">{}</output>',
+            measure_today(measure, today_value),
+        )
+        if measure.kind == Measure.Kind.YES_NO:
+            buttons = format_html(
+                '<span>{}</span> <button type="submit" name="value" value="1">{}</button>'
+                ' <button type="submit" name="value" value="0" class="button--secondary">{}'
+                "</button> {}",
+                gettext("Today:"),
+                gettext("Yes"),
+                gettext("No"),
+                today,
+            )
+        else:
+            buttons = format_html(
+                '<button type="submit" name="step" value="-1" class="button--secondary"'
+                ' aria-label="{}">−</button> {} <button type="submit" name="step" value="1"'
+                ' aria-label="{}">+</button>',
+                gettext("One less today"),
+                today,
+                gettext("One more today"),
+            )
+        form = _form(
+            url_of("pair_measure_record", pair.pk, measure.pk),
+            csrf_token,
+            {"next": f"{request.get_full_path()}#measure-{measure.pk}"},
+            buttons,
+            attributes={"class": "measure__form", "data-measure": True},
+        )
+    return format_html('<div class="measure" id="measure-{}">{}{}</div>', measure.pk, heading, form)

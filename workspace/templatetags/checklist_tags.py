@@ -83,6 +83,21 @@ def action_item(context, item: ActionView, *, can_write: bool, role: PairRole | 
     )
 
 
+@register.simple_tag(takes_context=True)
+def measure_block(context, measure, today_value, *, can_write: bool):
+    """``{% measure_block measure today_value can_write=… %}``: one measure of the
+    pair in the context, with its buttons for a partner who may write
+    (``workspace.markup``)."""
+    return markup.measure_block(
+        measure,
+        today_value,
+        pair=context["pair"],
+        can_write=can_write,
+        request=context["request"],
+        csrf_token=context.get("csrf_token"),
+    )
+
+
 @register.simple_tag
 def check_in_item(check_in):
     """``{% check_in_item check_in %}``: a check-in in the log (``workspace.markup``)."""

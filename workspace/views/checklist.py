@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,6 +35,7 @@ from workspace.forms import (
     MeasureForm,
     PairActionForm,
 )
+from workspace.markup import measure_today
 from workspace.measures import record
 from workspace.models import (
     Measure,
@@ -286,10 +286,7 @@ def pair_measure_record(request: HttpRequest, pair: Pair, measure_pk: int) -> Ht
     record_access(request, pair, Part.CHECKLIST)
     if request.headers.get("Accept") == "application/json":
         # The words come from the server too, so the script speaks the page's language.
-        text = render_to_string(
-            "workspace/includes/measure_today.html", {"measure": measure, "today_value": current}
-        )
-        return JsonResponse({"value": current, "text": text.strip()})
+        return JsonResponse({"value": current, "text": measure_today(measure, current)})
     return redirect(
         next_url(request, reverse("pair_detail", args=[pair.pk]) + f"#measure-{measure.pk}")
     )
