@@ -48,14 +48,31 @@ def day_text(day: datetime.date, format_name: str = "DATE_FORMAT") -> str:
     return _day_text(get_language(), day, format_name)
 
 
-@functools.lru_cache(maxsize=4096)
+# Every function whose texts ``kept_text`` keeps.
+_KEPT_TEXTS: list = []
+
+
+def kept_text(maxsize: int, *, typed: bool = False):
+    """``functools.lru_cache`` for text written in a language, the language one of
+    the function's arguments: forgotten when a test changes a format or the
+    translations, as Django forgets the formats it keeps
+    (``django.test.signals.localize_settings_changed``)."""
+
+    def keep(function):
+        kept = functools.lru_cache(maxsize=maxsize, typed=typed)(function)
+        _KEPT_TEXTS.append(kept)
+        return kept
+
+    return keep
+
+
+@kept_text(maxsize=4096)
 def _day_text(language: str | None, day: datetime.date, format_name: str) -> str:
     return date_format(day, format_name)
 
 
 @receiver(setting_changed)
-def _forget_day_texts(*, setting, **kwargs) -> None:
-    # When a test changes a format or the translations, as Django forgets the
-    # formats it keeps (``django.test.signals.localize_settings_changed``).
+def _forget_kept_texts(*, setting, **kwargs) -> None:
     if setting in FORMAT_SETTINGS or setting in {"FORMAT_MODULE_PATH", "LOCALE_PATHS"}:
-        _day_text.cache_clear()
+        for kept in _KEPT_TEXTS:
+            kept.cache_clear()

@@ -14,7 +14,6 @@ its template loop putting each cell through a component tag (about 25 µs a cell
 from __future__ import annotations
 
 import datetime
-import functools
 
 from django.forms.utils import flatatt
 from django.template.base import render_value_in_context
@@ -36,7 +35,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.templatetags.wagtailadmin_tags import human_readable_date
 from wagtail.admin.ui import tables
 
-from config.html import joined
+from config.html import joined, kept_text
 
 # The context ``{{ value }}`` is rendered in: autoescaped, localised as settings say.
 PLAIN = Context()
@@ -49,7 +48,7 @@ PLAIN = Context()
 REPEATED_KINDS = frozenset({int, datetime.date})
 
 
-@functools.lru_cache(maxsize=4096, typed=True)
+@kept_text(maxsize=4096, typed=True)
 def localized(value, language: str | None) -> str:
     """``value`` localised and escaped, written once for each language: a day
     takes about 35 µs to localise and a number 8, most of a cell's time."""
@@ -105,7 +104,7 @@ class StatusTagColumn(PythonCell, tables.StatusTagColumn):
         return cell(context, safe_join(f'<span class="{classes}">', label, "</span>"))
 
 
-@functools.lru_cache(maxsize=512)
+@kept_text(maxsize=512)
 def _period_text(unit: str, count: int, language: str | None) -> str:
     return TIME_STRINGS[unit] % {"num": count}
 
@@ -124,7 +123,7 @@ class _KeptPeriod:
 KEPT_TIME_STRINGS = {unit: _KeptPeriod(unit) for unit in TIME_STRINGS}
 
 
-@functools.lru_cache(maxsize=512)
+@kept_text(maxsize=512)
 def _ago_text(period: str, language: str | None) -> str:
     # Wagtail's ``timesince_simple``, capitalised as its template shows it:
     # https://github.com/wagtail/wagtail/blob/v8.0.1/wagtail/admin/templatetags/wagtailadmin_tags.py
