@@ -69,18 +69,21 @@ def _pairs_with_module():
     )
 
 
+def _on_the_page(context) -> dict:
+    """What markup with forms takes from the page: its pair, the request the
+    forms send the person back to, and the CSRF token."""
+    return {
+        "pair": context["pair"],
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
 @register.simple_tag(takes_context=True)
 def action_item(context, item: ActionView, *, can_write: bool, role: PairRole | None):
     """``{% action_item item can_write=… role=… %}``: one action of the pair in the
     context, as ``role`` sees it (``workspace.markup``)."""
-    return markup.action_item(
-        item,
-        pair=context["pair"],
-        role=role,
-        can_write=can_write,
-        request=context["request"],
-        csrf_token=context.get("csrf_token"),
-    )
+    return markup.action_item(item, role=role, can_write=can_write, **_on_the_page(context))
 
 
 @register.simple_tag(takes_context=True)
@@ -88,14 +91,7 @@ def measure_block(context, measure, today_value, *, can_write: bool):
     """``{% measure_block measure today_value can_write=… %}``: one measure of the
     pair in the context, with its buttons for a partner who may write
     (``workspace.markup``)."""
-    return markup.measure_block(
-        measure,
-        today_value,
-        pair=context["pair"],
-        can_write=can_write,
-        request=context["request"],
-        csrf_token=context.get("csrf_token"),
-    )
+    return markup.measure_block(measure, today_value, can_write=can_write, **_on_the_page(context))
 
 
 @register.simple_tag
