@@ -6,11 +6,15 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.template import Context, Template
+from django.test.html import parse_html
 from django.urls import reverse
+from django.utils import translation
 
 from tests.clock import TODAY, local
 from tests.factories import signed_in
 from workspace.coaching import strategy_summaries
+from workspace.markup import measure_block, measure_today
 from workspace.models import FidelityCheck, Measure, MeasureDay, Notification, PairAction
 from workspace.waiting import waiting_count
 
@@ -260,11 +264,6 @@ MEASURE_TEMPLATE = """{% load i18n %}
 def test_a_measure_is_written_as_its_template_wrote_it(
     rf, pair, action, kind, today_value, can_write, language
 ):
-    from django.template import Context, Template
-    from django.test.html import parse_html
-    from django.utils import translation
-
-    from workspace.markup import measure_block, measure_today
 
     measure = Measure.objects.create(
         action=action, kind=kind, what="asked & <waited>", student="J.M."

@@ -9,11 +9,14 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.template import Context, Template
+from django.test.html import parse_html
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import ModuleProgress
 from courses.transcript import by_school_year, transcript_entries
+from hours.confirming import awaiting_confirmation
 from hours.ledger import ledger_for, minutes_by_source
 from hours.models import CheckInConfirmation, HoursRules, OutsidePD
 from hours.rules import COLLABORATION, MODULE, OUTSIDE
@@ -134,7 +137,6 @@ def test_another_pairs_check_in_is_not_found(client, district):
 
 
 def test_the_pair_page_include_lists_what_waits_for_the_partner(rf, district):
-    from django.template import Context, Template
 
     logged = check_in(district.pair, district.para, minutes=35)
     request = rf.get("/")
@@ -166,11 +168,6 @@ CHECK_INS_TO_CONFIRM_TEMPLATE = """{% load i18n %}
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_check_ins_to_confirm_are_written_as_their_template_wrote_them(rf, district, language):
-    from django.template import Context, Template
-    from django.test.html import parse_html
-    from django.utils import translation
-
-    from hours.confirming import awaiting_confirmation
 
     check_in(district.pair, district.para, minutes=1)
     check_in(district.pair, district.para, day=TODAY - datetime.timedelta(days=40), minutes=35)
