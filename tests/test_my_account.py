@@ -106,6 +106,25 @@ def test_sign_out_everywhere_ends_every_session_of_the_person(para, teacher):
     assert UserSession.objects.purge_and_list(para) == []
 
 
+def test_where_you_are_signed_in_lists_each_session_as_it_signed_in(client, para):
+    """Sessions are recorded at sign-in; pages opened afterwards write nothing to
+    them (allauth's activity tracking, a save on every request, is off)."""
+    client.post(
+        reverse("account_login"),
+        {"login": para.username, "password": PASSWORD},
+        HTTP_USER_AGENT="Phone browser",
+    )
+    signed_in = UserSession.objects.get(user=para)
+
+    for name in ("my_learning", "my_account"):
+        assert client.get(reverse(name), HTTP_USER_AGENT="Laptop browser").status_code == 200
+    page = client.get(reverse("usersessions_list"))
+
+    assert page.status_code == HTTPStatus.OK
+    assert "Phone browser" in page.content.decode()
+    assert UserSession.objects.get(user=para).last_seen_at == signed_in.last_seen_at
+
+
 def test_the_email_page_says_what_each_button_does_to_each_address(client, para):
     EmailAddress.objects.create(user=para, email=para.email, primary=True, verified=True)
     EmailAddress.objects.create(user=para, email="ana.home@example.net", verified=False)
