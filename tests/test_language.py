@@ -7,13 +7,17 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.core import mail
-from django.urls import reverse
+from django.http import HttpResponse, HttpResponseNotFound
+from django.middleware.locale import LocaleMiddleware
+from django.urls import path, reverse
 from django.utils import translation
 from django.views.defaults import server_error
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
+from accounts.language import BrowserLanguageMiddleware
 from accounts.tasks import send_password_reset_email
 from config.html import day_text
 from courses.assigning import send_due_date_moved_email
@@ -50,6 +54,41 @@ def test_before_sign_in_the_browser_chooses(client):
     english = client.get(reverse("account_login"), **ENGLISH_BROWSER)
     assert '<html lang="en">' in english.text
     assert "Sign In" in english.text
+
+
+# A URLconf with language prefixes, which Tandem's has not: there
+# BrowserLanguageMiddleware leaves everything to Django's LocaleMiddleware.
+urlpatterns = i18n_patterns(path("learning/", lambda request: HttpResponse()))
+
+BROWSERS = [
+    {},
+    SPANISH_BROWSER,
+    ENGLISH_BROWSER,
+    {"HTTP_ACCEPT_LANGUAGE": "fr-FR,fr;q=0.9"},
+    {"HTTP_COOKIE": f"{settings.LANGUAGE_COOKIE_NAME}=es"},
+    {**ENGLISH_BROWSER, "HTTP_COOKIE": f"{settings.LANGUAGE_COOKIE_NAME}=es"},
+    {**SPANISH_BROWSER, "HTTP_COOKIE": f"{settings.LANGUAGE_COOKIE_NAME}=xx"},
+]
+
+
+@pytest.mark.parametrize("prefixes", [False, True], ids=["tandem's URLs", "i18n_patterns"])
+@pytest.mark.parametrize("url", ["/learning/", "/es/learning/", "/robots.txt"])
+@pytest.mark.parametrize("browser", BROWSERS)
+def test_the_browsers_language_is_found_as_djangos_locale_middleware_finds_it(
+    rf, prefixes, url, browser
+):
+    def answer(middleware_class):
+        request = rf.get(url, **browser)
+        if prefixes:
+            request.urlconf = __name__
+        middleware = middleware_class(lambda request: HttpResponseNotFound())
+        response = middleware(request)
+        chosen = (request.LANGUAGE_CODE, translation.get_language())
+        translation.deactivate()
+        headers = ("Location", "Vary", "Content-Language")
+        return chosen, response.status_code, [response.get(name) for name in headers]
+
+    assert answer(BrowserLanguageMiddleware) == answer(LocaleMiddleware)
 
 
 def test_the_sign_in_page_offers_the_other_language_named_in_itself(client):
