@@ -62,9 +62,22 @@ def path_of(view_name: str) -> str:
     return path
 
 
+_path_sets: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
+
+
+def paths_of(view_names: tuple[str, ...]) -> frozenset[str]:
+    """The paths of several views, as one set kept per script prefix."""
+    key = (view_names, get_script_prefix())
+    paths = _path_sets.get(key)
+    if paths is None:
+        paths = _path_sets[key] = frozenset(path_of(name) for name in view_names)
+    return paths
+
+
 def _forget_paths(setting: str, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
         _paths.clear()
+        _path_sets.clear()
 
 
 setting_changed.connect(_forget_paths, dispatch_uid="accounts.middleware.forget_paths")
@@ -125,7 +138,7 @@ def mfa_step_for(request: HttpRequest) -> str | None:
     if not has_staff_access(user):
         return None
     path = request.path
-    if path in {path_of(name) for name in LOG_OUT_VIEWS}:
+    if path in paths_of(LOG_OUT_VIEWS):
         return None
     if account_has_mfa(request):
         if session_passed_mfa(request):
@@ -147,7 +160,7 @@ class OneWayInMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path in {path_of(name) for name in WAGTAIL_LOG_IN_VIEWS}:
+        if request.path in paths_of(WAGTAIL_LOG_IN_VIEWS):
             return HttpResponseRedirect(url_with_next("account_login", request.GET.get("next", "")))
         return self.get_response(request)
 

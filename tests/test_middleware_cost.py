@@ -21,7 +21,13 @@ from django.urls import reverse, set_script_prefix
 
 from accounts import roles
 from accounts.backends import AuthenticationBackend, people_with_access_flags
-from accounts.middleware import MFA_RECHECK_INTERVAL, ContentSecurityPolicyMiddleware, path_of
+from accounts.middleware import (
+    MFA_RECHECK_INTERVAL,
+    WAGTAIL_LOG_IN_VIEWS,
+    ContentSecurityPolicyMiddleware,
+    path_of,
+    paths_of,
+)
 from tests.factories import UserFactory
 
 # fresh_cache: used TOTP codes are kept in the cache; each test starts with none.
@@ -109,6 +115,15 @@ def test_paths_are_kept_per_script_prefix():
     finally:
         set_script_prefix("/")
     assert path_of("account_login") == reverse("account_login") == "/accounts/login/"
+
+
+def test_sets_of_paths_are_kept_per_script_prefix():
+    try:
+        set_script_prefix("/tandem/")
+        assert paths_of(WAGTAIL_LOG_IN_VIEWS) == {"/tandem/admin/login/", "/tandem/_util/login/"}
+    finally:
+        set_script_prefix("/")
+    assert paths_of(WAGTAIL_LOG_IN_VIEWS) == {reverse(name) for name in WAGTAIL_LOG_IN_VIEWS}
 
 
 # Staff under MFA ----------------------------------------------------------------------
