@@ -294,8 +294,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Messages ("Saved", "You were signed out...") wait in the session, which every
 # page has anyway. Django's default tries a signed cookie first and builds its
 # signer on every request, messages or not: 18 µs of the trivial view's 0.39 ms
-# (README, "What each middleware costs"). A visitor shown a message after
-# signing out is given a session row for it, as signing in gives one.
+# (README, "The middleware trimmed, and the interpreter it runs on"). A visitor
+# shown a message after signing out is given a session row for it, as signing
+# in gives one.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
