@@ -117,11 +117,13 @@ def test_where_you_are_signed_in_lists_each_session_as_it_signed_in(client, para
     signed_in = UserSession.objects.get(user=para)
 
     for name in ("my_learning", "my_account"):
-        assert client.get(reverse(name), HTTP_USER_AGENT="Laptop browser").status_code == 200
+        response = client.get(reverse(name), HTTP_USER_AGENT="Laptop browser")
+        assert response.status_code == HTTPStatus.OK
     page = client.get(reverse("usersessions_list"))
 
     assert page.status_code == HTTPStatus.OK
-    assert "Phone browser" in page.content.decode()
+    assert "Phone browser" in page.text
+    assert "Laptop browser" not in page.text
     assert UserSession.objects.get(user=para).last_seen_at == signed_in.last_seen_at
 
 
