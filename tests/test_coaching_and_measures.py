@@ -264,7 +264,6 @@ MEASURE_TEMPLATE = """{% load i18n %}
 def test_a_measure_is_written_as_its_template_wrote_it(
     rf, pair, action, kind, today_value, can_write, language
 ):
-
     measure = Measure.objects.create(
         action=action, kind=kind, what="asked & <waited>", student="J.M."
     )

@@ -137,7 +137,6 @@ def test_another_pairs_check_in_is_not_found(client, district):
 
 
 def test_the_pair_page_include_lists_what_waits_for_the_partner(rf, district):
-
     logged = check_in(district.pair, district.para, minutes=35)
     request = rf.get("/")
     template = Template('{% include "hours/pair_confirmations.html" %}')
@@ -168,7 +167,6 @@ CHECK_INS_TO_CONFIRM_TEMPLATE = """{% load i18n %}
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_check_ins_to_confirm_are_written_as_their_template_wrote_them(rf, district, language):
-
     check_in(district.pair, district.para, minutes=1)
     check_in(district.pair, district.para, day=TODAY - datetime.timedelta(days=40), minutes=35)
     check_in(district.pair, district.para, minutes=20, kind=CheckIn.Kind.PLANNING)
