@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
@@ -29,6 +32,22 @@ def serious_accessibility_violations(page) -> list[str]:
         for violation in results.response["violations"]
         if violation["impact"] in BLOCKING_IMPACTS
     ]
+
+
+def type_date(page, field, day: datetime.date):
+    """Type a day into one of Wagtail's date fields and return its chooser, once open.
+
+    The chooser (the jQuery datetimepicker Wagtail bundles) opens 100 ms after the
+    field takes focus, and once open, the next mousedown anywhere closes it, one in
+    the field included (its closeOnWithoutClick and closeOnInputClick options). A
+    click in the field just after typing would open or close it depending on how fast
+    the machine is, so the field is only typed into, which focuses it, and the
+    chooser awaited. https://github.com/xdan/datetimepicker
+    """
+    field.fill(day.isoformat())
+    chooser = page.locator(".xdsoft_datetimepicker").filter(visible=True)
+    expect(chooser).to_be_visible()
+    return chooser
 
 
 def scrolls_sideways(page) -> bool:

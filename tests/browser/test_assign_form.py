@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from courses.models import Assignment
 from tests.browser import scenario
-from tests.browser.helpers import LAPTOP, serious_accessibility_violations
+from tests.browser.helpers import LAPTOP, serious_accessibility_violations, type_date
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -41,11 +41,8 @@ def test_school_admin_picks_a_date_and_finds_a_person_by_typing(world, signed_in
     typed, picked = month_ahead, month_ahead + datetime.timedelta(days=1)
     page.get_by_label("Course or module").select_option(label=module.title)
     due_on = page.get_by_label("Due on")
-    due_on.fill(typed.isoformat())
-    due_on.click()
-    picker = page.locator(".xdsoft_datetimepicker").filter(visible=True)
-    expect(picker).to_be_visible()
-    picker.locator(
+    chooser = type_date(page, due_on, typed)
+    chooser.locator(
         f'td[data-date="{picked.day}"][data-month="{picked.month - 1}"][data-year="{picked.year}"]'
     ).click()
     expect(due_on).to_have_value(picked.isoformat())

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from courses.models import Assignment
 from tests.browser import scenario
-from tests.browser.helpers import serious_accessibility_violations
+from tests.browser.helpers import serious_accessibility_violations, type_date
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -39,14 +39,10 @@ def test_school_admin_moves_two_assignments_to_a_new_date(world, signed_in):
     expect(page.get_by_role("main")).to_contain_text(world.teacher.get_full_name())
     assert serious_accessibility_violations(page) == []
     due_on = page.get_by_label("New due date")
-    due_on.fill(new_date.isoformat())
-    # Wagtail's date chooser opens on focus, a moment later, and lies over the
-    # button: wait for it, then leave the field as a person would, so it closes.
-    picker = page.locator(".xdsoft_datetimepicker").filter(visible=True)
-    due_on.click()
-    expect(picker).to_be_visible()
+    chooser = type_date(page, due_on, new_date)
+    # The chooser lies over the button: leave the field as a person would, so it closes.
     page.get_by_role("heading", level=1).click()
-    expect(picker).to_have_count(0)
+    expect(chooser).to_have_count(0)
     expect(due_on).to_have_value(new_date.isoformat())
     page.get_by_role("button", name="Yes, change the date").click()
 
