@@ -48,36 +48,33 @@ MFA_RECHECK_INTERVAL = 300
 
 
 # reverse() walks the URL patterns each time; every request compares its path
-# with a few of the same URLs, so each is kept per script prefix (which
-# reverse() puts in front, and which can differ from one request to the next).
-_paths: dict[tuple[str, str], str] = {}
+# with a few of the same URLs, so each path, and each set of them, is kept per
+# script prefix (which reverse() puts in front, and which can differ from one
+# request to the next).
+_kept: dict[tuple[str | tuple[str, ...], str], str | frozenset[str]] = {}
+
+
+def _kept_per_script_prefix(views, work_out):
+    key = (views, get_script_prefix())
+    kept = _kept.get(key)
+    if kept is None:
+        kept = _kept[key] = work_out(views)
+    return kept
 
 
 def path_of(view_name: str) -> str:
     """``reverse(view_name)``, worked out once per script prefix."""
-    key = (view_name, get_script_prefix())
-    path = _paths.get(key)
-    if path is None:
-        path = _paths[key] = reverse(view_name)
-    return path
-
-
-_path_sets: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
+    return _kept_per_script_prefix(view_name, reverse)
 
 
 def paths_of(view_names: tuple[str, ...]) -> frozenset[str]:
     """The paths of several views, as one set kept per script prefix."""
-    key = (view_names, get_script_prefix())
-    paths = _path_sets.get(key)
-    if paths is None:
-        paths = _path_sets[key] = frozenset(path_of(name) for name in view_names)
-    return paths
+    return _kept_per_script_prefix(view_names, lambda names: frozenset(map(path_of, names)))
 
 
 def _forget_paths(setting: str, **kwargs) -> None:
     if setting == "ROOT_URLCONF":
-        _paths.clear()
-        _path_sets.clear()
+        _kept.clear()
 
 
 setting_changed.connect(_forget_paths, dispatch_uid="accounts.middleware.forget_paths")
